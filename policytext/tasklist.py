@@ -1,0 +1,729 @@
+"""Parsing a departmental task list (各部门工作任务清单) into tasks, departments and targets.
+
+Pure module: text in, dataclasses out. It reads the genre, not one file:
+- tab tables with one 负责单位/责任单位 column (the first body named leads, the rest co-operate);
+- tables with separate 牵头单位 / 配合单位 (or 责任单位) / 完成时限 columns;
+- markdown tables with the same headers;
+- numbered paragraphs ending in （牵头单位：…；责任单位：…；完成时限：…）;
+- rows broken by blank page-break lines or wrapped onto several lines.
+Bad input raises TaskListError with a Chinese message naming the line.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import cnnum
+from .departments import KIND_GROUP, Catalogue, Resolved
+
+
+class TaskListError(ValueError):
+    """The document cannot be read as a task list. ``line`` is 1-based, or None for the file."""
+
+    def __init__(self, message: str, *, line: int | None = None, field_name: str | None = None):
+        self.line = line
+        self.field_name = field_name
+        where = f"第 {line} 行" if line else "文件"
+        if field_name:
+            where += f"（{field_name}）"
+        super().__init__(f"{where}：{message}")
+        self.bare_message = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class ParsedTarget:
+    label: str
+    value: Decimal
+    value_high: Decimal | None
+    cmp: str  # ge gt le lt eq approx range
+    unit: str
+    per_unit: str | None
+    recurrence: str  # once | annual
+    from_year: int | None
+    due: int | str | None  # a year, an ISO date, or None for the plan end
+    cumulative: tuple[int, int] | None
+    source: str  # the sentence it came from
+    start: int  # offsets of the figure in the task text
+    end: int
+    review: str | None = None  # why a person should look at it, if unsure
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "value": cnnum.to_json_number(self.value),
+            "value_high": cnnum.to_json_number(self.value_high),
+            "cmp": self.cmp,
+            "unit": self.unit,
+            "per_unit": self.per_unit,
+            "recurrence": self.recurrence,
+            "from_year": self.from_year,
+            "due": self.due,
+            "cumulative": (
+                {"from": self.cumulative[0], "to": self.cumulative[1]} if self.cumulative else None
+            ),
+            "source": self.source,
+            "span": [self.start, self.end],
+            "review": self.review,
+        }
+
+
+@dataclass
+class ParsedTask:
+    number: str
+    text: str
+    line: int
+    responsibility: str
+    bodies: list[Resolved]
+    deadline_text: str = ""
+    deadline: int | str | None = None
+    deadline_annual: bool = False
+    lead_given: bool = False  # the document named the lead explicitly (牵头单位)
+    targets: list[ParsedTarget] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # figures read as policy parameters
+
+    @property
+    def lead(self) -> Resolved | None:
+        for body in self.bodies:
+            if body.kind != KIND_GROUP:
+                return body
+        return None
+
+    @property
+    def co(self) -> list[Resolved]:
+        lead = self.lead
+        return [b for b in self.bodies if b is not lead and b.kind != KIND_GROUP]
+
+    @property
+    def groups(self) -> list[Resolved]:
+        return [b for b in self.bodies if b.kind == KIND_GROUP]
+
+    def as_json(self) -> dict[str, object]:
+        lead = self.lead
+        return {
+            "number": self.number,
+            "text": self.text,
+            "line": self.line,
+            "lead": lead.name if lead else None,
+            "co": [b.name for b in self.co],
+            "groups": [b.name for b in self.groups],
+            "deadline": self.deadline,
+            "deadline_text": self.deadline_text or None,
+            "targets": [t.as_json() for t in self.targets],
+        }
+
+
+@dataclass
+class ParsedTaskList:
+    layout: str
+    tasks: list[ParsedTask]
+    warnings: list[dict[str, object]]
+
+    @property
+    def unknown_departments(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for task in self.tasks:
+            for body in task.bodies:
+                if not body.known:
+                    seen.setdefault(body.name)
+        return list(seen)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "gb18030" and not re.search(r"[\u4e00-\u9fff]", text):
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise TaskListError("无法识别文件编码，请另存为 UTF-8 或 GBK 文本后重新导入")
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout: turning lines into raw task rows
+
+
+_TEXT_COLS = ("工作任务", "重点任务", "主要任务", "任务内容", "工作内容", "具体任务", "工作措施", "任务", "内容", "事项", "措施")
+_LEAD_COLS = ("牵头单位", "牵头部门", "牵头")
+_RESP_COLS = ("负责单位", "责任单位", "责任部门", "负责部门", "承办单位", "主责单位")
+_CO_COLS = ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位")
+_DEADLINE_COLS = ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "时间安排")
+
+_CN_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_PARA_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(](\d{1,3})[）)])\s*(?!\d)")
+_PARA_PAREN = re.compile(
+    r"[（(]\s*(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|配合单位|协办单位|参与单位|完成时限|完成时间)\s*[:：]"
+)
+
+
+@dataclass
+class _RawRow:
+    line: int
+    number: str
+    text: str
+    lead: str = ""
+    co: str = ""
+    responsible: str = ""
+    deadline: str = ""
+
+
+def _classify_header(cells: list[str]) -> dict[str, int] | None:
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(c.strip() for c in cells):
+        if not cell:
+            continue
+        if "序号" in cell or cell in ("编号", "序"):
+            roles.setdefault("number", i)
+        elif any(k in cell for k in _LEAD_COLS):
+            roles.setdefault("lead", i)
+        elif any(k in cell for k in _CO_COLS):
+            roles.setdefault("co", i)
+        elif any(k in cell for k in _RESP_COLS):
+            roles.setdefault("responsible", i)
+        elif any(k in cell for k in _DEADLINE_COLS):
+            roles.setdefault("deadline", i)
+        elif any(k in cell for k in _TEXT_COLS):
+            roles.setdefault("text", i)
+    if "text" in roles and ({"lead", "responsible", "co"} & roles.keys()):
+        return roles
+    return None
+
+
+def _split_cells(line: str, markdown: bool) -> list[str]:
+    if markdown:
+        inner = line.strip()
+        inner = inner[1:] if inner.startswith("|") else inner
+        inner = inner[:-1] if inner.endswith("|") else inner
+        return [c.strip() for c in inner.split("|")]
+    return [c.strip() for c in line.split("\t")]
+
+
+def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
+    header_at = None
+    roles: dict[str, int] | None = None
+    for i, line in enumerate(lines):
+        if ("|" if markdown else "\t") not in line:
+            continue
+        roles = _classify_header(_split_cells(line, markdown))
+        if roles:
+            header_at = i
+            break
+    if roles is None or header_at is None:
+        return None
+    ncols = max(roles.values()) + 1
+    number_col = roles.get("number", 0)
+
+    def is_row_start(cells: list[str]) -> bool:
+        return len(cells) > number_col and bool(re.fullmatch(r"\d{1,3}", cells[number_col]))
+
+    grouped: list[tuple[int, list[str]]] = []  # (1-based line of the row start, physical lines)
+    for i in range(header_at + 1, len(lines)):
+        line = lines[i]
+        if not line.strip():
+            continue  # blank page-break lines
+        if markdown and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
+            continue  # |---|---| separator
+        cells = _split_cells(line, markdown)
+        if is_row_start(cells):
+            grouped.append((i + 1, [line]))
+        elif len(cells) == 1 and _CN_HEADING.match(line):
+            continue  # a section heading row such as 一、提升办学条件
+        elif markdown and all(not c or _CN_HEADING.match(c) for c in cells) and any(cells):
+            continue  # a heading spread over a markdown row
+        elif grouped:
+            grouped[-1][1].append(line)
+        # Lines before the first row (titles, notes) are not tasks.
+
+    rows: list[_RawRow] = []
+    for line_no, physical in grouped:
+        cells = _assemble(physical, markdown, ncols)
+        get = lambda role: cells[roles[role]].strip() if role in roles and roles[role] < len(cells) else ""  # noqa: E731
+        rows.append(
+            _RawRow(
+                line=line_no,
+                number=get("number") if "number" in roles else cells[0].strip(),
+                text=get("text"),
+                lead=get("lead"),
+                co=get("co"),
+                responsible=get("responsible"),
+                deadline=get("deadline"),
+            )
+        )
+    return rows
+
+
+def _assemble(physical: list[str], markdown: bool, ncols: int) -> list[str]:
+    """Join a row's physical lines. A wrapped cell continues on the next line without a break."""
+    if markdown:
+        cells = _split_cells(physical[0], True)
+        for extra in physical[1:]:
+            more = _split_cells(extra, True)
+            # A continuation row in markdown repeats the columns with most cells empty.
+            for j, value in enumerate(more):
+                if value and j < len(cells):
+                    cells[j] += value
+        return cells
+    joined = "".join(physical)
+    cells = _split_cells(joined, False)
+    if len(cells) < ncols and len(physical) > 1:
+        # The break fell between cells rather than inside one: join at line ends that close a
+        # sentence with a tab, until the row has all its columns.
+        pieces = [physical[0]]
+        for extra in physical[1:]:
+            sep = "\t" if re.search(r"[。；;.]\s*$", pieces[-1]) else ""
+            pieces.append(sep + extra)
+        cells = _split_cells("".join(pieces), False)
+    return cells
+
+
+def _paragraph_rows(lines: list[str]) -> list[_RawRow] | None:
+    if not any(_PARA_PAREN.search(line) for line in lines):
+        return None
+    rows: list[_RawRow] = []
+    current: tuple[int, str, list[str]] | None = None  # (line, number, physical lines)
+    counter = 0
+
+    def close(cur: tuple[int, str, list[str]]) -> None:
+        line_no, number, physical = cur
+        body = "".join(p.strip() for p in physical)
+        m = None
+        for m in _PARA_PAREN.finditer(body):
+            pass
+        if m is None:
+            raise TaskListError(f"任务 {number} 没有写明牵头或责任单位（应以“（牵头单位：…）”结尾）", line=line_no, field_name="责任单位")
+        text = _PARA_NUMBER.sub("", body[: m.start()], count=1).strip()
+        paren = body[m.start() + 1 :].strip()
+        paren = re.sub(r"[）)]\s*[。.]?\s*$", "", paren)
+        row = _RawRow(line=line_no, number=number, text=text)
+        for part in re.split(r"[；;]", paren):
+            key, _, value = part.partition("：") if "：" in part else part.partition(":")
+            key, value = key.strip(), value.strip()
+            if any(k in key for k in _LEAD_COLS):
+                row.lead = value
+            elif any(k in key for k in _CO_COLS):
+                row.co = ("、".join([row.co, value])) if row.co else value
+            elif any(k in key for k in _RESP_COLS):
+                if row.lead or "牵头" in paren:
+                    row.co = ("、".join([value, row.co])) if row.co else value
+                else:
+                    row.responsible = value
+            elif any(k in key for k in _DEADLINE_COLS):
+                row.deadline = value
+        rows.append(row)
+
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        m = _PARA_NUMBER.match(stripped)
+        heading = _CN_HEADING.match(stripped)
+        if m:
+            if current:
+                close(current)
+            counter += 1
+            current = (i + 1, m.group(1) or m.group(2), [stripped])
+        elif heading and not _PARA_PAREN.search(stripped):
+            if current:
+                close(current)
+                current = None
+        elif current:
+            current[2].append(stripped)
+        elif _PARA_PAREN.search(stripped):
+            counter += 1  # an unnumbered task paragraph
+            current = (i + 1, str(counter), [stripped])
+        if current and _PARA_PAREN.search("".join(current[2])) and re.search(r"[）)]\s*[。.]?\s*$", stripped):
+            close(current)
+            current = None
+    if current:
+        close(current)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines
+
+
+def _month_end(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+_DATE = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?")
+
+
+def parse_deadline(text: str) -> tuple[int | str | None, bool]:
+    """A 完成时限 as written -> (due, annual). "2025年底" -> 2025; "2023年12月底前" -> "2023-12-31";
+    "每年" -> (None, True); "长期坚持" -> (None, False). For a span "2022—2025年" the end counts."""
+    text = cnnum.normalise(text or "").strip()
+    annual = "每年" in text or "年度" in text and not re.search(r"\d{4}", text)
+    dates = list(_DATE.finditer(text))
+    if not dates:
+        return None, annual
+    last = dates[-1]
+    year = int(last.group(1))
+    if last.group(2):
+        month = int(last.group(2))
+        if not 1 <= month <= 12:
+            return year, annual
+        if last.group(3):
+            return f"{year:04d}-{month:02d}-{int(last.group(3)):02d}", annual
+        return _month_end(year, month), annual
+    return year, annual
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+
+
+_CMP_BEFORE = [  # longest first: 不低于 before 低于
+    ("不少于", "ge"), ("不低于", "ge"), ("不小于", "ge"), ("不下于", "ge"), ("至少", "ge"),
+    ("力争达到", "ge"), ("达到", "ge"), ("达", "ge"), ("保持在", "ge"),
+    ("超过", "gt"), ("高于", "gt"), ("多于", "gt"), ("突破", "gt"),
+    ("不超过", "le"), ("不高于", "le"), ("不多于", "le"), ("不大于", "le"), ("最多", "le"), ("控制在", "le"),
+    ("低于", "lt"), ("少于", "lt"), ("小于", "lt"),
+    ("约", "approx"), ("大约", "approx"), ("近", "approx"),
+]
+_CMP_AFTER = [("以上", "ge"), ("及以上", "ge"), ("以下", "le"), ("以内", "le"), ("之内", "le"), ("左右", "approx")]
+_NOT_TARGET_UNITS = {"年", "月", "日", "天", "周", "岁", "级", "类", "层", "方面", "批", "期", "分"}
+_FUNDING_CONTEXT = re.compile(r"资金|经费|投入|拨款|预算|奖补|基金|专项|元")
+_PARAM_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:的)?\s*(?:比例|奖补|补助|补贴|奖励|资助|抵免|标准(?!化))")
+_PARAM_BEFORE = re.compile(r"(?:按[^，。；]{0,12}|可按[^，。；]*|给予[^，。；]{0,6}|最高[^，。；]{0,4})$")
+_SENTENCE_END = re.compile(r"[。！？；;!?\n]")
+_CLAUSE_END = re.compile(r"[，,。！？；;!?\n：:]")
+_ANNUAL = re.compile(
+    r"每年|年均|每一年|(?<![\d〇零一二三四五六七八九十底初末中当上下今明去前])年(?=输送|培训|招生|开展|新增|完成|培养|组织|举办|认定|接待|服务|提供|转移|培育|发放|投入)"
+)
+_FROM_YEAR = re.compile(r"(?:从|自)?\s*(\d{4})\s*年\s*(?:起|开始)")
+_DUE = re.compile(r"(?:到|至|于|在)?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*(?:底|末|年底|年末|前|以前|之前)?(?!\s*(?:起|开始|以来|[-—–~至到]))")
+_CUMULATIVE_SPAN = re.compile(r"(\d{4})\s*(?:年)?\s*[-—–~至到]+\s*(\d{4})\s*年?[^，。；]{0,8}?累计")
+_CUMULATIVE_PLAN = re.compile(r"(?:十[一二三四五六七八九]五|规划期|期间)[^，。；]{0,8}累计|累计")
+_PER_UNIT = re.compile(
+    r"每(?:个|所|家|一个)?\s*(?P<u>[\u4e00-\u9fff]{1,8}?(?:（[^（）]{1,6}）[\u4e00-\u9fff]{0,2})?)\s*(?=至少|均|都|要|应|须|需|建|配|打造|培育|开设|设立|不少于|不低于|有|开展|各)"
+    r"|(?P<g>各县(?:（市、区）|\(市、区\)|区|市区)?)(?:政府)?\s*(?:分别|均|都|各)"
+    r"|^(?:各)?(?P<c>县区|县（市、区）|县级|县市区)(?=\s*(?:每年)?\s*(?:不少于|不低于|至少|均|每年))"
+)
+_LEAD_IN = re.compile(r"^(?:[，,、\s]|\d{4}\s*年\s*(?:起|底|前)?|到|至|全市|全县|全区|每年|每个|每所|力争|确保|逐步|重点|持续|进一步|累计|年)+")
+# Verbs that introduce a counted thing (建设 8 所…, 评选 100 名…): the noun after the figure is the label.
+_VERBS = (
+    "建设|建成|新建|办好|建好|培育|打造|培养|新增|认定|遴选|评选|选树|评定|推荐|创建|开展|完成|招收|输送|"
+    "建立|设立|组建|开设|开发|编写|引进|选派|安排|提供|支持|扶持|举办|组织|立项|争创"
+)
+_LABEL_VERBS = re.compile(rf"(?:至少|实现|形成|招聘|提升|提高|{_VERBS})$")
+
+
+def _normalise_per_unit(unit: str) -> str | None:
+    if re.match(r"^(?:年|月|季|学期|生|人|名|天|周|次|届)", unit):
+        return None
+    if re.search(r"县|区", unit):
+        return "县区"
+    if re.search(r"学校|院校|校|中职|高职", unit):
+        return "学校"
+    if re.search(r"乡镇|镇", unit):
+        return "乡镇"
+    return unit
+
+
+_VERB_TAIL = re.compile(rf"(?:{_VERBS})\s*$|(?<=至少)[\u4e00-\u9fff]{{1,2}}\s*$")
+
+
+def _comparison(before: str, after: str) -> tuple[str | None, int]:
+    """The comparison a figure carries, from the words just before and just after it."""
+    tail = _VERB_TAIL.sub("", before.rstrip()).rstrip()
+    for word, op in sorted(_CMP_BEFORE, key=lambda p: len(p[0]), reverse=True):
+        if tail.endswith(word):
+            for aword, aop in _CMP_AFTER:
+                if after.lstrip().startswith(aword) and aop == "ge" and op == "gt":
+                    return "gt", len(word)
+            return op, len(word)
+    head = after.lstrip()
+    for word, op in sorted(_CMP_AFTER, key=lambda p: len(p[0]), reverse=True):
+        if head.startswith(word):
+            return op, 0
+    return None, 0
+
+
+_LABEL_CUT_VERB = re.compile(rf"^.*(?:实现|形成|落实|招聘|提升|提高|达到|{_VERBS})")
+
+
+def _label(before: str, after: str) -> str:
+    """What a figure counts, as worded: the noun after it (培育 8-10 所<示范学校>) or, when the
+    figure closes the phrase, the words before it (<“双师型”教师占比>达到 60%)."""
+    after = re.sub(r"^\s*(?:以上|以下|以内|左右|及以上)?\s*(?:的)?", "", after).strip()
+    before = before.strip()
+    outer = ""
+    if before.count("（") > before.count("）"):
+        # 专项奖励资金（市级每年不低于 600 万）: the thing counted stands before the bracket.
+        outer, _, before = before.rpartition("（")
+        outer = _LABEL_CUT_VERB.sub("", outer).strip() or outer
+    verb_ended = bool(_LABEL_VERBS.search(before) or _VERB_TAIL.search(before)) or not before
+    for word, _ in sorted(_CMP_BEFORE, key=lambda p: len(p[0]), reverse=True):
+        if _VERB_TAIL.sub("", before).rstrip().endswith(word):
+            before = _VERB_TAIL.sub("", before).rstrip()[: -len(word)]
+            break
+    before = _LEAD_IN.sub("", before).strip()
+    cut = _LABEL_CUT_VERB.sub("", before).strip()
+    before = re.sub(r"(?:应|要|须|需|均|都|力争|确保|达到|达|每年|年)$", "", cut or before).strip()
+    if outer:
+        return f"{outer}（{before}）"[:40] if before else outer[:40]
+    if after and verb_ended:
+        return after[:40]
+    return (before or after)[:40]
+
+
+def _label_context(sentence: str, item_start: int, pos: int) -> str:
+    """The words before a figure; inside an open bracket, the words before the bracket too."""
+    head = sentence[:pos]
+    depth, opened = 0, -1
+    for i, ch in enumerate(head):
+        if ch == "（":
+            depth, opened = depth + 1, i if depth == 0 else opened
+        elif ch == "）" and depth:
+            depth -= 1
+    if depth and opened < item_start:
+        outer_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, opened)), default=0)
+        return sentence[outer_start:opened + 1] + sentence[item_start:pos]
+    return sentence[item_start:pos]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for m in _CLAUSE_END.finditer(sentence):
+        out.append((start, sentence[start:m.start()]))
+        start = m.end()
+    out.append((start, sentence[start:]))
+    return out
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    opened = text.rfind("“", 0, pos)
+    return opened != -1 and text.rfind("”", 0, pos) < opened and text.find("”", pos) - opened <= 8
+
+
+def extract_targets(
+    text: str,
+    *,
+    plan_period: tuple[int, int] | None = None,
+    task_due: int | str | None = None,
+    task_annual: bool = False,
+) -> tuple[list[ParsedTarget], list[str]]:
+    """The quantitative targets in one task's text, and the figures set aside as policy parameters."""
+    targets: list[ParsedTarget] = []
+    skipped: list[str] = []
+    norm = cnnum.normalise(text)
+    for s_start, s_end in _sentences(norm):
+        sentence = norm[s_start:s_end]
+        annual_at = [m.start() for m in _ANNUAL.finditer(sentence)]
+        from_year_m = _FROM_YEAR.search(sentence)
+        cumulative_span = _CUMULATIVE_SPAN.search(sentence)
+        plan_cumulative = _CUMULATIVE_PLAN.search(sentence)
+        per_units: list[tuple[int, str | None]] = []
+        for clause_start, clause in _clauses(sentence):
+            for m in _PER_UNIT.finditer(clause):
+                unit = _normalise_per_unit(m.group("u") or m.group("g") or m.group("c") or "")
+                if unit:
+                    per_units.append((clause_start + m.start(), unit))
+        dues = [
+            (m.start(), m)
+            for m in _DUE.finditer(sentence)
+            if not (cumulative_span and cumulative_span.start() <= m.start() < cumulative_span.end())
+        ]
+        previous: ParsedTarget | None = None
+        previous_end = 0  # where the previous target's figure ended in this sentence
+        quantities = cnnum.find_quantities(sentence)
+        for q in quantities:
+            pos = q.start
+            clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)), default=0)
+            clause_end_m = _CLAUSE_END.search(sentence, q.end)
+            clause_end = clause_end_m.start() if clause_end_m else len(sentence)
+            # A list inside one clause (建成 1 个 A、5-6 个 B; 培训 10 万人次、取证 7 万人): each item's
+            # words stop at the separator next to its neighbour.
+            item_start = clause_start
+            if previous is not None and previous_end > clause_start:
+                seps = [m.end() for m in re.finditer(r"[、和及与]", sentence[previous_end:pos])]
+                if seps:
+                    item_start = previous_end + seps[-1]
+            next_q = next((o.start for o in quantities if o.start >= q.end), None)
+            item_end = clause_end
+            if next_q is not None and next_q < clause_end:
+                seps = [m.start() for m in re.finditer(r"[、和及与]", sentence[q.end:next_q])]
+                if seps:
+                    item_end = q.end + seps[-1]
+            before = sentence[clause_start:pos]
+            after = sentence[q.end:clause_end]
+            unit = q.unit
+            if unit in _NOT_TARGET_UNITS:
+                continue  # years, durations (3 年以上…经历), levels (三级), batches (第二批)
+            if sentence[max(0, pos - 1):pos] in ("第", "〔", "[", "【") or re.match(r"^\s*[+＋]|^[A-Za-z]", sentence[q.end:]) or re.search(r"[+＋A-Za-z]\s*$", sentence[:pos]):
+                continue  # ordinals, document numbers, 1+X, 5G
+            if _inside_quotes(sentence, pos):
+                continue  # a name in quotes such as “一带一路”
+            if q.chinese and not (
+                _VERB_TAIL.search(before) or _comparison(before, after)[0] or q.is_range
+            ):
+                continue  # 两个渠道, 三个方面: Chinese numerals describe unless something is built or reached
+            if _PARAM_AFTER.match(after) or _PARAM_BEFORE.search(before.rstrip()):
+                skipped.append(sentence[clause_start:clause_end].strip())
+                continue
+            review = None
+            if not unit:
+                if q.multiplier and _FUNDING_CONTEXT.search(sentence):
+                    unit = "元"  # "市级每年不低于 600 万" in a sentence about funds: yuan
+                else:
+                    cmp_word, _ = _comparison(before, after)
+                    if cmp_word is None:
+                        continue  # a bare number with no measure word and no comparison: not a target
+                    review = "数字后没有计量单位，请核对"
+            cmp, _ = _comparison(before, after)
+            if q.is_range:
+                cmp = "range"
+            elif cmp is None:
+                cmp = "eq"
+                # 至少建设 1 所 A 和 1 个 B: a comparison word before a list distributes over it.
+                gap = sentence[previous_end:pos]
+                if previous is not None and previous.cmp not in ("eq", "range") and re.fullmatch(
+                    r"[^，。；,;]{0,20}?(?:和|及|与|以及|、)[^，。；,;]{0,20}?", gap
+                ):
+                    cmp = previous.cmp
+            per_unit = next((u for at, u in reversed(per_units) if at <= pos), None)
+            annual = task_annual or any(at <= pos for at in annual_at)
+            from_year = int(from_year_m.group(1)) if (annual and from_year_m and from_year_m.start() <= pos) else None
+            cumulative = None
+            due: int | str | None = None
+            if cumulative_span:
+                cumulative = (int(cumulative_span.group(1)), int(cumulative_span.group(2)))
+                due = cumulative[1]
+            elif plan_cumulative and plan_period:
+                cumulative = plan_period
+            if due is None and dues:
+                preceding = [m for at, m in dues if at <= pos] or [m for _, m in dues]
+                dm = preceding[-1]
+                y = int(dm.group(1))
+                if from_year_m and from_year_m.start() == dm.start():
+                    pass
+                elif dm.group(2) and 1 <= int(dm.group(2)) <= 12:
+                    due = f"{y:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}" if dm.group(3) else _month_end(y, int(dm.group(2)))
+                else:
+                    due = y
+            if due is None and not annual:
+                due = task_due
+            if annual:
+                due = None
+            target = ParsedTarget(
+                label=_label(_label_context(text[s_start:s_end], item_start, pos), text[s_start + q.end:s_start + item_end]),
+                value=q.value,
+                value_high=q.value_high,
+                cmp=cmp,
+                unit=unit,
+                per_unit=per_unit,
+                recurrence="annual" if annual else "once",
+                from_year=from_year,
+                due=due,
+                cumulative=cumulative,
+                source=text[s_start:s_end].strip(),
+                start=s_start + q.start,
+                end=s_start + q.end,
+                review=review,
+            )
+            targets.append(target)
+            previous = target
+            previous_end = q.end
+    return targets, skipped
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole document
+
+
+def parse_tasklist(
+    text: str,
+    *,
+    catalogue: Catalogue,
+    plan_period: tuple[int, int] | None = None,
+) -> ParsedTaskList:
+    """Read a task list. Raises TaskListError (naming the line) if it has no task rows, or a row
+    has no responsible unit; nothing is half-read."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    layout = "table"
+    rows = None
+    if sum(1 for line in lines if line.lstrip().startswith("|")) >= 2:
+        rows, layout = _table_rows(lines, markdown=True), "markdown"
+    if rows is None and any("\t" in line for line in lines):
+        rows, layout = _table_rows(lines, markdown=False), "table"
+    if rows is None:
+        rows, layout = _paragraph_rows(lines), "paragraphs"
+    if not rows:
+        raise TaskListError(
+            "没有找到任务行：需要“序号/工作任务/负责单位（或牵头单位）”表头的表格，"
+            "或以“（牵头单位：…）”结尾的编号段落"
+        )
+
+    warnings: list[dict[str, object]] = []
+    tasks: list[ParsedTask] = []
+    seen_numbers: dict[str, int] = {}
+    for row in rows:
+        if not row.text:
+            raise TaskListError(f"任务 {row.number} 没有任务内容", line=row.line, field_name="工作任务")
+        bodies: list[Resolved] = []
+        lead_given = bool(row.lead)
+        for cell in (row.lead, row.responsible, row.co):
+            for body in catalogue.split(cell):
+                if body.name not in {b.name for b in bodies}:
+                    bodies.append(body)
+        if not bodies or all(b.kind == KIND_GROUP for b in bodies) and not row.lead and not row.responsible:
+            raise TaskListError(f"任务 {row.number} 没有负责单位", line=row.line, field_name="负责单位")
+        number = row.number
+        if number in seen_numbers:
+            # Numbering restarts under each section heading in some lists: keep both, distinctly.
+            seen_numbers[number] += 1
+            number = f"{number}-{seen_numbers[row.number]}"
+            warnings.append({"line": row.line, "task": number, "message": f"序号 {row.number} 重复，记为 {number}"})
+        else:
+            seen_numbers[number] = 1
+        due, annual = parse_deadline(row.deadline)
+        task = ParsedTask(
+            number=number,
+            text=row.text,
+            line=row.line,
+            responsibility="；".join(x for x in (row.lead, row.responsible, row.co) if x),
+            bodies=bodies,
+            deadline_text=row.deadline,
+            deadline=due,
+            deadline_annual=annual,
+            lead_given=lead_given,
+        )
+        task.targets, task.skipped = extract_targets(
+            row.text, plan_period=plan_period, task_due=due, task_annual=annual
+        )
+        for body in bodies:
+            if not body.known:
+                warnings.append({"line": row.line, "task": number, "message": f"单位“{body.name}”不在部门目录中，已按原文保留，待核对"})
+        for target in task.targets:
+            if target.review:
+                warnings.append({"line": row.line, "task": number, "message": f"目标“{target.source}”：{target.review}"})
+        if task.lead is None:
+            warnings.append({"line": row.line, "task": number, "message": "只写了群体单位（如各县区政府），没有具体牵头单位"})
+        tasks.append(task)
+    return ParsedTaskList(layout=layout, tasks=tasks, warnings=warnings)

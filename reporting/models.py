@@ -1,0 +1,1 @@
+# Reports and their figures arrive with the yearly-report issue.

@@ -1,0 +1,492 @@
+"""The admin as department staff and supervisors use it.
+
+Who sees what is decided here, object by object, and not by Django's model permissions alone:
+- department staff see the tasks and targets their department leads or co-operates on, and only
+  their own department's progress entries; they add and edit those while draft or returned;
+- supervisors see everything read-only, and approve or return submitted entries;
+- an approved entry is locked for everyone.
+Every check takes the object, because list, change, history and bulk-action views all ask.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import selectors, services
+from .models import (
+    Department,
+    DepartmentAlias,
+    Evidence,
+    ImportStatus,
+    Indicator,
+    Plan,
+    ProgressEntry,
+    ProgressStatus,
+    Target,
+    Task,
+    TaskAssignment,
+    TaskListUpload,
+)
+from .tasks import tasklist_upload_process_task
+
+
+def _is_staff_member(request: HttpRequest) -> bool:
+    return request.user.is_active and request.user.is_department_staff
+
+
+def _is_supervisor(request: HttpRequest) -> bool:
+    return request.user.is_active and request.user.is_supervisor
+
+
+class ReadOnlyForNonAdmins:
+    """Reference and task data: everyone signed in may read what they may see; only
+    administrators edit it (tasks come from imported lists, not from typing)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+
+
+@admin.register(Department)
+class DepartmentAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+    list_display = ("name", "kind", "alias_list", "needs_review")
+    list_filter = ("kind", "needs_review")
+    search_fields = ("name", "aliases__alias")
+    inlines = [DepartmentAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="简称/别称")
+    def alias_list(self, obj: Department) -> str:
+        return "、".join(a.alias for a in obj.aliases.all())
+
+    def has_module_permission(self, request):
+        return _is_supervisor(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_supervisor(request)
+
+    def has_change_permission(self, request, obj=None):
+        # Supervisors settle the names the importer could not place (待核对).
+        return _is_supervisor(request)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadOnlyForNonAdmins, admin.ModelAdmin):
+    list_display = ("code", "name", "unit")
+    search_fields = ("code", "name")
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+    list_display = ("title", "issuer", "period_label", "task_count", "source_name", "imported_at")
+    search_fields = ("title", "issuer")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_tasks=Count("tasks", filter=Q(tasks__is_active=True)))
+
+    @admin.display(description="任务数", ordering="_tasks")
+    def task_count(self, obj: Plan) -> int:
+        return obj._tasks
+
+    @admin.display(description="规划期")
+    def period_label(self, obj: Plan) -> str:
+        return obj.period_label
+
+
+class DepartmentInvolvedFilter(admin.SimpleListFilter):
+    title = "部门（牵头或配合）"
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        return Department.objects.filter(assignments__isnull=False).distinct().values_list("id", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            field = "assignments__department_id" if queryset.model is Task else "task__assignments__department_id"
+            return queryset.filter(**{field: self.value()}).distinct()
+        return queryset
+
+
+class TaskAssignmentInline(admin.TabularInline):
+    model = TaskAssignment
+    fields = ("department", "role", "written_as")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ("label", "worded", "indicator", "source_text", "needs_review", "is_active")
+    readonly_fields = ("label", "worded", "source_text")
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="目标（原文口径）")
+    def worded(self, obj: Target) -> str:
+        return obj.worded
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _may_see_task(request: HttpRequest, task: Task | None) -> bool:
+    if task is None or not _is_staff_member(request):
+        return True
+    return task.assignments.filter(department_id=request.user.department_id).exists()
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+    list_display = ("number", "short_text", "lead", "targets_worded", "latest_progress", "deadline", "plan")
+    list_display_links = ("number", "short_text")
+    list_filter = ("plan", DepartmentInvolvedFilter, "lead", "deadline_year", "is_active")
+    search_fields = ("number", "text", "responsibility_text", "lead__name", "assignments__department__name")
+    readonly_fields = ("plan", "number", "text", "lead", "responsibility_text", "deadline_text", "source_line")
+    fields = ("plan", "number", "text", "lead", "responsibility_text", "deadline_text", "deadline_year", "deadline_date", "source_line", "is_active")
+    inlines = [TaskAssignmentInline, TargetInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        tasks = selectors.task_list_visible_to(user=request.user)
+        # Staff see the latest progress of their own department only, even on shared tasks.
+        department_id = request.user.department_id if _is_staff_member(request) else None
+        return selectors.task_latest_progress(tasks=tasks, department_id=department_id).prefetch_related("targets")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and _may_see_task(request, obj)
+
+    @admin.display(description="工作任务")
+    def short_text(self, obj: Task) -> str:
+        return obj.text if len(obj.text) <= 60 else obj.text[:60] + "…"
+
+    @admin.display(description="量化目标")
+    def targets_worded(self, obj: Task) -> str:
+        targets = [t for t in obj.targets.all() if t.is_active]
+        if not targets:
+            return "—"
+        return format_html_join(format_html("<br>"), "{}：{}", ((t.label, t.worded) for t in targets))
+
+    @admin.display(description="最新进展")
+    def latest_progress(self, obj: Task) -> str:
+        entries = list(obj.progress_entries.all())
+        if not entries:
+            return "尚未填报"
+        e = entries[0]
+        value = f"{e.value.normalize():f}" if e.value is not None else ""
+        return f"{e.year}年 {value} {e.narrative[:20]}（{e.get_status_display()}）".strip()
+
+    @admin.display(description="完成时限", ordering="deadline_year")
+    def deadline(self, obj: Task) -> str:
+        return obj.deadline_text or (str(obj.deadline_year) if obj.deadline_year else "规划期末")
+
+
+@admin.register(Target)
+class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+    list_display = ("task_number", "label", "worded", "indicator", "lead", "needs_review", "is_active")
+    list_filter = ("task__plan", DepartmentInvolvedFilter, "recurrence", "comparison", "needs_review", "indicator")
+    search_fields = ("label", "source_text", "task__text", "task__number")
+    readonly_fields = ("task", "source_text")
+    list_select_related = ("task", "task__lead", "indicator")
+
+    def get_queryset(self, request):
+        return selectors.target_list_visible_to(user=request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and _may_see_task(request, obj.task if obj else None)
+
+    @admin.display(description="任务", ordering="task__position")
+    def task_number(self, obj: Target) -> str:
+        return obj.task.number
+
+    @admin.display(description="目标")
+    def worded(self, obj: Target) -> str:
+        return obj.worded
+
+    @admin.display(description="牵头单位")
+    def lead(self, obj: Target) -> str:
+        return str(obj.task.lead or "—")
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress entries
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ("file", "description", "uploaded_by", "uploaded_at")
+    readonly_fields = ("uploaded_by", "uploaded_at")
+    extra = 1
+
+    def _entry_editable(self, request, obj) -> bool:
+        return obj is None or ProgressEntryAdmin.may_edit(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._entry_editable(request, obj) and _is_staff_member(request) or request.user.is_superuser and (obj is None or obj.status != ProgressStatus.APPROVED)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent entry's own view check already ran
+
+
+class ProgressEntryForm(forms.ModelForm):
+    class Meta:
+        model = ProgressEntry
+        fields = ("task", "target", "year", "quarter", "value", "narrative")
+        help_texts = {
+            "target": "有量化目标的，选择目标；没有量化目标的任务，只选任务并填写进展情况",
+            "task": "选择了目标时可不填，将自动取目标所属任务",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "task" in self.fields:
+            self.fields["task"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        task, target = cleaned.get("task"), cleaned.get("target")
+        if target is not None and task is None:
+            cleaned["task"] = target.task
+            self.instance.task = target.task
+        elif task is None:
+            raise ValidationError({"task": "请选择任务或目标"})
+        if target is not None and cleaned["task"].pk != target.task_id:
+            raise ValidationError({"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"})
+        return cleaned
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), required=True)
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(SimpleHistoryAdmin):
+    form = ProgressEntryForm
+    list_display = ("__str__", "task_number", "department", "year", "quarter", "value_display", "status", "evidence_count", "updated_at")
+    list_filter = ("status", "department", "task__plan", "year", "task__deadline_year")
+    search_fields = ("narrative", "task__text", "task__number", "target__label", "department__name")
+    readonly_fields = ("status", "department", "created_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment")
+    autocomplete_fields = ()
+    inlines = [EvidenceInline]
+    actions = ["submit_selected", "approve_selected", "return_selected"]
+    list_select_related = ("task", "target", "department")
+
+    # -- who may do what ----------------------------------------------------------------------
+
+    @staticmethod
+    def may_edit(request: HttpRequest, obj: ProgressEntry | None) -> bool:
+        user = request.user
+        if obj is None:
+            return _is_staff_member(request) and user.department_id is not None or user.is_superuser
+        if obj.status == ProgressStatus.APPROVED:
+            return False  # approved entries are locked for everyone
+        if user.is_superuser:
+            return True
+        return _is_staff_member(request) and obj.department_id == user.department_id and obj.is_editable_by_author
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        if obj is not None and _is_staff_member(request):
+            return obj.department_id == request.user.department_id
+        return True
+
+    def has_add_permission(self, request):
+        return self.may_edit(request, None)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            # The list page asks this without an object; staff need it to reach their drafts.
+            return self.may_edit(request, None)
+        return self.may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.is_superuser
+        return self.may_edit(request, obj) and obj.status == ProgressStatus.DRAFT
+
+    def get_queryset(self, request):
+        return selectors.progress_entry_list_visible_to(user=request.user).annotate(_evidence=Count("evidence"))
+
+    def get_list_filter(self, request):
+        if _is_staff_member(request):
+            return [f for f in self.list_filter if f != "department"]
+        return self.list_filter
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)  # staff delete their own drafts one at a time
+        if not _is_supervisor(request):
+            actions.pop("approve_selected", None)
+            actions.pop("return_selected", None)
+        if not _is_staff_member(request):
+            actions.pop("submit_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.may_edit(request, obj):
+            return [*ProgressEntryForm.Meta.fields, *self.readonly_fields]
+        return self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "task":
+            kwargs["queryset"] = selectors.task_list_visible_to(user=request.user).filter(is_active=True)
+        elif db_field.name == "target":
+            kwargs["queryset"] = selectors.target_list_visible_to(user=request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.department_id = request.user.department_id
+            if obj.department_id is None:
+                raise PermissionDenied("您的账号未关联部门，不能填报进展")
+        if not obj.task.assignments.filter(department_id=obj.department_id).exists():
+            raise PermissionDenied(f"任务 {obj.task.number} 不属于{obj.department}，不能填报")
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and isinstance(inline_form.instance, Evidence) and not inline_form.instance.uploaded_by_id:
+                inline_form.instance.uploaded_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    # -- columns ------------------------------------------------------------------------------
+
+    @admin.display(description="任务序号", ordering="task__position")
+    def task_number(self, obj: ProgressEntry) -> str:
+        return obj.task.number
+
+    @admin.display(description="完成值")
+    def value_display(self, obj: ProgressEntry) -> str:
+        if obj.value is None:
+            return "—"
+        unit = obj.target.unit if obj.target_id else ""
+        return f"{obj.value.normalize():f}{unit}"
+
+    @admin.display(description="佐证材料")
+    def evidence_count(self, obj: ProgressEntry) -> int:
+        return obj._evidence
+
+    # -- workflow actions ---------------------------------------------------------------------
+
+    def _run(self, request, queryset: QuerySet[ProgressEntry], service, done: str, **kwargs) -> None:
+        ok, failed = 0, []
+        for entry in queryset:
+            try:
+                service(entry=entry, by=request.user, **kwargs)
+                ok += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failed.append(f"{entry}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+        if ok:
+            self.message_user(request, f"{done} {ok} 条", messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="提交审核")
+    def submit_selected(self, request, queryset):
+        self._run(request, queryset, services.progress_entry_submit, "已提交")
+
+    @admin.action(description="审核通过")
+    def approve_selected(self, request, queryset):
+        self._run(request, queryset, services.progress_entry_approve, "已通过")
+
+    @admin.action(description="退回修改（需填写原因）")
+    def return_selected(self, request, queryset) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = ReturnForm(request.POST)
+            if form.is_valid():
+                self._run(request, queryset, services.progress_entry_return, "已退回", comment=form.cleaned_data["comment"])
+                return None
+        else:
+            form = ReturnForm()
+        return render(
+            request,
+            "admin/tasks_registry/progressentry/return_form.html",
+            {**self.admin_site.each_context(request), "title": "退回进展填报", "entries": queryset, "form": form,
+             "action": "return_selected", "opts": self.model._meta},
+        )
+
+
+@admin.register(TaskListUpload)
+class TaskListUploadAdmin(admin.ModelAdmin):
+    """Supervisors upload a task list; a background job imports it and reports back here."""
+
+    list_display = ("plan_title", "file", "status", "message", "uploaded_by", "created_at", "finished_at")
+    list_filter = ("status",)
+    fields = ("file", "plan_title", "issuer", "period_start", "period_end", "status", "message", "plan", "uploaded_by", "created_at", "finished_at")
+    readonly_fields = ("status", "message", "plan", "uploaded_by", "created_at", "finished_at")
+
+    def has_module_permission(self, request):
+        return _is_supervisor(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_supervisor(request)
+
+    def has_add_permission(self, request):
+        return _is_supervisor(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        obj.uploaded_by = request.user
+        obj.status = ImportStatus.PENDING
+        super().save_model(request, obj, form, change)
+        tasklist_upload_process_task.delay_on_commit(obj.pk)
+        self.message_user(request, "已上传，正在后台导入；刷新本页查看结果", messages.INFO)

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from tasks_registry.services import demo_accounts_create
+
+
+class Command(BaseCommand):
+    help = "创建演示账号（仅供演示）：一名督导人员和两个部门的工作人员，并打印登录信息。"
+
+    def handle(self, *args, **options):
+        self.stdout.write("演示账号（仅供演示，勿用于生产）：")
+        for username, password, description in demo_accounts_create():
+            self.stdout.write(f"  {username} / {password}  {description}")

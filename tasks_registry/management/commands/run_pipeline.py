@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tasks_registry.services import documents_folder_run
+
+
+class Command(BaseCommand):
+    help = "主流程：载入参考数据，导入文件夹中的任务清单，打印结果。其它文件（年度报告等）会列出并跳过。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "folder", nargs="?", default=str(Path(settings.BASE_DIR) / "fixtures" / "sample"),
+            help="文档文件夹（默认：项目自带的示例文档）",
+        )
+
+    def handle(self, *args, **options):
+        folder = Path(options["folder"])
+        if not folder.is_dir():
+            raise CommandError(f"找不到文件夹：{folder}")
+        for line in documents_folder_run(folder=folder):
+            self.stdout.write(line)

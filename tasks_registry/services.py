@@ -1,0 +1,514 @@
+"""Writes: reference data, task-list import, and the progress-entry workflow."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from policytext import cnnum
+from policytext.departments import KIND_UNKNOWN, Resolved
+from policytext.tasklist import ParsedTarget, ParsedTask, ParsedTaskList, TaskListError, decode, parse_tasklist
+
+from .models import (
+    AssignmentRole,
+    Department,
+    DepartmentAlias,
+    DepartmentKind,
+    ImportStatus,
+    Indicator,
+    Plan,
+    ProgressEntry,
+    ProgressStatus,
+    Target,
+    Task,
+    TaskAssignment,
+    TaskListUpload,
+)
+from .selectors import catalogue_load
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference data
+
+
+@transaction.atomic
+def reference_data_load(
+    *, departments_path: Path = FIXTURES / "departments.json", indicators_path: Path = FIXTURES / "indicators.json"
+) -> dict[str, int]:
+    """Load (or refresh) the department catalogue and the indicator catalogue. Safe to repeat."""
+    departments = json.loads(departments_path.read_text(encoding="utf-8"))["departments"]
+    for entry in departments:
+        department, _ = Department.objects.update_or_create(
+            name=entry["name"], defaults={"kind": entry["kind"], "needs_review": False}
+        )
+        for alias in entry.get("aliases", []):
+            DepartmentAlias.objects.update_or_create(alias=alias, defaults={"department": department})
+    indicators = json.loads(indicators_path.read_text(encoding="utf-8"))["indicators"]
+    for entry in indicators:
+        Indicator.objects.update_or_create(
+            code=entry["code"],
+            defaults={"name": entry["name"], "unit": entry.get("unit", ""), "aliases": entry.get("aliases", [])},
+        )
+    return {"departments": len(departments), "indicators": len(indicators)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Task-list import
+
+
+_PERIOD_WORDS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+
+
+def plan_period_detect(text: str) -> tuple[int, int] | None:
+    """A plan period named in the text: “十四五” -> 2021-2025, or an explicit 2021—2025年."""
+    m = re.search(r"(20\d\d)\s*[-—–~至到]+\s*(20\d\d)\s*年", cnnum.normalise(text))
+    if m and int(m.group(1)) < int(m.group(2)):
+        return int(m.group(1)), int(m.group(2))
+    for word, period in _PERIOD_WORDS.items():
+        if word in text:
+            return period
+    return None
+
+
+@dataclass
+class TaskListImportResult:
+    """What an import found and, unless it was a dry run, what it changed."""
+
+    plan_title: str
+    parsed: ParsedTaskList
+    period: tuple[int, int] | None
+    dry_run: bool
+    plan: Plan | None = None
+    created: list[str] = field(default_factory=list)
+    updated: list[dict[str, object]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "plan": self.plan_title,
+            "period": f"{self.period[0]}-{self.period[1]}" if self.period else None,
+            "layout": self.parsed.layout,
+            "tasks": [t.as_json() for t in self.parsed.tasks],
+            "unknown_departments": self.parsed.unknown_departments,
+            "warnings": self.parsed.warnings,
+        }
+        if not self.dry_run:
+            out["changes"] = self.changes
+        return out
+
+    @property
+    def changes(self) -> dict[str, object]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": len(self.unchanged),
+            "withdrawn": self.withdrawn,
+        }
+
+    @property
+    def target_count(self) -> int:
+        return sum(len(t.targets) for t in self.parsed.tasks)
+
+
+def tasklist_import(
+    *,
+    data: bytes,
+    filename: str,
+    plan_title: str,
+    period: tuple[int, int] | None = None,
+    issuer: str = "",
+    dry_run: bool = False,
+) -> TaskListImportResult:
+    """Parse a task-list file and, unless ``dry_run``, write it in one transaction.
+
+    Re-importing the same file changes nothing; a changed list updates tasks in place and reports
+    what changed. Tasks and targets that disappear are marked inactive, never deleted, so progress
+    already reported against them stays. Raises TaskListError (nothing written) on bad input.
+    """
+    if len(data) > settings.TASKLIST_MAX_BYTES:
+        raise TaskListError(f"文件过大（{len(data) // 1024} KB），上限为 {settings.TASKLIST_MAX_BYTES // 1024} KB")
+    if not plan_title.strip():
+        raise TaskListError("请填写政策文件名称", field_name="政策文件名称")
+    text = decode(data)
+    period = period or plan_period_detect(text)
+    parsed = parse_tasklist(text, catalogue=catalogue_load(), plan_period=period)
+    result = TaskListImportResult(plan_title=plan_title.strip(), parsed=parsed, period=period, dry_run=dry_run)
+    if dry_run:
+        return result
+    with transaction.atomic():
+        plan, _ = Plan.objects.get_or_create(title=result.plan_title)
+        plan.issuer = issuer or plan.issuer
+        if period:
+            plan.period_start, plan.period_end = period
+        plan.source_name = filename
+        plan.imported_at = timezone.now()
+        plan.save()
+        result.plan = plan
+        existing = {t.number: t for t in Task.objects.filter(plan=plan)}
+        for position, parsed_task in enumerate(parsed.tasks):
+            task = existing.pop(parsed_task.number, None)
+            if task is None:
+                task = Task(plan=plan, number=parsed_task.number)
+                changed = ["新增"]
+            else:
+                changed = []
+            changed += _task_apply(task, parsed_task, position)
+            if task.pk is None or changed:
+                task.save()
+            changed += _assignments_sync(task, parsed_task.bodies, parsed_task.lead)
+            changed += _targets_sync(task, parsed_task.targets)
+            if changed and changed[0] == "新增":
+                result.created.append(task.number)
+            elif changed:
+                result.updated.append({"number": task.number, "changes": changed})
+            else:
+                result.unchanged.append(task.number)
+        for task in existing.values():
+            if task.is_active:
+                task.is_active = False
+                task.save(update_fields=["is_active"])
+                result.withdrawn.append(task.number)
+    return result
+
+
+def _task_apply(task: Task, parsed: ParsedTask, position: int) -> list[str]:
+    due = parsed.deadline
+    values = {
+        "position": position,
+        "text": parsed.text,
+        "responsibility_text": parsed.responsibility,
+        "deadline_text": parsed.deadline_text,
+        "deadline_year": due if isinstance(due, int) else (int(due[:4]) if due else None),
+        "deadline_date": datetime.date.fromisoformat(due) if isinstance(due, str) else None,
+        "source_line": parsed.line,
+        "is_active": True,
+    }
+    labels = {"text": "任务内容", "responsibility_text": "负责单位", "deadline_text": "完成时限", "is_active": "恢复有效"}
+    changed = []
+    for name, value in values.items():
+        if getattr(task, name) != value:
+            if task.pk and name in labels:
+                changed.append(labels[name])
+            setattr(task, name, value)
+    return changed
+
+
+def _department_for(body: Resolved) -> Department:
+    department = Department.objects.filter(name=body.name).first()
+    if department is None:
+        # Not in the catalogue: keep it exactly as written and ask a person to look.
+        kind = body.kind if body.kind in DepartmentKind.values else KIND_UNKNOWN
+        department = Department.objects.create(name=body.name, kind=kind, needs_review=not body.known)
+    return department
+
+
+def _assignments_sync(task: Task, bodies: list[Resolved], lead: Resolved | None) -> list[str]:
+    wanted = []
+    for position, body in enumerate(bodies):
+        department = _department_for(body)
+        if lead is not None and body.name == lead.name:
+            role = AssignmentRole.LEAD
+        elif body.kind == "group":
+            role = AssignmentRole.GROUP
+        else:
+            role = AssignmentRole.CO
+        wanted.append((department, role, position, body.written))
+    current = {(a.department_id, a.role) for a in task.assignments.all()}
+    lead_department = next((d for d, role, _, _ in wanted if role == AssignmentRole.LEAD), None)
+    changed = []
+    if current != {(d.id, role) for d, role, _, _ in wanted}:
+        task.assignments.all().delete()
+        TaskAssignment.objects.bulk_create(
+            TaskAssignment(task=task, department=d, role=role, position=p, written_as=w) for d, role, p, w in wanted
+        )
+        if current:
+            changed.append("责任单位")
+    if task.lead_id != (lead_department.id if lead_department else None):
+        task.lead = lead_department
+        task.save(update_fields=["lead"])
+        if current:
+            changed.append("牵头单位")
+    return changed
+
+
+def _target_values(parsed: ParsedTarget, position: int) -> dict[str, object]:
+    due = parsed.due
+    return {
+        "position": position,
+        "label": parsed.label,
+        "comparison": parsed.cmp,
+        "value": parsed.value,
+        "value_high": parsed.value_high,
+        "unit": parsed.unit,
+        "per_unit": parsed.per_unit or "",
+        "recurrence": parsed.recurrence,
+        "from_year": parsed.from_year,
+        "deadline_year": due if isinstance(due, int) else (int(due[:4]) if due else None),
+        "deadline_date": datetime.date.fromisoformat(due) if isinstance(due, str) else None,
+        "cumulative_from": parsed.cumulative[0] if parsed.cumulative else None,
+        "cumulative_to": parsed.cumulative[1] if parsed.cumulative else None,
+        "source_text": parsed.source,
+        "span_start": parsed.start,
+        "span_end": parsed.end,
+        "needs_review": parsed.review is not None,
+        "review_reason": parsed.review or "",
+        "is_active": True,
+    }
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return a is not None and b is not None and Decimal(a) == Decimal(b)  # type: ignore[arg-type]
+    return a == b
+
+
+def _targets_sync(task: Task, parsed_targets: list[ParsedTarget]) -> list[str]:
+    """Match targets by what they say (value, unit, comparison), then by position, so that an
+    indicator link made by a person survives a re-import of the same or a lightly edited list."""
+    existing = list(task.targets.all()) if task.pk else []
+    unmatched = list(existing)
+    changed: list[str] = []
+    for position, parsed in enumerate(parsed_targets):
+        values = _target_values(parsed, position)
+        match = next(
+            (t for t in unmatched if t.unit == parsed.unit and t.comparison == parsed.cmp and _same(t.value, parsed.value)),
+            None,
+        ) or next((t for t in unmatched if t.position == position), None)
+        if match is None:
+            Target.objects.create(task=task, **values)
+            if existing:
+                changed.append(f"新增目标“{parsed.label}”")
+            continue
+        unmatched.remove(match)
+        diff = [name for name, value in values.items() if not _same(getattr(match, name), value)]
+        if diff:
+            for name in diff:
+                setattr(match, name, values[name])
+            match.save()
+            if set(diff) - {"position", "span_start", "span_end"}:
+                changed.append(f"目标“{parsed.label}”有变化")
+    for target in unmatched:
+        if target.is_active:
+            target.is_active = False
+            target.save(update_fields=["is_active"])
+            changed.append(f"目标“{target.label}”已不在清单中，标记为无效")
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Task-list uploads (admin) processed in the background
+
+
+def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
+    """Import an uploaded task list and record the outcome on the upload for the uploader to see.
+
+    Claims the upload with a conditional update so two workers never import it at once; a parse
+    error is recorded as a failure (not retried) and leaves the plan untouched.
+    """
+    claimed = TaskListUpload.objects.filter(
+        pk=upload.pk, status__in=[ImportStatus.PENDING, ImportStatus.FAILED]
+    ).update(status=ImportStatus.PROCESSING)
+    if not claimed:
+        upload.refresh_from_db()
+        return upload
+    upload.refresh_from_db()
+    period = (upload.period_start, upload.period_end) if upload.period_start and upload.period_end else None
+    try:
+        with upload.file.open("rb") as fh:
+            data = fh.read()
+        result = tasklist_import(
+            data=data,
+            filename=upload.file.name.rsplit("/", 1)[-1],
+            plan_title=upload.plan_title,
+            period=period,
+            issuer=upload.issuer,
+        )
+    except TaskListError as exc:
+        upload.status = ImportStatus.FAILED
+        upload.message = f"{upload.file.name.rsplit('/', 1)[-1]}：{exc}"
+        upload.summary = {}
+    else:
+        upload.status = ImportStatus.DONE
+        upload.plan = result.plan
+        upload.summary = {
+            "tasks": len(result.parsed.tasks),
+            "targets": result.target_count,
+            "unknown_departments": result.parsed.unknown_departments,
+            **result.changes,
+        }
+        upload.message = (
+            f"导入 {len(result.parsed.tasks)} 项任务、{result.target_count} 个目标；"
+            f"新增 {len(result.created)}，更新 {len(result.updated)}，未变 {len(result.unchanged)}，"
+            f"移出 {len(result.withdrawn)}"
+            + (f"；待核对单位：{'、'.join(result.parsed.unknown_departments)}" if result.parsed.unknown_departments else "")
+        )
+    upload.finished_at = timezone.now()
+    upload.save()
+    return upload
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress entries
+
+
+def _ensure(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+def progress_entry_create(
+    *,
+    by: User,
+    task: Task,
+    year: int,
+    target: Target | None = None,
+    quarter: int | None = None,
+    value: Decimal | None = None,
+    narrative: str = "",
+) -> ProgressEntry:
+    """A department's staff record progress on one of their department's tasks (as a draft)."""
+    if by.department_id is None:
+        raise PermissionDenied("您的账号未关联部门，不能填报进展")
+    if not task.assignments.filter(department_id=by.department_id).exists():
+        raise PermissionDenied(f"任务 {task.number} 不属于{by.department}，不能填报")
+    entry = ProgressEntry(
+        task=task, target=target, department_id=by.department_id, year=year, quarter=quarter,
+        value=value, narrative=narrative, created_by=by,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def progress_entry_submit(*, entry: ProgressEntry, by: User) -> ProgressEntry:
+    """Send a draft (or a returned entry) for review. Only staff of the entry's department may."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    if by.department_id != entry.department_id and not by.is_superuser:
+        raise PermissionDenied("只能提交本部门的进展填报")
+    _ensure(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能再次提交")
+    entry.status = ProgressStatus.SUBMITTED
+    entry.submitted_at = timezone.now()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
+    """A supervisor approves a submitted entry; it is locked from then on."""
+    if not by.is_supervisor:
+        raise PermissionDenied("只有督导人员可以审核")
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    _ensure(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能审核已提交的填报")
+    entry.status = ProgressStatus.APPROVED
+    entry.reviewed_by = by
+    entry.reviewed_at = timezone.now()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> ProgressEntry:
+    """A supervisor returns a submitted entry to its department with a reason; it becomes editable."""
+    if not by.is_supervisor:
+        raise PermissionDenied("只有督导人员可以退回")
+    _ensure(bool(comment.strip()), "退回时请填写退回原因")
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    _ensure(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能退回已提交的填报")
+    entry.status = ProgressStatus.RETURNED
+    entry.reviewed_by = by
+    entry.reviewed_at = timezone.now()
+    entry.review_comment = comment.strip()
+    entry.save()
+    return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# The main job over a folder of documents, and demo accounts
+
+
+_DOCUMENT_SUFFIXES = {".txt", ".md", ".csv", ".tsv"}
+_NOT_A_CITY = {"全市", "本市", "我市", "城市", "县市", "省市", "各市", "该市", "地市", "市县", "直辖市"}
+
+
+def tasklist_title_guess(*, text: str, filename: str) -> str:
+    """A plan title for a task list imported without one: its own heading when it names the plan,
+    else the city most named in it (南阳市) with 各部门工作任务清单."""
+    for line in text.splitlines()[:12]:
+        line = line.strip().lstrip("#").strip()
+        if re.search(r"(方案|规划|意见|计划|行动|清单|分工)$", line) and not re.fullmatch(r"(各部门)?(重点)?工作任务清单|任务分工", line):
+            if len(line) >= 8:
+                return line
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"([\u4e00-\u9fff]{2})市(?![直级场委民属区县政])", text):
+        city = m.group(0)
+        if city not in _NOT_A_CITY and not re.search(r"[的和县区全各本我该省在局等部厅委办府会院校中、]", m.group(1)):
+            counts[city] = counts.get(city, 0) + 1
+    city = max(counts, key=counts.__getitem__) if counts else ""
+    return f"{city}各部门工作任务清单" if city else f"各部门工作任务清单（{Path(filename).stem}）"
+
+
+def documents_folder_run(*, folder: Path) -> list[str]:
+    """Load reference data and import every task list found in ``folder``; report per file.
+
+    Files that are not task lists (yearly reports, for instance) are listed and left alone. A task
+    list that cannot be read is reported with its line and nothing of it is written.
+    """
+    counts = reference_data_load()
+    lines = [f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个"]
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _DOCUMENT_SUFFIXES):
+        data = path.read_bytes()
+        try:
+            text = decode(data)
+            title = tasklist_title_guess(text=text, filename=path.name)
+            result = tasklist_import(data=data, filename=path.name, plan_title=title)
+        except TaskListError as exc:
+            if "没有找到任务行" in str(exc):
+                lines.append(f"{path.name}：不是任务清单，跳过")
+            else:
+                lines.append(f"{path.name}：无法导入，未写入任何数据。{exc}")
+            continue
+        c = result.changes
+        lines.append(
+            f"{path.name} → 《{title}》：{len(result.parsed.tasks)} 项任务，{result.target_count} 个量化目标；"
+            f"新增 {len(c['created'])}，更新 {len(c['updated'])}，未变 {c['unchanged']}"
+        )
+        if result.parsed.unknown_departments:
+            lines.append("  待核对单位（不在部门目录中，按原文保留）：" + "、".join(result.parsed.unknown_departments))
+    return lines
+
+
+DEMO_ACCOUNTS = (
+    ("supervisor", "市教育局督导（演示）", None, "supervisor"),
+    ("jiaoyu", "市教育局工作人员（演示）", "市教育局", "staff"),
+    ("caizheng", "市财政局工作人员（演示）", "市财政局", "staff"),
+)
+DEMO_PASSWORD = "demo-2026"  # demo only; printed on screen by the demo command
+
+
+def demo_accounts_create() -> list[tuple[str, str, str]]:
+    """Demo sign-ins: a supervisor and staff of two departments. Safe to repeat."""
+    out = []
+    for username, description, department_name, role in DEMO_ACCOUNTS:
+        department = Department.objects.get(name=department_name) if department_name else None
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"last_name": description, "department": department, "role": role, "is_staff": True, "is_active": True},
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        out.append((username, DEMO_PASSWORD, description))
+    return out
