@@ -97,6 +97,7 @@ def chinese_to_decimal(text: str) -> Decimal:
     total = 0
     section = 0
     number = 0
+    last_big = 0
     for ch in text:
         if ch in _CN_DIGITS:
             number = _CN_DIGITS[ch]
@@ -106,10 +107,15 @@ def chinese_to_decimal(text: str) -> Decimal:
         elif ch in _CN_BIG:
             section += number
             big = _CN_BIG[ch]
-            if big == 10**8:
+            if last_big and big >= last_big:
+                # A unit repeated or larger than the last scales all before it: 一万万 = 一亿;
+                # a smaller one (一亿二千万) scales only its own section.
+                total = (total + section) * big
+            elif big == 10**8:
                 total = (total + section) * big
             else:
                 total += (section or 1) * big
+            last_big = big
             section = 0
             number = 0
         else:

@@ -1,7 +1,13 @@
 """Test settings: fast hashing, local memory e-mail, in-process Celery unless a test starts a worker."""
 
+from pathlib import Path
+
+from config.env import env_str
+
 from .base import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "test-media")))  # noqa: F405
+# Ordinary tests run jobs in-process; the integration tests switch this off and start a worker.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,232 @@
+"""The task-list parser, construct by construct, then on whole documents."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policytext.tasklist import TaskListError, decode, extract_targets, parse_deadline, parse_tasklist
+from tests.conftest import FIXTURES, ROOT, seed_file
+
+
+def one_target(text, **kwargs):
+    targets, _ = extract_targets(text, **kwargs)
+    assert len(targets) == 1, [(t.label, t.value) for t in targets]
+    return targets[0]
+
+
+# --- comparisons ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "cmp"),
+    [
+        ("建设不少于 20 个实训基地。", "ge"),
+        ("“双师型”教师占比达到 60% 以上。", "ge"),
+        ("就业率不低于 95%。", "ge"),
+        ("每个县区至少建设 1 所社区学院。", "ge"),
+        ("在校生超过 5 万人。", "gt"),
+        ("大班额比例不超过 5%。", "le"),
+        ("班额控制在 45 人以内。", "le"),
+        ("在校生 10 万人左右。", "approx"),
+        ("培养 100 名优秀教师。", "eq"),
+        ("培育 8-10 所示范学校。", "range"),
+    ],
+)
+def test_it_reads_the_comparison_word(text, cmp):
+    assert one_target(text).cmp == cmp
+
+
+def test_a_comparison_before_a_list_distributes_over_it():
+    targets, _ = extract_targets("每个县区至少建设1所社区学院和1个老年教育中心。")
+    assert [(t.cmp, t.unit, t.per_unit) for t in targets] == [("ge", "所", "县区"), ("ge", "个", "县区")]
+    assert targets[1].label == "老年教育中心"
+
+
+def test_range_keeps_both_ends_and_the_unit():
+    t = one_target("遴选 6-8 所产教融合型职业院校。")
+    assert (t.value, t.value_high, t.unit, t.label) == (Decimal(6), Decimal(8), "所", "产教融合型职业院校")
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+def test_yearly_recurrence_from_a_year_applies_to_the_whole_sentence():
+    targets, _ = extract_targets("2022 年起，全市职业院校每年开展技能培训不低于 10 万人次，取证 7 万人以上。")
+    assert [(t.value, t.unit, t.recurrence, t.from_year, t.due) for t in targets] == [
+        (Decimal(100000), "人次", "annual", 2022, None),
+        (Decimal(70000), "人", "annual", 2022, None),
+    ]
+    assert [t.label for t in targets] == ["技能培训", "取证"]
+
+
+def test_nian_before_a_verb_is_yearly():
+    t = one_target("年输送技术技能人才不低于 3 万人。")
+    assert (t.recurrence, t.value) == ("annual", Decimal(30000))
+
+
+def test_a_year_in_the_sentence_is_the_deadline():
+    assert one_target("到 2024 年底，达标率达到 90% 以上。").due == 2024
+    assert one_target("2022 年全市达标学校占比不低于 30%。").due == 2022
+
+
+def test_a_month_deadline_becomes_the_last_day():
+    assert one_target("2023 年 12 月底前建成 3 个基地。").due == "2023-12-31"
+
+
+def test_the_task_deadline_applies_when_the_text_has_none():
+    assert one_target("建成 3 个基地。", task_due=2025).due == 2025
+
+
+def test_cumulative_period():
+    t = one_target("2023—2025 年累计培训 15 万人次。")
+    assert (t.cumulative, t.due, t.value) == ((2023, 2025), 2025, Decimal(150000))
+    t = one_target("“十四五”期间累计建成 5 所。", plan_period=(2021, 2025))
+    assert t.cumulative == (2021, 2025)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2025年底", (2025, False)), ("2023年12月底前", ("2023-12-31", False)), ("2024年6月30日前", ("2024-06-30", False)),
+     ("每年", (None, True)), ("长期坚持", (None, False)), ("2022—2025年", (2025, False))],
+)
+def test_deadline_column(text, expected):
+    assert parse_deadline(text) == expected
+
+
+# --- scope, funding ---------------------------------------------------------------------------
+
+def test_a_bare_wan_in_a_funding_sentence_is_yuan_and_county_scope_is_kept():
+    targets, _ = extract_targets("设立专项奖励资金（市级每年不低于 600 万，县区不低于 300 万）。")
+    assert [(t.value, t.unit, t.per_unit, t.recurrence) for t in targets] == [
+        (Decimal(6000000), "元", None, "annual"),
+        (Decimal(3000000), "元", "县区", "annual"),
+    ]
+    assert targets[0].label == "专项奖励资金（市级）"
+
+
+def test_per_school_scope():
+    assert one_target("每所中职学校至少建设 2 个实训基地。").per_unit == "学校"
+
+
+# --- what is not a target ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兴办职业教育的投资可按投资额的 30% 抵免当年应缴教育费附加。",
+        "职业学校可按编制总额 20% 左右的比例自主招聘兼职教师。",
+        "对认定的企业给予 10 万元奖励。",
+        "对学徒按每生每年 500 元的标准给予补助。",
+        "招聘具备 3 年以上企业工作经历的人员。",
+        "推进 1+X 证书制度试点。",
+        "建设县、乡、村三级培训网络。",
+        "推荐学校申报第二批省级项目。",
+        "从两个渠道招聘专业课教师。",
+        "2023 年 6 月底前出台实施意见。",
+    ],
+)
+def test_policy_parameters_and_names_are_not_targets(text):
+    targets, _ = extract_targets(text)
+    assert targets == []
+
+
+def test_a_bare_number_after_a_comparison_is_kept_for_review():
+    t = one_target("年度考核得分不低于 90。")
+    assert t.review is not None and "单位" in t.review
+
+
+# --- whole documents --------------------------------------------------------------------------
+
+def test_seed_task_list_reads_every_task_with_lead_and_targets(catalogue):
+    parsed = parse_tasklist(decode(seed_file("004").read_bytes()), catalogue=catalogue, plan_period=(2021, 2025))
+    tasks = {t.number: t for t in parsed.tasks}
+    assert len(tasks) == 27 and parsed.layout == "table"
+    assert all(t.lead is not None for t in parsed.tasks)
+    t16 = tasks["16"]
+    assert t16.lead.name == "市教育局"
+    assert "市财政局" in [b.name for b in t16.co]
+    assert (t16.targets[0].cmp, t16.targets[0].value, t16.targets[0].unit) == ("ge", Decimal(60), "%")
+    assert [(t.value, t.recurrence, t.from_year) for t in tasks["20"].targets] == [
+        (Decimal(100000), "annual", 2022), (Decimal(70000), "annual", 2022)]
+    assert tasks["12"].targets == [] and tasks["15"].targets == []  # tax credit, hiring ratio
+    assert tasks["7"].lead.name == "市复建办" and not tasks["7"].lead.known
+    assert "市复建办" in parsed.unknown_departments
+
+
+@pytest.mark.parametrize("expected_path", sorted((ROOT / "tests" / "data" / "tasklists").glob("*.expected.json")), ids=lambda p: p.stem)
+def test_variant_task_lists_match_their_expected_answers(catalogue, expected_path):
+    stem = expected_path.name.removesuffix(".expected.json")
+    source = next((FIXTURES / "tasklists").glob(stem + ".*"))
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    parsed = parse_tasklist(decode(source.read_bytes()), catalogue=catalogue, plan_period=(2021, 2025))
+    got = {t.number: t.as_json() for t in parsed.tasks}
+    assert sorted(got) == sorted(t["number"] for t in expected["tasks"])
+    fields = ("value", "value_high", "cmp", "unit", "per_unit", "recurrence", "from_year", "due", "cumulative")
+    for task in expected["tasks"]:
+        g = got[task["number"]]
+        assert (g["lead"], g["co"], g["groups"]) == (task["lead"], task["co"], task["groups"]), task["number"]
+        assert [{f: t[f] for f in fields} for t in g["targets"]] == [{f: t[f] for f in fields} for t in task["targets"]], task["number"]
+    assert sorted(parsed.unknown_departments) == sorted(expected["unknown_departments"])
+
+
+def test_a_row_without_responsible_unit_is_refused_with_its_line(catalogue):
+    with pytest.raises(TaskListError, match="第 8 行.*没有负责单位"):
+        parse_tasklist(decode((FIXTURES / "tasklists" / "bad_no_unit.txt").read_bytes()), catalogue=catalogue)
+
+
+def test_a_document_without_task_rows_is_refused(catalogue):
+    with pytest.raises(TaskListError, match="没有找到任务行"):
+        parse_tasklist(decode((FIXTURES / "tasklists" / "bad_no_rows.txt").read_bytes()), catalogue=catalogue)
+
+
+def test_encodings():
+    text = "序号\t工作任务\t负责单位\n1\t建设 3 个基地。\t市教育局\n"
+    assert decode(text.encode("gbk")) == text
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    with pytest.raises(TaskListError, match="编码"):
+        decode(text.encode("utf-16"))
+
+
+def test_a_row_broken_across_a_page_break_is_joined(catalogue):
+    text = "序号\t工作任务\t负责单位\n1\t建设 3 个基地，培育\n\n5 所示范学校。\t市教育局、市财政局\n2\t培养 100 名教师。\t市人社局\n"
+    parsed = parse_tasklist(text, catalogue=catalogue)
+    assert [t.number for t in parsed.tasks] == ["1", "2"]
+    assert [t.value for t in parsed.tasks[0].targets] == [Decimal(3), Decimal(5)]
+    assert parsed.tasks[0].co[0].name == "市财政局"
+
+
+def test_paragraph_layout_with_responsibility_parenthesis(catalogue):
+    text = (
+        "一、提升办学条件\n"
+        "1. 到 2024 年底建成 5 个实训基地。（牵头单位：市教育局；责任单位：市财政局、各县区政府；完成时限：2024年底）\n"
+        "2. 每年培训 3 万人次。（责任单位：市人社局、市教育局）\n"
+    )
+    parsed = parse_tasklist(text, catalogue=catalogue)
+    first, second = parsed.tasks
+    assert (first.lead.name, [b.name for b in first.co], [b.name for b in first.groups]) == ("市教育局", ["市财政局"], ["各县区人民政府"])
+    assert first.deadline == 2024 and first.targets[0].due == 2024
+    assert (second.lead.name, second.targets[0].recurrence) == ("市人力资源和社会保障局", "annual")
+
+
+def _shipped_catalogue():
+    from policytext.departments import Catalogue
+
+    entries = json.loads((FIXTURES / "departments.json").read_text(encoding="utf-8"))["departments"]
+    return Catalogue((e["name"], e["kind"], e["aliases"]) for e in entries)
+
+
+_CATALOGUE = _shipped_catalogue()
+_GENRE = st.sampled_from(["序号", "\t", "\n", "工作任务", "负责单位", "牵头单位：", "（", "）", "市教育局", "、", "1", "2.", "建设", "8-10", "所", "万", "人次", "不低于", "%", "每年", "2022 年起", "。", "等市直有关部门"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.lists(_GENRE, max_size=60).map("".join)))
+def test_arbitrary_text_is_read_or_refused_never_crashes(text):
+    try:
+        parsed = parse_tasklist(text, catalogue=_CATALOGUE)
+    except TaskListError as exc:
+        assert str(exc)  # a refusal always says why
+    else:
+        assert parsed.tasks and all(t.bodies for t in parsed.tasks)
