@@ -396,10 +396,12 @@ _CMP_BEFORE = [  # longest first: 不低于 before 低于
     ("约", "approx"), ("大约", "approx"), ("近", "approx"),
 ]
 _CMP_AFTER = [("以上", "ge"), ("及以上", "ge"), ("以下", "le"), ("以内", "le"), ("之内", "le"), ("左右", "approx")]
-_NOT_TARGET_UNITS = {"年", "月", "日", "天", "周", "岁", "级", "类", "层", "方面", "批", "期", "分"}
+_NOT_TARGET_UNITS = {"年", "个月", "个工作日", "工作日", "月", "日", "天", "周", "岁", "级", "类", "层", "方面", "批", "期", "分"}
 _FUNDING_CONTEXT = re.compile(r"资金|经费|投入|拨款|预算|奖补|基金|专项|元")
 _PARAM_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:的)?\s*(?:比例|奖补|补助|补贴|奖励|资助|抵免|标准(?!化))")
 _PARAM_BEFORE = re.compile(r"(?:按[^，。；]{0,12}|可按[^，。；]*|给予[^，。；]{0,6}|最高[^，。；]{0,4})$")
+# Tax and deduction rules state how much may be credited or deducted; they set no target.
+_PARAM_CLAUSE = re.compile(r"抵免|扣除|减免|免征|准予|税前|所得税")
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 _CLAUSE_END = re.compile(r"[，,。！？；;!?\n：:]")
 _ANNUAL = re.compile(
@@ -411,6 +413,7 @@ _CUMULATIVE_SPAN = re.compile(r"(\d{4})\s*(?:年)?\s*[-—–~至到]+\s*(\d{4})
 _CUMULATIVE_PLAN = re.compile(r"(?:十[一二三四五六七八九]五|规划期|期间)[^，。；]{0,8}累计|累计")
 _PER_UNIT = re.compile(
     r"每(?:个|所|家|一个)?\s*(?P<u>[\u4e00-\u9fff]{1,8}?(?:（[^（）]{1,6}）[\u4e00-\u9fff]{0,2})?)\s*(?=至少|均|都|要|应|须|需|建|配|打造|培育|开设|设立|不少于|不低于|有|开展|各)"
+    r"|每(?:个|所|一个)?\s*(?P<n>县（市、区）|县\(市、区\)|县市区|县区|区县|(?:[\u4e00-\u9fff]{0,4}?)(?:学校|院校)|乡镇|街道)"
     r"|(?P<g>各县(?:（市、区）|\(市、区\)|区|市区)?)(?:政府)?\s*(?:分别|均|都|各)"
     r"|^(?:各)?(?P<c>县区|县（市、区）|县级|县市区)(?=\s*(?:每年)?\s*(?:不少于|不低于|至少|均|每年))"
 )
@@ -435,12 +438,14 @@ def _normalise_per_unit(unit: str) -> str | None:
     return unit
 
 
-_VERB_TAIL = re.compile(rf"(?:{_VERBS})\s*$|(?<=至少)[\u4e00-\u9fff]{{1,2}}\s*$")
+_VERB_TAIL = re.compile(rf"(?:{_VERBS})\s*$|(?<=至少)[\u4e00-\u9fff]{{1,3}}\s*$")
 
 
 def _comparison(before: str, after: str) -> tuple[str | None, int]:
     """The comparison a figure carries, from the words just before and just after it."""
     tail = _VERB_TAIL.sub("", before.rstrip()).rstrip()
+    if after.lstrip().startswith("左右") and not re.search(r"(?:不超过|不高于|不少于|不低于|超过|低于)$", tail):
+        return "approx", 0  # 保持在 30% 左右, 达到 5 万人左右: the figure is approximate
     for word, op in sorted(_CMP_BEFORE, key=lambda p: len(p[0]), reverse=True):
         if tail.endswith(word):
             for aword, aop in _CMP_AFTER:
@@ -541,7 +546,7 @@ def extract_targets(
         per_units: list[tuple[int, str | None]] = []
         for clause_start, clause in _clauses(sentence):
             for m in _PER_UNIT.finditer(clause):
-                unit = _normalise_per_unit(m.group("u") or m.group("g") or m.group("c") or "")
+                unit = _normalise_per_unit(m.group("u") or m.group("n") or m.group("g") or m.group("c") or "")
                 if unit:
                     per_units.append((clause_start + m.start(), unit))
         dues = [
@@ -581,9 +586,10 @@ def extract_targets(
                 continue  # a name in quotes such as “一带一路”
             if q.chinese and not (
                 _VERB_TAIL.search(before) or _comparison(before, after)[0] or q.is_range
+                or re.search(rf"(?:{_VERBS})[\u4e00-\u9fff“”]{{2,20}}$", before)  # 遴选培育…企业二十家
             ):
                 continue  # 两个渠道, 三个方面: Chinese numerals describe unless something is built or reached
-            if _PARAM_AFTER.match(after) or _PARAM_BEFORE.search(before.rstrip()):
+            if _PARAM_AFTER.match(after) or _PARAM_BEFORE.search(before.rstrip()) or _PARAM_CLAUSE.search(sentence[clause_start:clause_end]):
                 skipped.append(sentence[clause_start:clause_end].strip())
                 continue
             review = None

@@ -292,6 +292,8 @@ class ProgressEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "task" not in self.fields:
+            return cleaned  # a read-only rendering (submitted, approved, or a history version)
         task, target = cleaned.get("task"), cleaned.get("target")
         if target is not None and task is None:
             cleaned["task"] = target.task
@@ -326,6 +328,13 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         user = request.user
         if obj is None:
             return _is_staff_member(request) and user.department_id is not None or user.is_superuser
+        if obj.pk is not None:
+            # The history views pass an old version of the entry; what counts is the entry as it
+            # stands now (an approved entry must not be reverted to an earlier draft).
+            current = ProgressEntry.objects.filter(pk=obj.pk).values("status", "department_id").first()
+            if current is None:
+                return False
+            obj = ProgressEntry(pk=obj.pk, status=current["status"], department_id=current["department_id"])
         if obj.status == ProgressStatus.APPROVED:
             return False  # approved entries are locked for everyone
         if user.is_superuser:
@@ -339,7 +348,8 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if not (request.user.is_active and request.user.is_staff):
             return False
         if obj is not None and _is_staff_member(request):
-            return obj.department_id == request.user.department_id
+            current = ProgressEntry.objects.filter(pk=obj.pk).values_list("department_id", flat=True).first()
+            return obj.department_id == request.user.department_id and current in (None, request.user.department_id)
         return True
 
     def has_add_permission(self, request):
@@ -374,6 +384,14 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if not _is_staff_member(request):
             actions.pop("submit_selected", None)
         return actions
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version is an edit: refuse it where editing the entry is refused.
+        if request.method == "POST":
+            entry = ProgressEntry.objects.filter(pk=object_id).first()
+            if entry is None or not self.may_edit(request, entry):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.may_edit(request, obj):
