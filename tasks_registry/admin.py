@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors, services
@@ -203,7 +204,7 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         targets = [t for t in obj.targets.all() if t.is_active]
         if not targets:
             return "—"
-        return format_html_join(format_html("<br>"), "{}：{}", ((t.label, t.worded) for t in targets))
+        return format_html_join(mark_safe("<br>"), "{}：{}", ((t.label, t.worded) for t in targets))
 
     @admin.display(description="最新进展")
     def latest_progress(self, obj: Task) -> str:
