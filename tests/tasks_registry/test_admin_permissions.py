@@ -47,6 +47,7 @@ class Nanyang:
     education_staff: User
     finance_staff: User
     supervisor: User
+    administrator: User  # a superuser
     task16: Task
     dual_ratio: Target  # task 16's “双师型”教师占比 ≥60%
     task2: Task  # 市财政局 has no part in it
@@ -67,6 +68,7 @@ def nanyang(reference_data) -> Nanyang:
         education_staff=UserFactory(username="jiaoyu", department=education, role=Role.DEPARTMENT_STAFF, is_staff=True),
         finance_staff=UserFactory(username="caizheng", department=finance, role=Role.DEPARTMENT_STAFF, is_staff=True),
         supervisor=SupervisorFactory(username="duban"),
+        administrator=SupervisorFactory(username="admin", is_superuser=True),
         task16=task16,
         dual_ratio=task16.targets.get(unit="%", value=Decimal("60")),
         task2=Task.objects.get(plan=result.plan, number="2"),
@@ -363,7 +365,7 @@ def test_staff_cannot_approve_their_own_entry(nanyang):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["education_staff", "supervisor"])
+@pytest.mark.parametrize("who", ["education_staff", "supervisor", "administrator"])
 def test_an_approved_entry_cannot_be_changed_by_anyone(nanyang, who):
     entry = approved(nanyang, draft_of(nanyang))
 
@@ -374,7 +376,7 @@ def test_an_approved_entry_cannot_be_changed_by_anyone(nanyang, who):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["education_staff", "supervisor"])
+@pytest.mark.parametrize("who", ["education_staff", "supervisor", "administrator"])
 def test_an_approved_entry_cannot_be_reverted_to_an_earlier_version_from_its_history(nanyang, who):
     entry = draft_of(nanyang)
     draft_version = entry.history.earliest()
