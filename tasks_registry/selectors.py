@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from policytext.departments import Catalogue
@@ -59,6 +59,3 @@ def task_latest_progress(*, tasks: QuerySet[Task], department_id: int | None = N
         entries = entries.filter(department_id=department_id)
     return tasks.prefetch_related(Prefetch("progress_entries", queryset=entries))
 
-
-def department_can_report_on(*, department_id: int, task: Task) -> bool:
-    return task.assignments.filter(Q(department_id=department_id)).exists()

@@ -184,15 +184,21 @@ def tasklist_import(
     return result
 
 
+def _due_fields(due: int | str | None) -> dict[str, object]:
+    """A parsed deadline (a year, an ISO date, or None for the plan end) as the model stores it."""
+    return {
+        "deadline_year": due if isinstance(due, int) else (int(due[:4]) if due else None),
+        "deadline_date": datetime.date.fromisoformat(due) if isinstance(due, str) else None,
+    }
+
+
 def _task_apply(task: Task, parsed: ParsedTask, position: int) -> list[str]:
-    due = parsed.deadline
     values = {
         "position": position,
         "text": parsed.text,
         "responsibility_text": parsed.responsibility,
         "deadline_text": parsed.deadline_text,
-        "deadline_year": due if isinstance(due, int) else (int(due[:4]) if due else None),
-        "deadline_date": datetime.date.fromisoformat(due) if isinstance(due, str) else None,
+        **_due_fields(parsed.deadline),
         "source_line": parsed.line,
         "is_active": True,
     }
@@ -245,7 +251,6 @@ def _assignments_sync(task: Task, bodies: list[Resolved], lead: Resolved | None)
 
 
 def _target_values(parsed: ParsedTarget, position: int) -> dict[str, object]:
-    due = parsed.due
     return {
         "position": position,
         "label": parsed.label,
@@ -256,8 +261,7 @@ def _target_values(parsed: ParsedTarget, position: int) -> dict[str, object]:
         "per_unit": parsed.per_unit or "",
         "recurrence": parsed.recurrence,
         "from_year": parsed.from_year,
-        "deadline_year": due if isinstance(due, int) else (int(due[:4]) if due else None),
-        "deadline_date": datetime.date.fromisoformat(due) if isinstance(due, str) else None,
+        **_due_fields(parsed.due),
         "cumulative_from": parsed.cumulative[0] if parsed.cumulative else None,
         "cumulative_to": parsed.cumulative[1] if parsed.cumulative else None,
         "source_text": parsed.source,

@@ -182,28 +182,17 @@ def test_an_indicator_link_survives_reimport(reference_data):
 
 
 @pytest.mark.django_db
-def test_a_row_without_responsible_unit_is_refused_naming_its_line(reference_data):
+@pytest.mark.parametrize(
+    ("filename", "plan_title", "message"),
+    [("bad_no_unit.txt", "平顶山市清单", "第 8 行"), ("bad_no_rows.txt", "编制说明", "没有找到任务行")],
+)
+def test_a_refused_file_names_what_is_wrong_and_writes_nothing(reference_data, filename, plan_title, message):
     before = counts()
 
     with pytest.raises(TaskListError) as error:
-        services.tasklist_import(
-            data=(TASKLISTS / "bad_no_unit.txt").read_bytes(), filename="bad_no_unit.txt", plan_title="平顶山市清单"
-        )
+        services.tasklist_import(data=(TASKLISTS / filename).read_bytes(), filename=filename, plan_title=plan_title)
 
-    assert "第 8 行" in str(error.value)
-    assert counts() == before
-
-
-@pytest.mark.django_db
-def test_a_document_without_task_rows_is_refused(reference_data):
-    before = counts()
-
-    with pytest.raises(TaskListError) as error:
-        services.tasklist_import(
-            data=(TASKLISTS / "bad_no_rows.txt").read_bytes(), filename="bad_no_rows.txt", plan_title="编制说明"
-        )
-
-    assert "没有找到任务行" in str(error.value)
+    assert message in str(error.value)
     assert counts() == before
 
 
