@@ -1,0 +1,8 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_a_migration():
+    # Fails (SystemExit) when a model was changed without a migration that the demo's migrate would apply.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
