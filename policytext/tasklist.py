@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import cnnum
+from . import cnnum, documents
 from .departments import KIND_GROUP, Catalogue, Resolved
 
 
@@ -141,15 +141,10 @@ class ParsedTaskList:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "gb18030" and not re.search(r"[\u4e00-\u9fff]", text):
-            break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise TaskListError("无法识别文件编码，请另存为 UTF-8 或 GBK 文本后重新导入")
+    try:
+        return documents.decode_text(data)
+    except documents.DocumentError as exc:
+        raise TaskListError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------------------------------------

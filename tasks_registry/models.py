@@ -56,7 +56,11 @@ class Indicator(models.Model):
     code = models.SlugField("代码", max_length=64, unique=True)
     name = models.CharField("名称", max_length=100)
     unit = models.CharField("单位", max_length=20, blank=True)
-    aliases = models.JSONField("别称", default=list, blank=True)
+    aliases = models.JSONField("别称", default=list, blank=True, help_text="报告中作中心词出现的写法，须位于标签末尾")
+    units = models.JSONField("可接受的单位", default=list, blank=True)
+    patterns = models.JSONField("句式", default=list, blank=True, help_text="可出现在句中任意位置的词序，用“…”连接")
+    excludes = models.JSONField("排除词", default=list, blank=True, help_text="句中出现这些词时不匹配本指标")
+    max_value = models.DecimalField("合理上限", max_digits=20, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = "指标"
@@ -65,6 +69,51 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class JurisdictionKind(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县（市、区）"
+    SCHOOL = "school", "学校"
+
+
+class Jurisdiction(models.Model):
+    """A reporting entity in the administrative hierarchy: a school belongs to its county, the
+    county to its city, so that figures can be summed upwards and targets scoped downwards."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("层级", max_length=16, choices=JurisdictionKind.choices)
+    code = models.CharField("行政区划代码", max_length=12, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    aliases = models.JSONField("简称", default=list, blank=True)
+    needs_review = models.BooleanField(
+        "待核对", default=False, help_text="由报告标题识别而来、不在区划目录中，按原文保留；核对后可改正上级或名称"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "行政区划/学校"
+        verbose_name_plural = "行政区划/学校"
+        ordering = ["kind", "code", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "parent"], name="jurisdiction_unique_name_in_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list[Jurisdiction]:
+        chain: list[Jurisdiction] = []
+        node = self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    @property
+    def path(self) -> str:
+        return " / ".join(j.name for j in [*reversed(self.ancestors()), self])
 
 
 class Plan(models.Model):

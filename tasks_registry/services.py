@@ -26,6 +26,7 @@ from .models import (
     DepartmentKind,
     ImportStatus,
     Indicator,
+    Jurisdiction,
     Plan,
     ProgressEntry,
     ProgressStatus,
@@ -45,23 +46,52 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 @transaction.atomic
 def reference_data_load(
-    *, departments_path: Path = FIXTURES / "departments.json", indicators_path: Path = FIXTURES / "indicators.json"
+    *,
+    departments_path: Path = FIXTURES / "departments.json",
+    indicators_path: Path = FIXTURES / "indicators.json",
+    jurisdictions_path: Path = FIXTURES / "jurisdictions.json",
 ) -> dict[str, int]:
-    """Load (or refresh) the department catalogue and the indicator catalogue. Safe to repeat."""
+    """Load (or refresh) the department, indicator and jurisdiction catalogues. Safe to repeat."""
     departments = json.loads(departments_path.read_text(encoding="utf-8"))["departments"]
-    for entry in departments:
-        department, _ = Department.objects.update_or_create(
-            name=entry["name"], defaults={"kind": entry["kind"], "needs_review": False}
-        )
-        for alias in entry.get("aliases", []):
-            DepartmentAlias.objects.update_or_create(alias=alias, defaults={"department": department})
     indicators = json.loads(indicators_path.read_text(encoding="utf-8"))["indicators"]
-    for entry in indicators:
-        Indicator.objects.update_or_create(
-            code=entry["code"],
-            defaults={"name": entry["name"], "unit": entry.get("unit", ""), "aliases": entry.get("aliases", [])},
-        )
-    return {"departments": len(departments), "indicators": len(indicators)}
+    jurisdictions = json.loads(jurisdictions_path.read_text(encoding="utf-8"))["jurisdictions"]
+    with transaction.atomic():
+        for entry in departments:
+            department, _ = Department.objects.update_or_create(
+                name=entry["name"], defaults={"kind": entry["kind"], "needs_review": False}
+            )
+            for alias in entry.get("aliases", []):
+                DepartmentAlias.objects.update_or_create(alias=alias, defaults={"department": department})
+        for entry in indicators:
+            max_value = entry.get("max")
+            Indicator.objects.update_or_create(
+                code=entry["code"],
+                defaults={
+                    "name": entry["name"],
+                    "unit": entry.get("unit", ""),
+                    "aliases": entry.get("aliases", []),
+                    "units": entry.get("units", []),
+                    "patterns": entry.get("patterns", []),
+                    "excludes": entry.get("excludes", []),
+                    "max_value": Decimal(str(max_value)) if max_value is not None else None,
+                },
+            )
+        # Parents come before children in the file; a name is unique within its parent.
+        by_name: dict[str, Jurisdiction] = {}
+        for entry in jurisdictions:
+            parent = by_name.get(entry["parent"]) if entry.get("parent") else None
+            jurisdiction, _ = Jurisdiction.objects.update_or_create(
+                name=entry["name"],
+                parent=parent,
+                defaults={
+                    "kind": entry["kind"],
+                    "code": entry.get("code") or "",
+                    "aliases": entry.get("aliases", []),
+                    "needs_review": False,
+                },
+            )
+            by_name[entry["name"]] = jurisdiction
+    return {"departments": len(departments), "indicators": len(indicators), "jurisdictions": len(jurisdictions)}
 
 
 # ---------------------------------------------------------------------------------------------

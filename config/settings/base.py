@@ -87,6 +87,7 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 # Evidence files (佐证材料): what staff may upload, and how large.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_EXTENSIONS = env_list(
     "EVIDENCE_EXTENSIONS", "pdf,doc,docx,xls,xlsx,jpg,jpeg,png,txt,zip"
 )

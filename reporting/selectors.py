@@ -1,0 +1,43 @@
+"""Reads for yearly reports and their figures."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import User
+from policytext.reports import IndicatorCatalogue, IndicatorSpec
+from tasks_registry.models import Indicator
+
+from .models import Figure, Report
+
+
+def indicator_catalogue_load() -> IndicatorCatalogue:
+    """The indicator catalogue in the form the extractor matches against."""
+    return IndicatorCatalogue(
+        IndicatorSpec(
+            code=i.code,
+            name=i.name,
+            unit=i.unit,
+            aliases=tuple(i.aliases or ()),
+            units=tuple(i.units or ()) or (i.unit,),
+            patterns=tuple(i.patterns or ()),
+            excludes=tuple(i.excludes or ()),
+            sentence_excludes=tuple(i.sentence_excludes or ()),
+            max_value=i.max_value,
+            flow=i.flow,
+        )
+        for i in Indicator.objects.all()
+    )
+
+
+def report_list_visible_to(user: User) -> QuerySet[Report]:
+    """Reports are published documents: everyone signed in to the admin may read them all."""
+    return Report.objects.select_related("jurisdiction", "jurisdiction__parent", "uploaded_by").annotate(
+        figure_count=Count("figures", distinct=True),
+        linked_count=Count("figures", filter=Q(figures__indicator__isnull=False), distinct=True),
+    )
+
+
+def figure_list(*, report: Report | None = None) -> QuerySet[Figure]:
+    qs = Figure.objects.select_related("report", "report__jurisdiction", "indicator", "reviewed_by")
+    return qs.filter(report=report) if report is not None else qs

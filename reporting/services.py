@@ -1,0 +1,345 @@
+"""Writes for yearly reports: accept an upload, extract and store its figures, review figures."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import User
+from policytext import cnnum, documents
+from policytext import reports as extractor
+from tasks_registry.models import Indicator, Jurisdiction, JurisdictionKind
+
+from .models import Figure, FigureConflict, FigureKind, FigureStatus, Report, ReportStatus
+from .selectors import indicator_catalogue_load
+
+
+class ReportRejected(ValueError):
+    """An upload that cannot become a report. The message is Chinese and names the file."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def report_read(*, name: str, data: bytes, entity: str | None = None, year: int | None = None) -> extractor.ExtractedReport:
+    """Check an uploaded file and extract its figures, writing nothing. Raises ReportRejected."""
+    limit = settings.REPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ReportRejected(f"{name}：文件大小为 {len(data) / 1048576:.1f} MB，超过上限 {limit // 1048576} MB")
+    if not data:
+        raise ReportRejected(f"{name}：文件是空的")
+    try:
+        text = documents.read_document(name, data)
+        extracted = extractor.extract_report(text, indicator_catalogue_load(), entity=entity, year=year)
+    except (documents.DocumentError, extractor.ReportError) as exc:
+        raise ReportRejected(f"{name}：{exc}") from exc
+    if not extracted.entity:
+        raise ReportRejected(f"{name}：文件（报告主体）：无法从标题识别报告主体（市、县或学校名称），请指定报告主体")
+    return extracted
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload and processing
+
+
+def report_upload_create(
+    *, name: str, data: bytes, uploaded_by: User | None = None, entity: str = "", year: int | None = None
+) -> tuple[Report, bool]:
+    """Store an uploaded report file, or return the report already made from the same file.
+
+    The file is read and extracted first, so a file that cannot be read is refused with a reason
+    and nothing is stored. Returns (report, created). The figures are written by report_process.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    existing = Report.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    report_read(name=name, data=data, entity=entity or None, year=year)
+    report = Report(
+        sha256=digest,
+        size=len(data),
+        original_name=Path(name).name[:255],
+        entity_override=entity,
+        year_override=year,
+        uploaded_by=uploaded_by,
+        status=ReportStatus.UPLOADED,
+        message="等待后台处理",
+    )
+    try:
+        with transaction.atomic():
+            report.file.save(Path(name).name, ContentFile(data), save=False)
+            report.save()
+    except IntegrityError:
+        # The same file uploaded twice at once: the other upload won; use its report.
+        return Report.objects.get(sha256=digest), False
+    return report, True
+
+
+def report_process(*, report_id: int) -> Report | None:
+    """Extract the report's figures and store them, replacing those of an earlier run.
+
+    Safe to run twice or concurrently: the report row is locked for the whole run (a concurrent
+    run skips it), and figures are replaced in the same transaction, so a retry never duplicates.
+    Figures a reviewer has confirmed, corrected or rejected are kept as they are.
+    """
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(status=ReportStatus.PROCESSING)
+    with transaction.atomic():
+        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+        if report is None:
+            return None  # deleted, or being processed by another worker right now
+        try:
+            with report.file.open("rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise ReportRejected(f"{report.original_name}：找不到已上传的文件，请重新上传") from exc
+        try:
+            extracted = report_read(
+                name=report.original_name, data=data, entity=report.entity_override or None, year=report.year_override
+            )
+        except ReportRejected as exc:
+            report.status = ReportStatus.FAILED
+            report.message = str(exc)
+            report.processed_at = timezone.now()
+            report.save(update_fields=["status", "message", "processed_at", "updated_at"])
+            return report
+        report.jurisdiction = jurisdiction_for_report(extracted)
+        report.title = (extracted.title or report.original_name)[:200]
+        report.year = extracted.year
+        summary = _figures_replace(report=report, extracted=extracted)
+        report.summary = summary
+        report.status = ReportStatus.DONE
+        report.message = _summary_message(summary)
+        report.processed_at = timezone.now()
+        report.save()
+    return report
+
+
+def report_ingest(
+    *, name: str, data: bytes, uploaded_by: User | None = None, entity: str = "", year: int | None = None
+) -> tuple[Report, bool]:
+    """Upload and process in one go, for operators' batch loads (same code path as an upload)."""
+    report, created = report_upload_create(name=name, data=data, uploaded_by=uploaded_by, entity=entity, year=year)
+    processed = report_process(report_id=report.pk)
+    return (processed or report), created
+
+
+def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) -> dict[str, object]:
+    kept = list(report.figures.exclude(status=FigureStatus.EXTRACTED))
+    kept_keys = {f.key: f for f in kept}
+    report.conflicts.all().delete()
+    report.figures.filter(status=FigureStatus.EXTRACTED).delete()
+    indicators = {i.code: i for i in Indicator.objects.all()}
+
+    new: list[Figure] = []
+    by_key: dict[tuple[int, str, str], Figure] = dict(kept_keys)
+    for found in extracted.figures:
+        key = (found.line, found.label, str(found.value))
+        if key in by_key:
+            continue  # reviewed earlier: the reviewer's version stands
+        figure = Figure(
+            report=report,
+            indicator=indicators.get(found.indicator) if found.indicator else None,
+            label=found.label[:200],
+            value=found.value,
+            value_high=found.value_high,
+            unit=found.unit[:20],
+            qualifier=found.qualifier,
+            kind=found.kind,
+            year=found.year,
+            line=found.line,
+            table_title=found.table_title[:100],
+            table_row=found.table_row,
+            section=found.section[:100],
+            text=found.text,
+            method=found.method,
+            confidence=found.confidence,
+            note=found.note[:200],
+            extracted={
+                "indicator": found.indicator,
+                "label": found.label[:200],
+                "value": str(found.value),
+                "unit": found.unit,
+                "kind": found.kind,
+                "year": found.year,
+            },
+        )
+        new.append(figure)
+        by_key[key] = figure
+    bulk_create_with_history(new, Figure)
+    # bulk_create_with_history may hand back objects without primary keys on some backends;
+    # read them back by key so the conflicts can point at them.
+    stored = {f.key: f for f in report.figures.all()}
+
+    conflicts = 0
+    for conflict in extracted.conflicts:
+        members = [stored.get((f.line, f.label, str(f.value))) for f in conflict.figures]
+        members = [m for m in members if m is not None]
+        indicator = indicators.get(conflict.indicator)
+        if indicator is None or len(members) < 2:
+            continue
+        row = FigureConflict.objects.create(
+            report=report, indicator=indicator, year=conflict.year, description=_conflict_text(indicator, conflict)
+        )
+        row.figures.set(members)
+        conflicts += 1
+
+    figures = list(stored.values())
+    linked = [f for f in figures if f.indicator_id]
+    return {
+        "figures": len(figures),
+        "linked": len(linked),
+        "linked_actual": sum(1 for f in linked if f.kind == FigureKind.ACTUAL),
+        "by_kind": dict(Counter(f.kind for f in figures)),
+        "indicators": sorted({f.indicator.code for f in linked if f.indicator}),
+        "conflicts": conflicts,
+        "reviewed_kept": len(kept),
+        "entity": extracted.entity,
+        "year": extracted.year,
+    }
+
+
+def _conflict_text(indicator: Indicator, conflict: extractor.Conflict) -> str:
+    parts = []
+    for f in conflict.figures:
+        prefix = {"ge": "≥", "gt": ">", "approx": "约"}.get(f.qualifier, "")
+        parts.append(f"第 {f.line} 行 {prefix}{cnnum.to_json_number(f.value)}{f.unit}")
+    return f"{indicator.name}（{conflict.year} 年）数据不一致：" + "；".join(parts)
+
+
+def _summary_message(summary: dict[str, object]) -> str:
+    text = f"识别 {summary['figures']} 个数据，其中 {summary['linked']} 个关联到指标（实际值 {summary['linked_actual']} 个）"
+    if summary["conflicts"]:
+        text += f"；发现 {summary['conflicts']} 处数据不一致，请核对"
+    if summary["reviewed_kept"]:
+        text += f"；保留已审核数据 {summary['reviewed_kept']} 个"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Jurisdictions
+
+
+def _jurisdiction_lookup(name: str, kinds: tuple[str, ...]) -> Jurisdiction | None:
+    candidates = list(Jurisdiction.objects.filter(kind__in=kinds).select_related("parent"))
+    for j in candidates:
+        if j.name == name:
+            return j
+    for j in candidates:
+        if name in (j.aliases or []):
+            return j
+    return None
+
+
+def jurisdiction_for_report(extracted: extractor.ExtractedReport) -> Jurisdiction:
+    """The report's entity in the hierarchy; an entity not in the catalogue is kept as written
+    and marked for review (a school whose county is known is placed under it)."""
+    name = (extracted.entity or "").strip()
+    kind = extracted.entity_kind or JurisdictionKind.CITY
+    if kind == JurisdictionKind.SCHOOL:
+        parent = None
+        if extracted.place:
+            parent = _jurisdiction_lookup(extracted.place, (JurisdictionKind.COUNTY, JurisdictionKind.CITY))
+        school = Jurisdiction.objects.filter(name=name, kind=JurisdictionKind.SCHOOL).first()
+        if school is None:
+            school = Jurisdiction.objects.create(
+                name=name, kind=JurisdictionKind.SCHOOL, parent=parent, needs_review=parent is None
+            )
+        return school
+    found = _jurisdiction_lookup(name, (JurisdictionKind.CITY, JurisdictionKind.COUNTY, JurisdictionKind.PROVINCE))
+    if found is not None:
+        return found
+    # Not in the catalogue: keep it under the name the report uses, for a person to place.
+    jurisdiction, _ = Jurisdiction.objects.get_or_create(
+        name=name, parent=None, defaults={"kind": kind, "needs_review": True}
+    )
+    return jurisdiction
+
+
+# ---------------------------------------------------------------------------------------------
+# Review
+
+
+def figure_confirm(*, figure: Figure, by: User, note: str = "") -> Figure:
+    """A reviewer agrees with the figure as extracted."""
+    figure.status = FigureStatus.CONFIRMED
+    return _reviewed(figure, by, note)
+
+
+def figure_reject(*, figure: Figure, by: User, note: str) -> Figure:
+    """A reviewer says the figure is wrong and must not be used; the reason is required."""
+    if not note.strip():
+        raise ValueError("驳回须填写理由")
+    figure.status = FigureStatus.REJECTED
+    return _reviewed(figure, by, note)
+
+
+def figure_correct(
+    *,
+    figure: Figure,
+    by: User,
+    indicator: Indicator | None,
+    value: Decimal,
+    unit: str,
+    kind: str,
+    year: int | None,
+    note: str = "",
+) -> Figure:
+    """A reviewer changes what the figure measures or its value; the extracted original is kept."""
+    figure.indicator = indicator
+    figure.value = value
+    figure.unit = unit
+    figure.kind = kind
+    figure.year = year
+    figure.status = FigureStatus.CORRECTED
+    return _reviewed(figure, by, note)
+
+
+def _reviewed(figure: Figure, by: User, note: str) -> Figure:
+    figure.reviewed_by = by
+    figure.reviewed_at = timezone.now()
+    figure.review_note = note[:200]
+    figure._change_reason = f"{figure.get_status_display()}：{note}"[:100]  # kept in the history
+    figure.save()
+    return figure
+
+
+# ---------------------------------------------------------------------------------------------
+# Folder (the main job)
+
+
+def reports_folder_ingest(*, folder: Path) -> list[str]:
+    """Ingest every yearly report in ``folder``; files that are not reports are listed and skipped."""
+    lines: list[str] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in documents.SUPPORTED_SUFFIXES):
+        data = path.read_bytes()
+        try:
+            text = documents.read_document(path.name, data)
+        except documents.DocumentError as exc:
+            lines.append(f"{path.name}：无法读取，跳过。{exc}")
+            continue
+        if not _looks_like_report(text):
+            continue
+        try:
+            report, created = report_ingest(name=path.name, data=data)
+        except ReportRejected as exc:
+            lines.append(f"{path.name}：无法导入，未写入任何数据。{exc}")
+            continue
+        where = report.jurisdiction.path if report.jurisdiction else "?"
+        lines.append(f"{path.name} → {where} {report.year} 年度报告：{report.message}")
+        for conflict in report.conflicts.all():
+            lines.append(f"  数据不一致：{conflict.description}")
+    return lines
+
+
+def _looks_like_report(text: str) -> bool:
+    head = text[:3000]
+    return "报告" in head and "质量" in head and "任务清单" not in head
