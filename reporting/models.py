@@ -102,6 +102,9 @@ class Figure(models.Model):
     method = models.CharField("识别方式", max_length=16, choices=FigureMethod.choices)
     confidence = models.FloatField("置信度", default=0)
     note = models.CharField("说明", max_length=200, blank=True)
+    subject = models.CharField(
+        "所指单位", max_length=100, blank=True, help_text="分县、分校表格中的行：数据属于该县或学校；空白表示报告主体本身"
+    )
     status = models.CharField("审核状态", max_length=16, choices=FigureStatus.choices, default=FigureStatus.EXTRACTED)
     extracted = models.JSONField("识别原值", default=dict, blank=True, help_text="更正前自动识别的指标、数值、单位、类别与年度")
     reviewed_by = models.ForeignKey(

@@ -163,6 +163,7 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
             method=found.method,
             confidence=found.confidence,
             note=found.note[:200],
+            subject=found.subject[:100],
             extracted={
                 "indicator": found.indicator,
                 "label": found.label[:200],
@@ -193,7 +194,7 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
         conflicts += 1
 
     figures = list(stored.values())
-    linked = [f for f in figures if f.indicator_id]
+    linked = [f for f in figures if f.indicator_id and not f.subject]
     return {
         "figures": len(figures),
         "linked": len(linked),

@@ -59,7 +59,11 @@ class Indicator(models.Model):
     aliases = models.JSONField("别称", default=list, blank=True, help_text="报告中作中心词出现的写法，须位于标签末尾")
     units = models.JSONField("可接受的单位", default=list, blank=True)
     patterns = models.JSONField("句式", default=list, blank=True, help_text="可出现在句中任意位置的词序，用“…”连接")
-    excludes = models.JSONField("排除词", default=list, blank=True, help_text="句中出现这些词时不匹配本指标")
+    excludes = models.JSONField("排除词", default=list, blank=True, help_text="同一分句中出现这些词时不匹配本指标")
+    sentence_excludes = models.JSONField(
+        "句内排除词", default=list, blank=True, help_text="标签只是“培训”“取证”这类单词时，句中此前出现这些词即不匹配"
+    )
+    flow = models.BooleanField("按年计数", default=False, help_text="如培训人次、认定人数：“新增”即当年实际值，而非变化量")
     max_value = models.DecimalField("合理上限", max_digits=20, decimal_places=4, null=True, blank=True)
 
     class Meta:

@@ -73,6 +73,8 @@ def reference_data_load(
                     "units": entry.get("units", []),
                     "patterns": entry.get("patterns", []),
                     "excludes": entry.get("excludes", []),
+                    "sentence_excludes": entry.get("sentence_excludes", []),
+                    "flow": bool(entry.get("flow")),
                     "max_value": Decimal(str(max_value)) if max_value is not None else None,
                 },
             )
@@ -502,7 +504,7 @@ def documents_folder_run(*, folder: Path) -> list[str]:
     list that cannot be read is reported with its line and nothing of it is written.
     """
     counts = reference_data_load()
-    lines = [f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个"]
+    lines = [f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个，行政区划 {counts['jurisdictions']} 个"]
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _DOCUMENT_SUFFIXES):
         data = path.read_bytes()
         try:
@@ -511,7 +513,7 @@ def documents_folder_run(*, folder: Path) -> list[str]:
             result = tasklist_import(data=data, filename=path.name, plan_title=title)
         except TaskListError as exc:
             if "没有找到任务行" in str(exc):
-                lines.append(f"{path.name}：不是任务清单，跳过")
+                lines.append(f"{path.name}：不是任务清单（年度报告见下）")
             else:
                 lines.append(f"{path.name}：无法导入，未写入任何数据。{exc}")
             continue

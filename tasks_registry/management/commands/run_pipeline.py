@@ -3,11 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from reporting.services import reports_folder_ingest
 from tasks_registry.services import documents_folder_run
 
 
 class Command(BaseCommand):
-    help = "主流程：载入参考数据，导入文件夹中的任务清单，打印结果。其它文件（年度报告等）会列出并跳过。"
+    help = "主流程：载入参考数据，导入文件夹中的任务清单和年度质量报告，打印结果。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,4 +21,6 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"找不到文件夹：{folder}")
         for line in documents_folder_run(folder=folder):
+            self.stdout.write(line)
+        for line in reports_folder_ingest(folder=folder):
             self.stdout.write(line)

@@ -1,0 +1,307 @@
+"""Yearly reports in the admin: upload a report, follow its processing, review its figures.
+
+- Everyone signed in (department staff and supervisors) may upload a report and read all reports
+  and figures: they are published documents.
+- Supervisors review figures: confirm, correct (value, unit, indicator, kind, year) or reject
+  with a reason. The extracted original and every review stay in the figure's history.
+- Nothing here edits a report's file or figures directly; processing is a background job.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import selectors, services
+from .models import Figure, FigureConflict, Report, ReportStatus
+from .tasks import report_process_task
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    return request.user.is_active and request.user.is_staff
+
+
+def _is_supervisor(request: HttpRequest) -> bool:
+    return request.user.is_active and request.user.is_supervisor
+
+
+class ReportUploadForm(forms.ModelForm):
+    upload = forms.FileField(label="报告文件", help_text="支持 .txt（UTF-8 或 GBK）、.md 和 Word .docx")
+
+    class Meta:
+        model = Report
+        fields = ("entity_override", "year_override")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is None:
+            return cleaned
+        data = upload.read()
+        try:
+            # Read and extract now, so that a file that cannot be read is refused on this form
+            # and nothing is stored; the background job then writes the figures.
+            services.report_read(
+                name=upload.name, data=data, entity=cleaned.get("entity_override") or None, year=cleaned.get("year_override")
+            )
+        except services.ReportRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        cleaned["data"] = data
+        return cleaned
+
+
+class FigureConflictInline(admin.TabularInline):
+    model = FigureConflict
+    fields = ("indicator", "year", "description")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "数据不一致（保留各自来源，请核对）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LinkedFigureInline(admin.TabularInline):
+    model = Figure
+    fields = ("indicator", "label", "value_shown", "kind", "year", "source", "text", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "关联到指标的数据（全部数据见“报告数据”）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(indicator__isnull=False, subject="").select_related("indicator")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="数值")
+    def value_shown(self, obj: Figure) -> str:
+        return obj.value_display
+
+    @admin.display(description="出处")
+    def source(self, obj: Figure) -> str:
+        return obj.source_display
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "jurisdiction_path", "year", "status", "figure_count", "linked_count", "uploaded_by", "uploaded_at")
+    list_filter = ("status", "year", "jurisdiction__kind")
+    search_fields = ("title", "original_name", "jurisdiction__name")
+    readonly_fields = (
+        "title", "jurisdiction_path", "year", "status", "message", "figures_link", "original_name", "file", "sha256",
+        "size", "entity_override", "year_override", "uploaded_by", "uploaded_at", "processed_at",
+    )
+    inlines = (FigureConflictInline, LinkedFigureInline)
+    actions = ("reprocess",)
+
+    def get_queryset(self, request):
+        return selectors.report_list_visible_to(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ReportUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("upload", "entity_override", "year_override")
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    def has_module_permission(self, request):
+        return _signed_in(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _signed_in(request)
+
+    def has_add_permission(self, request):
+        return _signed_in(request) and (request.user.is_supervisor or request.user.is_department_staff)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["upload"]
+        report, created = services.report_upload_create(
+            name=upload.name,
+            data=form.cleaned_data["data"],
+            uploaded_by=request.user,
+            entity=form.cleaned_data.get("entity_override") or "",
+            year=form.cleaned_data.get("year_override"),
+        )
+        obj.pk, obj.original_name, obj.title = report.pk, report.original_name, report.title
+        if created:
+            report_process_task.delay_on_commit(report.pk)
+            self.message_user(request, "已上传，正在后台识别数据；刷新本页查看状态", messages.INFO)
+        else:
+            self.message_user(request, f"该文件已上传过（{report}），不重复导入", messages.WARNING)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the upload form has no related objects; the report's figures come from the job
+
+    @admin.display(description="报告主体")
+    def jurisdiction_path(self, obj: Report) -> str:
+        if obj.jurisdiction is None:
+            return "—"
+        return obj.jurisdiction.path + ("（待核对）" if obj.jurisdiction.needs_review else "")
+
+    @admin.display(description="数据数")
+    def figure_count(self, obj: Report) -> int:
+        return getattr(obj, "figure_count", 0)
+
+    @admin.display(description="关联指标")
+    def linked_count(self, obj: Report) -> int:
+        return getattr(obj, "linked_count", 0)
+
+    @admin.display(description="全部数据")
+    def figures_link(self, obj: Report) -> str:
+        url = reverse("admin:reporting_figure_changelist") + f"?report__id__exact={obj.pk}"
+        return format_html('<a href="{}">查看本报告识别出的全部数据</a>', url)
+
+    @admin.action(description="重新识别所选报告（已审核的数据保留）")
+    def reprocess(self, request, queryset: QuerySet[Report]) -> None:
+        if not _is_supervisor(request):
+            self.message_user(request, "只有督导人员可以重新识别报告", messages.ERROR)
+            return
+        for report in queryset:
+            Report.objects.filter(pk=report.pk).update(status=ReportStatus.UPLOADED, message="等待后台重新识别")
+            report_process_task.delay_on_commit(report.pk)
+        self.message_user(request, f"已安排重新识别 {queryset.count()} 份报告", messages.INFO)
+
+
+class LinkedFilter(admin.SimpleListFilter):
+    title = "是否关联指标"
+    parameter_name = "linked"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "已关联"), ("no", "未关联"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(indicator__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(indicator__isnull=True)
+        return queryset
+
+
+class FigureReviewForm(forms.ModelForm):
+    class Meta:
+        model = Figure
+        fields = ("indicator", "value", "unit", "kind", "year", "review_note")
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(label="驳回理由", widget=forms.Textarea(attrs={"rows": 3}), required=True)
+
+
+@admin.register(Figure)
+class FigureAdmin(SimpleHistoryAdmin):
+    form = FigureReviewForm
+    list_display = ("label", "indicator", "value_shown", "kind", "year", "source", "subject", "report", "status", "confidence")
+    list_filter = ("kind", "status", LinkedFilter, "indicator", "report__year", "method")
+    search_fields = ("label", "text", "report__title")
+    list_select_related = ("indicator", "report")
+    actions = ("confirm_selected", "reject_selected")
+    readonly_fields = (
+        "report", "label", "source", "section", "text", "method", "confidence", "note", "subject", "status",
+        "extracted_shown", "reviewed_by", "reviewed_at",
+    )
+    fieldsets = (
+        ("出处", {"fields": ("report", "source", "section", "text", "label", "method", "confidence", "note", "subject")}),
+        ("数据（督导可更正）", {"fields": ("indicator", "value", "unit", "kind", "year")}),
+        ("审核", {"fields": ("status", "extracted_shown", "review_note", "reviewed_by", "reviewed_at")}),
+    )
+
+    def get_queryset(self, request):
+        return selectors.figure_list()
+
+    def has_module_permission(self, request):
+        return _signed_in(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _signed_in(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return _is_supervisor(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj: Figure, form, change):
+        data = form.cleaned_data
+        changed = set(form.changed_data) & {"indicator", "value", "unit", "kind", "year"}
+        original = Figure.objects.get(pk=obj.pk)
+        if changed:
+            services.figure_correct(
+                figure=original, by=request.user, indicator=data["indicator"], value=data["value"], unit=data["unit"],
+                kind=data["kind"], year=data["year"], note=data.get("review_note") or "",
+            )
+        else:
+            services.figure_confirm(figure=original, by=request.user, note=data.get("review_note") or "")
+
+    @admin.display(description="数值")
+    def value_shown(self, obj: Figure) -> str:
+        return obj.value_display
+
+    @admin.display(description="出处", ordering="line")
+    def source(self, obj: Figure) -> str:
+        return obj.source_display
+
+    @admin.display(description="自动识别原值")
+    def extracted_shown(self, obj: Figure) -> str:
+        e = obj.extracted or {}
+        if not e:
+            return "—"
+        return f"指标 {e.get('indicator') or '—'}；数值 {e.get('value')} {e.get('unit') or ''}；类别 {e.get('kind')}；年度 {e.get('year')}"
+
+    @admin.action(description="确认所选数据")
+    def confirm_selected(self, request, queryset: QuerySet[Figure]) -> None:
+        if not _is_supervisor(request):
+            self.message_user(request, "只有督导人员可以审核数据", messages.ERROR)
+            return
+        for figure in queryset:
+            services.figure_confirm(figure=figure, by=request.user)
+        self.message_user(request, f"已确认 {queryset.count()} 个数据", messages.SUCCESS)
+
+    @admin.action(description="驳回所选数据（需填写理由）")
+    def reject_selected(self, request, queryset: QuerySet[Figure]) -> HttpResponse | None:
+        if not _is_supervisor(request):
+            self.message_user(request, "只有督导人员可以审核数据", messages.ERROR)
+            return None
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                for figure in queryset:
+                    services.figure_reject(figure=figure, by=request.user, note=form.cleaned_data["note"])
+                self.message_user(request, f"已驳回 {queryset.count()} 个数据", messages.SUCCESS)
+                return None
+        else:
+            form = RejectForm()
+        return render(
+            request,
+            "admin/reporting/figure/reject_form.html",
+            {**self.admin_site.each_context(request), "title": "驳回报告数据", "figures": queryset, "form": form,
+             "action": "reject_selected", "opts": self.model._meta},
+        )
+
