@@ -23,7 +23,7 @@ class DocumentError(ValueError):
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
     if b"\x00" in data[:4096]:
-        raise DocumentError("文件不是文本文件（含二进制内容），请上传 .txt、.md 或 .docx 文件")
+        raise DocumentError("无法识别文件编码：文件含二进制内容，不是 UTF-8 或 GBK 文本，请上传 .txt、.md 或 .docx 文件")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -54,12 +54,12 @@ def docx_to_text(data: bytes) -> str:
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells: list[str] = []
-                seen: set[int] = set()
+                seen: list[object] = []  # kept alive, so lxml hands back the same proxy objects
                 for cell in row.cells:
                     # A merged cell is returned once per grid column it spans; keep it once.
-                    if id(cell._tc) in seen:
+                    if any(cell._tc is other for other in seen):
                         continue
-                    seen.add(id(cell._tc))
+                    seen.append(cell._tc)
                     cells.append(" ".join(cell.text.split()))
                 lines.append("\t".join(cells))
             lines.append("")

@@ -126,11 +126,14 @@ class IndicatorCatalogue:
         context: str = "",
         sentence: str = "",
         generic: Sequence[str] = (),
+        loose: bool = False,
     ) -> tuple[IndicatorSpec, str] | None:
         """The indicator a label names, and how ("head" or "pattern"); None if none fits.
 
         ``context`` is the clause around the number, ``sentence`` the sentence up to it; a unit of
-        None (a table column that names no unit) accepts the indicator's own."""
+        None (a table column that names no unit) accepts the indicator's own. ``loose`` (for plans
+        and changes, which are never taken for an actual) also accepts a head anywhere in the label:
+        明确全年培训任务 40000 人次 is a plan for training."""
         label = _strip_suffixes(_clean_label(label))
         if unit in ("元/生", "元/人") and not _PER_STUDENT.search(label):
             label = "生均" + label  # 教学科研仪器设备值（元/生）
@@ -145,6 +148,10 @@ class IndicatorCatalogue:
         for pattern, spec in self._patterns:
             if pattern.search(cleaned) and self._fits(spec, value, unit, context, sentence):
                 return spec, "pattern"
+        if loose:
+            for alias, spec in self._heads:
+                if len(alias) >= 2 and alias in label and self._fits(spec, value, unit, context, sentence, len(alias) <= 2):
+                    return spec, "loose"
         return None
 
 
@@ -379,7 +386,7 @@ def _guess_year(text: str) -> int | None:
 
 _HEADING = re.compile(
     r"^(?:#+\s*|\*\*)?\s*(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[)）]|"
-    r"\d+(?:\s*\.\s*\d+)*\s*[、.．]?\s*(?=[\u4e00-\u9fff])|第[一二三四五六七八九十]+[章节部分]|"
+    r"\d{1,2}(?:\s*\.\s*\d+)*\s*[、.．]?\s*(?=[\u4e00-\u9fff])|第[一二三四五六七八九十]+[章节部分]|"
     r"附表|附件|表\s*\d|图\s*\d|案例|『|【|挑战\s*\d)"
 )
 _CASE_HEADING = re.compile(r"^(?:#+\s*|\*\*)?.{0,12}?(?:典型案例|案例\s*[\d一二三四五六七八九十：:』】\]])")
@@ -387,7 +394,7 @@ _SENTENCE_END = "。！？!?；;"
 _CLAUSE_STOP = set("，,。；;！!？?：:（()）、\n")
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,14}?(?:职业中等专业学校|中等专业学校|职业技术学校|职业教育中心|职业技术学院|职业学院|"
-    r"技师学院|技工学校|中等职业学校|职业中专|职专|中专|学校|学院))(?![业科])"
+    r"技师学院|技工学校|中等职业学校|职业中专|职专|中专|学校|学院))(?![业科项])"
 )
 _GENERIC_ORG = re.compile(
     r"^(?:全市|全县|全区|全省|我市|我县|本市|各|市属|县属|区属|公办|民办|独立设置的?|现有|共有|有|的|所|在|"
@@ -429,6 +436,8 @@ class _Paragraph:
 
 
 def _is_heading(line: str) -> bool:
+    if line.endswith(("。", "；", "！", "？")) and not line.startswith(("#", "**")):
+        return False  # a short sentence, not a heading
     return len(line) <= 40 and bool(_HEADING.match(line)) or (
         line.startswith("#") or (line.startswith("**") and line.endswith("**"))
     )
@@ -482,7 +491,7 @@ def _paragraphs(lines: Sequence[str], table_lines: set[int]) -> list[_Paragraph]
 
 
 _RATE = re.compile(r"(?:完成率|达成率|执行率|完成比例|完成进度)$")
-_CHANGE_BEFORE = re.compile(r"(?:比|较)(?:上|去|前)?一?(?:年|学年|年度)|同比|环比|比20\d\d|较20\d\d|比上期|增幅|增速")
+_CHANGE_BEFORE = re.compile(r"(?:比|较)\s*(?:上|去|前)?一?\s*(?:年|学年|年度)|同比|环比|(?:比|较)\s*20\d\d|比上期|增幅|增速")
 _CHANGE_HEAD = re.compile(r"(?:增加|增长|减少|下降|提高|降低|上升|新增|增|减|提升|回落)了?(?:到|至)?$")
 _CHANGE_TO = re.compile(r"(?:增加|增长|提高|上升|提升|下降|降低|减少)(?:到|至)$")  # 提高到 60%: a level
 _PLAN = re.compile(r"计划|任务|目标|预计|力争|拟|下达|规划|争取|确保|不低于|不少于|以上的|要求")
@@ -491,8 +500,9 @@ _QUALIFIER_AFTER = re.compile(r"^\s*(?:以上|多|余|有余)")
 _QUALIFIER_OVER = re.compile(r"(?:超过|超|逾|达到?了?)$")
 _APPROX = re.compile(r"(?:约|近|将近|接近|大约)$|^\s*(?:左右)")
 _YEAR_REF = re.compile(
-    r"(20\d\d)\s*(?:[-—–~至]\s*(20\d\d)\s*)?(?:学年度|学年|年度|年|届)(?!\s*(?:以来|起|开始|至今|以后|之后|以前))"
-    r"|(上|去|前)一?年(?!度?[的]?比)"
+    r"(?<![比较])(?<![比较]\s)(?<!同比)(20\d\d)\s*(?:[-—–~至]\s*(20\d\d)\s*)?(?:学年度|学年|年度|年|届)"
+    r"(?!\s*(?:以来|起|开始|至今|以后|之后|以前))"
+    r"|(?<![比较])(上|去|前)一?年(?!度?[的]?比)"
 )
 _SKIP_UNITS = {"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"}
 _PER_STUDENT = re.compile(r"生均|每生|人均")
@@ -565,7 +575,9 @@ def _figure_year(before: str, ctx: _Context) -> int | None:
 def _kind(label: str, clause_before: str, after: str, year: int | None, ctx: _Context, sentence_before: str = "") -> str:
     if _RATE.search(label) or "完成率" in label:
         return "rate"
-    if _CHANGE_BEFORE.search(clause_before) or (_CHANGE_HEAD.search(label) and not _CHANGE_TO.search(label)):
+    if _CHANGE_BEFORE.search(clause_before) or any(
+        _CHANGE_HEAD.search(x) and not _CHANGE_TO.search(x) for x in (label, clause_before.rstrip())
+    ):
         return "change"
     if _PLAN.search(clause_before) or re.match(r"^[^，,。；;]{0,12}?(?:任务|计划|目标)", after):
         return "plan"
@@ -603,6 +615,10 @@ def _scope_note(sentence_before: str, para: _Paragraph, ctx: _Context) -> str:
     return ""
 
 
+_CHANGE_ONLY = re.compile(
+    r"(?:(?:比|较)(?:上|去|前)?一?(?:年|学年|年度)?(?:20\d\d年)?(?:同期)?|同比|环比)?"
+    r"(?:增加|增长|减少|下降|提高|降低|上升|提升|回落)了?(?:了)?"
+)
 _FILLER = re.compile(r"(?:共|共计|合计|总计|有|为|达|达到|共有|现有|其中|计|约|近|年|全年|分别|全市|全县|全区|20\d\d年)*")
 
 
@@ -614,6 +630,9 @@ def _label_for(text: str, start: int, end: int, prev_label: str, generic: Sequen
     if re.match(r"^占.{0,12}?(?:比例|比重|的?比|的|总数)(?:为|达到了?|达|超过|已达|已超过)?$", label) or label in ("占比", "比例"):
         base = _strip_generic_prefix(_strip_suffixes(_clean_label(prev_label)), generic)
         return (base + "占比") if prev_label else label, "share"
+    if prev_label and _CHANGE_ONLY.fullmatch(label):
+        # 培训 7.7 万人次，比上年增加 0.4 万人次: the change is of the previous clause's measure.
+        return _clean_label(prev_label), "inherited"
     if re.fullmatch(r"(?:其中)?(?:生均|每生|人均)(?:为|达|达到)?", label) and prev_label:
         return "生均" + _strip_generic_prefix(_clean_label(prev_label), generic), "share"
     if not _strip_suffixes(label) or _FILLER.fullmatch(_strip_generic_prefix(label, generic)) or label in generic:
@@ -702,7 +721,8 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
         if label and kind in ("actual", "other_year", "plan", "change"):
             note = _scope_note(sentence_before, para, ctx)
             found = ctx.catalogue.match(
-                label, unit, value, context=text[cstart:end] + after, sentence=sentence_before, generic=ctx.generic
+                label, unit, value, context=text[cstart:end] + after, sentence=sentence_before, generic=ctx.generic,
+                loose=kind in ("plan", "change"),
             )
             if found is not None:
                 spec, matched = found
@@ -713,7 +733,11 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
                     unit = spec.unit  # 名 -> 人, 次 -> 人次, 元 -> 元/生: the indicator's own unit
                     if kind == "change" and spec.flow and not _CHANGE_BEFORE.search(clause_before):
                         kind, value = "actual", abs(value)  # 新增 38 名教师通过认定: this year's count
-                    confidence = {"head": 0.85, "pattern": 0.75}[matched]
+                    confidence = {"head": 0.85, "pattern": 0.75, "loose": 0.5}[matched]
+                    if matched == "pattern" and not spec.flow and kind == "actual" and re.search(
+                        r"20\d\d\s*年", sentence_before
+                    ) and not re.search(r"已|累计|共有|现有|目前|至今", sentence_before):
+                        kind = "change"  # 2023 年 5 所学校通过验收: this year's additions, not the stock
                     if label_how != "before" or method == "enumeration":
                         confidence -= 0.1
                     if qualifier:
@@ -891,6 +915,7 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
     figures: list[Figure] = []
     parent_label = ""
     top_label = ""
+    top_code: str | None = None
     for row_number, index in enumerate(table.rows, start=1):
         cells = _cells(lines[index])
         shift = 0
@@ -917,8 +942,9 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             else:
                 parent_label = label_raw
         serial = cells[0] if shift == 0 and table.label_col > 0 else ""
-        if re.fullmatch(r"\d+", serial or ""):
-            top_label = label_raw
+        is_top = bool(re.fullmatch(r"\d+", serial or ""))
+        if is_top:
+            top_label, top_code = label_raw, None
         # Rows under 在国外开办学校数 (其中：在校生数) count something abroad, not the entity's own.
         abroad = bool(re.search(r"国外|境外|中外|海外|留学|高职", top_label)) and top_label != label_raw
         if not unit_cell:
@@ -969,6 +995,11 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             note = ""
             if found is not None and abroad:
                 note, found = f"“{top_label}”的分项，不计入报告主体", None
+            elif found is not None and not is_top and found[0].code == top_code and not continuation:
+                # 在校生数 52340 / 其中：全日制在校生 50120: a part of the same measure, not a rival value.
+                note, found = f"“{top_label}”的分项", None
+            elif found is not None and is_top:
+                top_code = found[0].code
             if found is not None:
                 indicator = found[0].code
                 unit = found[0].unit

@@ -93,7 +93,8 @@ def report_process(*, report_id: int) -> Report | None:
     """
     Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(status=ReportStatus.PROCESSING)
     with transaction.atomic():
-        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+        # order_by(): the default ordering joins the jurisdiction, and FOR UPDATE refuses outer joins.
+        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).order_by("pk").first()
         if report is None:
             return None  # deleted, or being processed by another worker right now
         try:

@@ -1,0 +1,126 @@
+"""The report extractor on tables: annex tables (序号 指标 单位 2023年), several year columns,
+markdown pipe tables, units written into the label, and matrix tables broken down by county."""
+
+from decimal import Decimal
+
+from tests.policytext.reports_support import report, row, seen, the
+
+ANNEX_HEADER = row("序号", "指标", "单位", "2023年")
+
+
+def annex(*rows: str):
+    """An annex table: caption on line 3, header on line 4, rows from line 5."""
+    return report("附表 主要办学指标", ANNEX_HEADER, *rows)
+
+
+def test_it_reads_a_row_of_an_annex_table():
+    r = annex(row("1", "在校生数", "人", "52340"))
+    assert seen(the(r, 52340)) == ("enrollment", Decimal(52340), "人", "actual", 2023, 5)
+    assert the(r, 52340).method == "table"
+
+
+def test_a_nested_qizhong_row_is_read_under_its_own_label():
+    r = annex(
+        row("1", "专任教师数", "人", "2870"),
+        row("", "其中：“双师型”教师", "人", "1320"),
+    )
+    assert seen(the(r, 2870)) == ("fulltime_teachers", Decimal(2870), "人", "actual", 2023, 5)
+    assert seen(the(r, 1320)) == ("dual_qualified_teachers", Decimal(1320), "人", "actual", 2023, 6)
+
+
+def test_a_row_with_an_empty_serial_number_is_still_a_row_of_the_table():
+    r = annex(
+        row("1", "在校生数", "人", "52340"),
+        row("", "毕业生数", "人", "15210"),
+    )
+    assert seen(the(r, 15210)) == ("graduates", Decimal(15210), "人", "actual", 2023, 6)
+
+
+def test_a_row_with_an_empty_label_cell_repeats_the_label_above_as_a_share():
+    r = annex(
+        row("4", "“双师型”教师", "人", "1320"),
+        row("", "", "%", "46.0"),
+    )
+    assert seen(the(r, 46)) == ("dual_qualified_ratio", Decimal(46), "%", "actual", 2023, 6)
+
+
+def test_a_row_with_an_empty_label_cell_in_another_unit_is_not_the_indicator_above():
+    r = annex(
+        row("8", "职业技能培训", "人次", "21000"),
+        row("", "", "学时", "84000"),
+    )
+    assert seen(the(r, 21000)) == ("training_sessions", Decimal(21000), "人次", "actual", 2023, 5)
+    hours = the(r, 84000)
+    assert seen(hours) == (None, Decimal(84000), "学时", "actual", 2023, 6)
+    assert "职业技能培训" in hours.label
+
+
+def test_a_wan_yuan_unit_cell_is_multiplied_into_yuan():
+    r = annex(row("5", "年财政专项拨款", "万元", "3260.75"))
+    assert seen(the(r, 32607500)) == ("special_funding", Decimal(32607500), "元", "actual", 2023, 5)
+
+
+def test_a_wan_yuan_unit_cell_on_a_per_student_row_is_yuan_per_student():
+    r = annex(row("5", "生均财政拨款", "万元", "0.5123"))
+    assert seen(the(r, 5123)) == ("funding_per_student", Decimal(5123), "元/生", "actual", 2023, 5)
+
+
+def test_a_yuan_per_student_unit_cell_is_kept():
+    r = annex(row("6", "生均教学仪器设备值", "元/生", "6120.5"))
+    assert seen(the(r, "6120.5")) == (
+        "equipment_value_per_student", Decimal("6120.5"), "元/生", "actual", 2023, 5)
+
+
+def test_a_colon_unit_cell_makes_a_ratio():
+    r = annex(row("7", "生师比", ":", "18.2"))
+    ratio = the(r, "18.2")
+    assert seen(ratio) == ("student_teacher_ratio", Decimal("18.2"), ":", "actual", 2023, 5)
+
+
+def test_in_a_two_year_table_the_earlier_column_is_the_other_year():
+    r = report(
+        row("序号", "指标", "单位", "2022年", "2023年"),
+        row("1", "招生数", "人", "17100", "18020"),
+    )
+    assert seen(the(r, 17100)) == ("admissions", Decimal(17100), "人", "other_year", 2022, 4)
+    assert seen(the(r, 18020)) == ("admissions", Decimal(18020), "人", "actual", 2023, 4)
+
+
+def test_it_reads_a_markdown_pipe_table():
+    r = report(
+        "| 序号 | 指标 | 单位 | 2023年 |",
+        "| --- | --- | --- | --- |",
+        "| 1 | 中等职业学校数 | 所 | 18 |",
+        "| 2 | 在校生数 | 人 | 52340 |",
+    )
+    assert seen(the(r, 18)) == ("schools", Decimal(18), "所", "actual", 2023, 5)
+    assert seen(the(r, 52340)) == ("enrollment", Decimal(52340), "人", "actual", 2023, 6)
+
+
+def test_a_unit_in_brackets_after_the_label_is_the_unit_of_the_row():
+    r = report(
+        row("指标", "2023年"),
+        row("毕业生（人）", "15210"),
+        row("“双师型”教师占比（%）", "47.5"),
+    )
+    assert seen(the(r, 15210)) == ("graduates", Decimal(15210), "人", "actual", 2023, 4)
+    assert seen(the(r, "47.5")) == ("dual_qualified_ratio", Decimal("47.5"), "%", "actual", 2023, 5)
+
+
+def test_in_a_table_by_county_the_total_row_is_the_city_and_the_other_rows_name_their_county():
+    r = report(
+        "表 1 各县（市、区）中职学校办学规模",
+        row("县（市、区）", "学校数（所）", "在校生（人）"),
+        row("淇县", "3", "8100"),
+        row("浚县", "2", "6200"),
+        row("合计", "5", "14300"),
+    )
+    total = the(r, 14300)
+    assert seen(total) == ("enrollment", Decimal(14300), "人", "actual", 2023, 7)
+    assert total.as_json()["subject"] is None
+    assert (the(r, 5).indicator, the(r, 5).as_json()["subject"]) == ("schools", None)
+    assert [(f.subject, f.indicator, f.value) for f in r.figures if f.subject] == [
+        ("淇县", "schools", 3), ("淇县", "enrollment", 8100),
+        ("浚县", "schools", 2), ("浚县", "enrollment", 6200),
+    ]
+    assert r.conflicts == []  # a county's figure never disagrees with the city's
