@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -148,11 +148,22 @@ class ReportAdmin(admin.ModelAdmin):
             year=form.cleaned_data.get("year_override"),
         )
         obj.pk, obj.original_name, obj.title = report.pk, report.original_name, report.title
+        request._report_created = created  # read by response_add and log_addition below
         if created:
             report_process_task.delay_on_commit(report.pk)
-            self.message_user(request, "已上传，正在后台识别数据；刷新本页查看状态", messages.INFO)
         else:
             self.message_user(request, f"该文件已上传过（{report}），不重复导入", messages.WARNING)
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "_report_created", True):
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Django's own "added" message would be wrong for a duplicate; say what happened instead.
+        if getattr(request, "_report_created", True):
+            self.message_user(request, f"已上传“{obj.original_name}”，正在后台识别数据；刷新本页查看状态", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reporting_report_change", args=[obj.pk]))
 
     def save_related(self, request, form, formsets, change):
         pass  # the upload form has no related objects; the report's figures come from the job

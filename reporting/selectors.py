@@ -34,7 +34,7 @@ def report_list_visible_to(user: User) -> QuerySet[Report]:
     """Reports are published documents: everyone signed in to the admin may read them all."""
     return Report.objects.select_related("jurisdiction", "jurisdiction__parent", "uploaded_by").annotate(
         figure_count=Count("figures", distinct=True),
-        linked_count=Count("figures", filter=Q(figures__indicator__isnull=False), distinct=True),
+        linked_count=Count("figures", filter=Q(figures__indicator__isnull=False, figures__subject=""), distinct=True),
     )
 
 

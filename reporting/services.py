@@ -30,11 +30,15 @@ class ReportRejected(ValueError):
 # Reading
 
 
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
+
+
 def report_read(*, name: str, data: bytes, entity: str | None = None, year: int | None = None) -> extractor.ExtractedReport:
     """Check an uploaded file and extract its figures, writing nothing. Raises ReportRejected."""
     limit = settings.REPORT_MAX_BYTES
     if len(data) > limit:
-        raise ReportRejected(f"{name}：文件大小为 {len(data) / 1048576:.1f} MB，超过上限 {limit // 1048576} MB")
+        raise ReportRejected(f"{name}：文件大小为 {_size(len(data))}，超过上限 {_size(limit)}")
     if not data:
         raise ReportRejected(f"{name}：文件是空的")
     try:
@@ -98,11 +102,11 @@ def report_process(*, report_id: int) -> Report | None:
         if report is None:
             return None  # deleted, or being processed by another worker right now
         try:
-            with report.file.open("rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise ReportRejected(f"{report.original_name}：找不到已上传的文件，请重新上传") from exc
-        try:
+            try:
+                with report.file.open("rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                raise ReportRejected(f"{report.original_name}：找不到已上传的文件，请重新上传") from exc
             extracted = report_read(
                 name=report.original_name, data=data, entity=report.entity_override or None, year=report.year_override
             )

@@ -104,7 +104,7 @@ def test_supervisor_uploads_a_report_and_sees_it_processed_with_its_training_fig
 
     assert response.status_code == 302
     assert len(callbacks) == 1  # the processing job, enqueued after the upload committed
-    assert ("info", "已上传，正在后台识别数据；刷新本页查看状态") in messages_of(response)
+    assert ("success", "已上传“001_cbbc57b736b8bf1c.txt”，正在后台识别数据；刷新本页查看状态") in messages_of(response)
     report = Report.objects.get()
     assert report.uploaded_by == supervisor
 
@@ -180,6 +180,7 @@ def test_uploading_the_same_file_twice_keeps_one_report_and_warns(
     assert len(warnings) == 1
     assert "已上传过" in warnings[0]
     assert "不重复导入" in warnings[0]
+    assert [level for level, _ in messages_of(response)] == ["warning"]  # no contradictory "added"
 
 
 # ---------------------------------------------------------------------------------------------
