@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from bisect import bisect_left
+from functools import lru_cache
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import cnnum
@@ -93,10 +95,14 @@ class IndicatorCatalogue:
             for alias in {_clean_label(spec.name), *(_clean_label(a) for a in spec.aliases)}:
                 if alias:
                     heads.append((_strip_suffixes(alias), spec))
-        # Longest head first: “双师型教师占比” must win over “教师”.
+        # Longest head first: “双师型教师占比” must win over “教师”. Indexed by last character, since
+        # a head must end the label (this index is what keeps extraction fast).
         self._heads = sorted(heads, key=lambda pair: len(pair[0]), reverse=True)
+        self._heads_by_last: dict[str, list[tuple[str, IndicatorSpec]]] = {}
+        for alias, spec in self._heads:
+            self._heads_by_last.setdefault(alias[-1], []).append((alias, spec))
         self._patterns = [
-            (re.compile(".{0,24}?".join(re.escape(part) for part in p.split("…"))), spec)
+            (p.split("…")[0], re.compile(".{0,24}?".join(re.escape(part) for part in p.split("…"))), spec)
             for spec in self.specs.values()
             for p in spec.patterns
         ]
@@ -137,7 +143,8 @@ class IndicatorCatalogue:
         label = _strip_suffixes(_clean_label(label))
         if unit in ("元/生", "元/人") and not _PER_STUDENT.search(label):
             label = "生均" + label  # 教学科研仪器设备值（元/生）
-        for alias, spec in self._heads:
+        generic = tuple(generic)
+        for alias, spec in self._heads_by_last.get(label[-1:], ()):
             if label.endswith(alias) and _is_generic(label[: len(label) - len(alias)], generic):
                 if self._fits(spec, value, unit, context, sentence, bare=len(alias) <= 2):
                     return spec, "head"
@@ -145,8 +152,8 @@ class IndicatorCatalogue:
                 # same thing (“专任教师占比 86%”); do not fall through to a shorter head.
                 return None
         cleaned = _clean_label(context)
-        for pattern, spec in self._patterns:
-            if pattern.search(cleaned) and self._fits(spec, value, unit, context, sentence):
+        for first, pattern, spec in self._patterns:
+            if first in cleaned and pattern.search(cleaned) and self._fits(spec, value, unit, context, sentence):
                 return spec, "pattern"
         if loose:
             for alias, spec in self._heads:
@@ -273,15 +280,21 @@ _GENERIC = re.compile(
 _SUFFIXES = re.compile(r"(?:人数|总数|数量|总量|规模|总额|水平|合计|总计|数|为|达到了|达到|达|是|约|近|共|计|有|的|了)+$")
 
 
+_PARENS = re.compile(r"[（(][^（()）]*[)）]")
+_SHARE_BASE = re.compile(r"(?<=.)占[^，,。；]{1,10}?(?:的)?(?:比例|比重)$")
+
+
+@lru_cache(maxsize=8192)
 def _clean_label(text: str) -> str:
     text = cnnum.normalise(text).translate(_QUOTES)
-    text = re.sub(r"[（(][^（()）]*[)）]", "", text)  # 职业技能等级证书（含职业资格证书）
+    text = _PARENS.sub("", text)  # 职业技能等级证书（含职业资格证书）
     text = text.replace("总值", "值")
     # “双师型”教师占专业课教师比例 -> “双师型”教师占比: the base of a share is not part of its name.
-    text = re.sub(r"(?<=.)占[^，,。；]{1,10}?(?:的)?(?:比例|比重)$", "占比", text)
+    text = _SHARE_BASE.sub("占比", text)
     return text.strip("：:，,、；;。 ")
 
 
+@lru_cache(maxsize=8192)
 def _strip_suffixes(label: str) -> str:
     stripped = _SUFFIXES.sub("", label)
     return stripped or label
@@ -307,7 +320,8 @@ def _strip_generic_prefix(label: str, extra: Sequence[str] = ()) -> str:
     return label[pos:] or label
 
 
-def _is_generic(prefix: str, extra: Sequence[str] = ()) -> bool:
+@lru_cache(maxsize=8192)
+def _is_generic(prefix: str, extra: tuple[str, ...] = ()) -> bool:
     for word in sorted(extra, key=len, reverse=True):
         prefix = prefix.replace(word, "")
     # “专任教师中”“毕业生中”: among a larger group, the head still names the indicator
@@ -391,6 +405,7 @@ _HEADING = re.compile(
 )
 _CASE_HEADING = re.compile(r"^(?:#+\s*|\*\*)?.{0,12}?(?:典型案例|案例\s*[\d一二三四五六七八九十：:』】\]])")
 _SENTENCE_END = "。！？!?；;"
+_SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 _CLAUSE_STOP = set("，,。；;！!？?：:（()）、\n")
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,14}?(?:职业中等专业学校|中等专业学校|职业技术学校|职业教育中心|职业技术学院|职业学院|"
@@ -552,16 +567,6 @@ def _clause_end(text: str, pos: int) -> int:
     return i
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    s = start
-    while s > 0 and text[s - 1] not in _SENTENCE_END:
-        s -= 1
-    e = end
-    while e < len(text) and text[e] not in _SENTENCE_END:
-        e += 1
-    return s, min(len(text), e + 1)
-
-
 def _figure_year(before: str, ctx: _Context) -> int | None:
     year: int | None = None
     for m in _YEAR_REF.finditer(before):
@@ -677,6 +682,7 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
             unit = "百分点"
         items.append((q.start, q.end, q.value, unit, _precision(q), "quantity"))
     items.sort()
+    sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
 
     prev_label = ""
     prev_end = -1
@@ -684,7 +690,10 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
         cstart = _clause_start(text, start)
         if cstart < prev_end:
             prev_label = ""
-        sstart, send = _sentence_bounds(text, start, end)
+        k = bisect_left(sentence_ends, start)
+        sstart = sentence_ends[k - 1] + 1 if k else 0
+        k = bisect_left(sentence_ends, end)
+        send = sentence_ends[k] + 1 if k < len(sentence_ends) else len(text)
         label, label_how = _label_for(text, start, end, prev_label, ctx.generic)
         clause_before = text[cstart:start]
         after = text[end : _clause_end(text, end)]
@@ -1117,7 +1126,14 @@ def extract_report(
     )
 
 
+def clear_caches() -> None:
+    """Forget memoised label work (for benchmarks that must not reuse an earlier run's)."""
+    for fn in (_clean_label, _strip_suffixes, _is_generic):
+        fn.cache_clear()
+
+
 __all__ = [
+    "clear_caches",
     "KINDS",
     "KIND_LABELS",
     "Conflict",
@@ -1128,5 +1144,4 @@ __all__ = [
     "ReportError",
     "extract_report",
     "find_conflicts",
-    "replace",
 ]
