@@ -745,7 +745,7 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
                     confidence = {"head": 0.85, "pattern": 0.75, "loose": 0.5}[matched]
                     if matched == "pattern" and not spec.flow and kind == "actual" and re.search(
                         r"20\d\d\s*年", sentence_before
-                    ) and not re.search(r"已|累计|共有|现有|目前|至今", sentence_before):
+                    ) and not re.search(r"已|累计|现有|目前|至今", sentence_before):
                         kind = "change"  # 2023 年 5 所学校通过验收: this year's additions, not the stock
                     if label_how != "before" or method == "enumeration":
                         confidence -= 0.1
