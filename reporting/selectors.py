@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
@@ -12,7 +17,13 @@ from .models import Figure, Report
 
 
 def indicator_catalogue_load() -> IndicatorCatalogue:
-    """The indicator catalogue in the form the extractor matches against."""
+    """The indicator catalogue in the form the extractor matches against: the database's, or the
+    shipped reference file when the database has none yet (extract_figures on a fresh checkout)."""
+    try:
+        if not Indicator.objects.exists():
+            return _catalogue_from_file()
+    except DatabaseError:
+        return _catalogue_from_file()
     return IndicatorCatalogue(
         IndicatorSpec(
             code=i.code,
@@ -28,6 +39,11 @@ def indicator_catalogue_load() -> IndicatorCatalogue:
         )
         for i in Indicator.objects.all()
     )
+
+
+def _catalogue_from_file() -> IndicatorCatalogue:
+    path = Path(settings.BASE_DIR) / "fixtures" / "indicators.json"
+    return IndicatorCatalogue.from_entries(json.loads(path.read_text(encoding="utf-8"))["indicators"])
 
 
 def report_list_visible_to(user: User) -> QuerySet[Report]:

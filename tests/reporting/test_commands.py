@@ -97,3 +97,12 @@ def test_ingest_report_refuses_an_unreadable_file_and_stores_nothing(reference_d
     assert str(refused.value).endswith("（未写入任何数据）")
     assert Report.objects.count() == 0
     assert stored_files() == []
+
+
+@pytest.mark.django_db
+def test_extract_figures_works_before_reference_data_is_loaded():
+    """On a fresh checkout (no indicators in the database yet) the shipped catalogue is used."""
+    printed = json.loads(run("extract_figures", str(seed_file("001")), "--format", "json"))
+
+    training = [f for f in printed["figures"] if f["indicator"] == "training_sessions" and f["kind"] == "actual"]
+    assert [(f["value"], f["unit"], f["line"]) for f in training] == [(77000, "人次", 272)]
