@@ -20,6 +20,20 @@ class DocumentError(ValueError):
     """The file cannot be read as text; the message is for the person who uploaded it."""
 
 
+class LocatedError(ValueError):
+    """A document that was read but cannot be used, saying where: "第 N 行（字段）：…".
+    ``line`` is 1-based, or None for the whole file."""
+
+    def __init__(self, message: str, *, line: int | None = None, field_name: str | None = None):
+        self.line = line
+        self.field_name = field_name
+        where = f"第 {line} 行" if line else "文件"
+        if field_name:
+            where += f"（{field_name}）"
+        super().__init__(f"{where}：{message}")
+        self.bare_message = message
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
     if b"\x00" in data[:4096]:

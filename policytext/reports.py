@@ -27,23 +27,14 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import cnnum
+from . import cnnum, documents
 
 KINDS = ("actual", "plan", "change", "rate", "other_year")
 KIND_LABELS = {"actual": "实际值", "plan": "计划/任务", "change": "比上年变化", "rate": "完成率", "other_year": "其他年份"}
 
 
-class ReportError(ValueError):
+class ReportError(documents.LocatedError):
     """The document cannot be read as a report; the message says what and where, in Chinese."""
-
-    def __init__(self, message: str, *, line: int | None = None, field_name: str | None = None):
-        self.line = line
-        self.field_name = field_name
-        where = f"第 {line} 行" if line else "文件"
-        if field_name:
-            where += f"（{field_name}）"
-        super().__init__(f"{where}：{message}")
-        self.bare_message = message
 
 
 # ---------------------------------------------------------------------------------------------

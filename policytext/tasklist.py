@@ -20,17 +20,8 @@ from . import cnnum, documents
 from .departments import KIND_GROUP, Catalogue, Resolved
 
 
-class TaskListError(ValueError):
+class TaskListError(documents.LocatedError):
     """The document cannot be read as a task list. ``line`` is 1-based, or None for the file."""
-
-    def __init__(self, message: str, *, line: int | None = None, field_name: str | None = None):
-        self.line = line
-        self.field_name = field_name
-        where = f"第 {line} 行" if line else "文件"
-        if field_name:
-            where += f"（{field_name}）"
-        super().__init__(f"{where}：{message}")
-        self.bare_message = message
 
 
 # ---------------------------------------------------------------------------------------------
