@@ -13,7 +13,7 @@ from reporting.models import Figure, FigureConflict, Report, ReportStatus
 from reporting.services import ReportRejected, report_process, report_upload_create
 from reporting.tasks import report_process_task
 from tests.conftest import seed_file
-from tests.integration.test_worker import _wait_drained, worker  # noqa: F401  (the fixture)
+from tests.integration.conftest import wait_drained
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_worker_ingests_the_xinxiang_report_and_reruns_do_not_duplicate(worker, 
     # each replaces the figures under a row lock, so the count stays the same.
     for _ in range(3):
         report_process_task.delay(report.pk)
-    _wait_drained(worker)
+    wait_drained(worker)
     assert Figure.objects.filter(report=report).count() == count
     assert Report.objects.count() == 1
 
