@@ -9,6 +9,7 @@ track; the goal is within 20x.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from bench.score_reports import catalogue  # noqa: E402
 from policytext.reports import clear_caches, extract_report  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = Path(os.environ.get("SEEDS_DIR") or ROOT.parent / "shared" / "seeds")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 

@@ -35,6 +35,9 @@ UNITS: tuple[str, ...] = tuple(sorted({
     "年", "个月", "月", "个工作日", "工作日", "日", "天", "周", "岁", "级", "类", "层", "方面", "分",
 }, key=len, reverse=True))
 
+# Measure words that date, rank or classify (2022 年, 第 3 届, 21 级, 5 类): never a count of anything.
+NON_COUNT_UNITS = frozenset({"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"})
+
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇○一二两三四五六七八九十百千万亿]+"
 _MULT = r"(?:千万|百万|万|亿)"

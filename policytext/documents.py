@@ -34,6 +34,19 @@ class LocatedError(ValueError):
         self.bare_message = message
 
 
+def split_cells(line: str, markdown: bool | None = None) -> list[str]:
+    """The cells of one table row: tab-separated, or a markdown row "| a | b |" (detected when
+    ``markdown`` is None). Cells are stripped; empty cells are kept, they carry position."""
+    if markdown is None:
+        markdown = line.lstrip().startswith("|")
+    if markdown:
+        inner = line.strip()
+        inner = inner[1:] if inner.startswith("|") else inner
+        inner = inner[:-1] if inner.endswith("|") else inner
+        return [c.strip() for c in inner.split("|")]
+    return [c.strip() for c in line.rstrip("\n").split("\t")]
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
     if b"\x00" in data[:4096]:

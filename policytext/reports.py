@@ -30,7 +30,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import cnnum, documents
 
 KINDS = ("actual", "plan", "change", "rate", "other_year")
-KIND_LABELS = {"actual": "实际值", "plan": "计划/任务", "change": "比上年变化", "rate": "完成率", "other_year": "其他年份"}
 
 
 class ReportError(documents.LocatedError):
@@ -418,13 +417,6 @@ def _is_table_line(line: str) -> bool:
     return "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 2
 
 
-def _cells(line: str) -> list[str]:
-    stripped = line.strip()
-    if stripped.startswith("|"):
-        return [c.strip() for c in stripped.strip("|").split("|")]
-    return [c.strip() for c in line.rstrip("\n").split("\t")]
-
-
 @dataclass
 class _Paragraph:
     text: str
@@ -510,7 +502,6 @@ _YEAR_REF = re.compile(
     r"(?!\s*(?:以来|起|开始|至今|以后|之后|以前))"
     r"|(?<![比较])(上|去|前)一?年(?!度?[的]?比)"
 )
-_SKIP_UNITS = {"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"}
 _PER_STUDENT = re.compile(r"生均|每生|人均")
 
 
@@ -658,7 +649,7 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
     for q in cnnum.find_quantities(text):
         if any(s <= q.start < e for s, e in ratio_spans):
             continue
-        if q.unit in _SKIP_UNITS or q.is_range:
+        if q.unit in cnnum.NON_COUNT_UNITS or q.is_range:
             continue
         if q.chinese and (norm[q.end : q.end + 2] in ("产业", "改革", "融合", "全育") or q.value == 1):
             continue  # 三次产业, 三教改革, 培训一人: names and slogans, not counts
@@ -830,7 +821,7 @@ class _Table:
     measures: dict[int, str] = field(default_factory=dict)  # matrix tables: column -> what it counts
 
 
-def _find_tables(lines: Sequence[str], report_year: int | None) -> tuple[list[_Table], set[int]]:
+def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
     tables: list[_Table] = []
     table_lines = {i for i, line in enumerate(lines) if _is_table_line(line) or re.match(r"^\s*\|?\s*-{3,}", line)}
     i = 0
@@ -838,7 +829,7 @@ def _find_tables(lines: Sequence[str], report_year: int | None) -> tuple[list[_T
         if i not in table_lines:
             i += 1
             continue
-        cells = _cells(lines[i])
+        cells = documents.split_cells(lines[i])
         label_col = next((c for c, cell in enumerate(cells) if cell in _LABEL_COLS), None)
         value_cols: list[tuple[int, int | None, str]] = []
         for c, cell in enumerate(cells):
@@ -917,7 +908,7 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
     top_label = ""
     top_code: str | None = None
     for row_number, index in enumerate(table.rows, start=1):
-        cells = _cells(lines[index])
+        cells = documents.split_cells(lines[index])
         shift = 0
         if table.unit_col is not None:
             # Rows that lost a leading empty cell (a tab dropped in conversion) are realigned on
@@ -1090,7 +1081,7 @@ def extract_report(
     generic = tuple(w for w in (entity, place, re.sub(r"[市县区]$", "", entity or "")) if w and len(w) >= 2)
     ctx = _Context(catalogue, year, generic, entity, entity_kind)
 
-    tables, table_lines = _find_tables(lines, year)
+    tables, table_lines = _find_tables(lines)
     paragraphs = _paragraphs(lines, table_lines)
     sections: dict[int, str] = {}
     section = ""
@@ -1126,7 +1117,6 @@ def clear_caches() -> None:
 __all__ = [
     "clear_caches",
     "KINDS",
-    "KIND_LABELS",
     "Conflict",
     "ExtractedReport",
     "Figure",

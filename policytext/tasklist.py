@@ -188,22 +188,13 @@ def _classify_header(cells: list[str]) -> dict[str, int] | None:
     return None
 
 
-def _split_cells(line: str, markdown: bool) -> list[str]:
-    if markdown:
-        inner = line.strip()
-        inner = inner[1:] if inner.startswith("|") else inner
-        inner = inner[:-1] if inner.endswith("|") else inner
-        return [c.strip() for c in inner.split("|")]
-    return [c.strip() for c in line.split("\t")]
-
-
 def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
     header_at = None
     roles: dict[str, int] | None = None
     for i, line in enumerate(lines):
         if ("|" if markdown else "\t") not in line:
             continue
-        roles = _classify_header(_split_cells(line, markdown))
+        roles = _classify_header(documents.split_cells(line, markdown))
         if roles:
             header_at = i
             break
@@ -222,7 +213,7 @@ def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
             continue  # blank page-break lines
         if markdown and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
             continue  # |---|---| separator
-        cells = _split_cells(line, markdown)
+        cells = documents.split_cells(line, markdown)
         if is_row_start(cells):
             grouped.append((i + 1, [line]))
         elif len(cells) == 1 and _CN_HEADING.match(line):
@@ -254,16 +245,16 @@ def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
 def _assemble(physical: list[str], markdown: bool, ncols: int) -> list[str]:
     """Join a row's physical lines. A wrapped cell continues on the next line without a break."""
     if markdown:
-        cells = _split_cells(physical[0], True)
+        cells = documents.split_cells(physical[0], True)
         for extra in physical[1:]:
-            more = _split_cells(extra, True)
+            more = documents.split_cells(extra, True)
             # A continuation row in markdown repeats the columns with most cells empty.
             for j, value in enumerate(more):
                 if value and j < len(cells):
                     cells[j] += value
         return cells
     joined = "".join(physical)
-    cells = _split_cells(joined, False)
+    cells = documents.split_cells(joined, False)
     if len(cells) < ncols and len(physical) > 1:
         # The break fell between cells rather than inside one: join at line ends that close a
         # sentence with a tab, until the row has all its columns.
@@ -271,7 +262,7 @@ def _assemble(physical: list[str], markdown: bool, ncols: int) -> list[str]:
         for extra in physical[1:]:
             sep = "\t" if re.search(r"[。；;.]\s*$", pieces[-1]) else ""
             pieces.append(sep + extra)
-        cells = _split_cells("".join(pieces), False)
+        cells = documents.split_cells("".join(pieces), False)
     return cells
 
 
@@ -382,7 +373,8 @@ _CMP_BEFORE = [  # longest first: 不低于 before 低于
     ("约", "approx"), ("大约", "approx"), ("近", "approx"),
 ]
 _CMP_AFTER = [("以上", "ge"), ("及以上", "ge"), ("以下", "le"), ("以内", "le"), ("之内", "le"), ("左右", "approx")]
-_NOT_TARGET_UNITS = {"年", "个月", "个工作日", "工作日", "月", "日", "天", "周", "岁", "级", "类", "层", "方面", "批", "期", "分"}
+# Dates, ranks and classes (cnnum.NON_COUNT_UNITS) and, in a task list, durations are not targets.
+_NOT_TARGET_UNITS = cnnum.NON_COUNT_UNITS | {"个月", "个工作日", "工作日", "天", "周"}
 _FUNDING_CONTEXT = re.compile(r"资金|经费|投入|拨款|预算|奖补|基金|专项|元")
 _PARAM_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:的)?\s*(?:比例|奖补|补助|补贴|奖励|资助|抵免|标准(?!化))")
 _PARAM_BEFORE = re.compile(r"(?:按[^，。；]{0,12}|可按[^，。；]*|给予[^，。；]{0,6}|最高[^，。；]{0,4})$")

@@ -47,7 +47,7 @@ class ReportUploadForm(forms.ModelForm):
         try:
             # Read and extract now, so that a file that cannot be read is refused on this form
             # and nothing is stored; the background job then writes the figures.
-            services.report_read(
+            cleaned["checked"] = services.report_read(
                 name=upload.name, data=data, entity=cleaned.get("entity_override") or None, year=cleaned.get("year_override")
             )
         except services.ReportRejected as exc:
@@ -146,6 +146,7 @@ class ReportAdmin(admin.ModelAdmin):
             uploaded_by=request.user,
             entity=form.cleaned_data.get("entity_override") or "",
             year=form.cleaned_data.get("year_override"),
+            checked=form.cleaned_data["checked"],
         )
         obj.pk, obj.original_name, obj.title = report.pk, report.original_name, report.title
         request._report_created = created  # read by response_add and log_addition below

@@ -56,18 +56,26 @@ def report_read(*, name: str, data: bytes, entity: str | None = None, year: int 
 
 
 def report_upload_create(
-    *, name: str, data: bytes, uploaded_by: User | None = None, entity: str = "", year: int | None = None
+    *,
+    name: str,
+    data: bytes,
+    uploaded_by: User | None = None,
+    entity: str = "",
+    year: int | None = None,
+    checked: extractor.ExtractedReport | None = None,
 ) -> tuple[Report, bool]:
     """Store an uploaded report file, or return the report already made from the same file.
 
-    The file is read and extracted first, so a file that cannot be read is refused with a reason
+    The file is read and extracted first (unless ``checked`` is what report_read already made of
+    these bytes, as the admin form does), so a file that cannot be read is refused with a reason
     and nothing is stored. Returns (report, created). The figures are written by report_process.
     """
     digest = hashlib.sha256(data).hexdigest()
     existing = Report.objects.filter(sha256=digest).first()
     if existing is not None:
         return existing, False
-    report_read(name=name, data=data, entity=entity or None, year=year)
+    if checked is None:
+        report_read(name=name, data=data, entity=entity or None, year=year)
     report = Report(
         sha256=digest,
         size=len(data),
@@ -183,7 +191,7 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
     bulk_create_with_history(new, Figure)
     # bulk_create_with_history may hand back objects without primary keys on some backends;
     # read them back by key so the conflicts can point at them.
-    stored = {f.key: f for f in report.figures.all()}
+    stored = {f.key: f for f in report.figures.select_related("indicator")}
 
     conflicts = 0
     for conflict in extracted.conflicts:

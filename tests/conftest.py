@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,8 @@ from policytext.departments import Catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The seed documents sit beside the checkout (../shared/seeds); SEEDS_DIR points elsewhere.
+SEEDS = Path(os.environ.get("SEEDS_DIR") or ROOT.parent / "shared" / "seeds")
 
 
 @pytest.fixture(scope="session")

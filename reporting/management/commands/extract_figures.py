@@ -26,33 +26,7 @@ class Command(BaseCommand):
         except ReportRejected as exc:
             raise CommandError(str(exc)) from exc
         if options["format"] == "json":
-            out = {
-                "entity": extracted.entity,
-                "entity_kind": extracted.entity_kind,
-                "place": extracted.place,
-                "year": extracted.year,
-                "figures": [
-                    {
-                        "indicator": f.indicator,
-                        "label": f.label,
-                        "value": to_json_number(f.value),
-                        "unit": f.unit,
-                        "kind": f.kind,
-                        "year": f.year,
-                        "qualifier": f.qualifier or None,
-                        "subject": f.subject or None,
-                        "line": f.line,
-                        "table_row": f.table_row,
-                        "method": f.method,
-                        "confidence": f.confidence,
-                        "text": f.text,
-                        "note": f.note or None,
-                    }
-                    for f in extracted.figures
-                ],
-                "conflicts": [c.as_json() for c in extracted.conflicts],
-            }
-            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(extracted.as_json(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{extracted.entity}（{extracted.entity_kind}）{extracted.year} 年度：识别 {len(extracted.figures)} 个数据，"
                           f"关联指标 {len(extracted.linked)} 个，数据不一致 {len(extracted.conflicts)} 处")
