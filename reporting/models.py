@@ -105,6 +105,10 @@ class Figure(models.Model):
     subject = models.CharField(
         "所指单位", max_length=100, blank=True, help_text="分县、分校表格中的行：数据属于该县或学校；空白表示报告主体本身"
     )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="数据所属区划", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="figures", help_text="报告主体，或分县表格中该行所指的县；分校行中的学校不在目录中时为空",
+    )
     status = models.CharField("审核状态", max_length=16, choices=FigureStatus.choices, default=FigureStatus.EXTRACTED)
     extracted = models.JSONField("识别原值", default=dict, blank=True, help_text="更正前自动识别的指标、数值、单位、类别与年度")
     reviewed_by = models.ForeignKey(
@@ -122,6 +126,7 @@ class Figure(models.Model):
         indexes = [
             models.Index(fields=["indicator", "year", "kind"]),
             models.Index(fields=["report", "status"]),
+            models.Index(fields=["indicator", "jurisdiction", "year"]),
         ]
 
     def __str__(self) -> str:

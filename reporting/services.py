@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -133,6 +134,14 @@ def report_process(*, report_id: int) -> Report | None:
         report.message = _summary_message(summary)
         report.processed_at = timezone.now()
         report.save()
+        # Attainment depends on reports, not the other way round: imported here, at call time.
+        from attainment.services import attainment_recompute_for_figures_enqueue
+
+        placed = report.figures.exclude(indicator=None).exclude(jurisdiction=None)
+        attainment_recompute_for_figures_enqueue(
+            indicator_ids=placed.values_list("indicator_id", flat=True).distinct(),
+            jurisdiction_ids=placed.values_list("jurisdiction_id", flat=True).distinct(),
+        )
     return report
 
 
@@ -206,6 +215,7 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
         row.figures.set(members)
         conflicts += 1
 
+    _figures_place(report)
     figures = list(stored.values())
     linked = [f for f in figures if f.indicator_id and not f.subject]
     return {
@@ -219,6 +229,20 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
         "entity": extracted.entity,
         "year": extracted.year,
     }
+
+
+def _figures_place(report: Report) -> None:
+    """Which place each figure is about: the report's own, or for a per-county or per-school table
+    row the named place under it (by name or short name). Rows naming a place we do not know stay
+    unplaced: shown with the report, never counted for a place."""
+    report.figures.filter(subject="").update(jurisdiction=report.jurisdiction)
+    subjects = set(report.figures.exclude(subject="").values_list("subject", flat=True))
+    if not subjects or report.jurisdiction is None:
+        return
+    below = list(Jurisdiction.objects.filter(Q(parent=report.jurisdiction) | Q(parent__parent=report.jurisdiction)))
+    for subject in subjects:
+        place = next((j for j in below if subject == j.name or subject in (j.aliases or [])), None)
+        report.figures.filter(subject=subject).update(jurisdiction=place)
 
 
 def _conflict_text(indicator: Indicator, conflict: extractor.Conflict) -> str:
@@ -308,6 +332,7 @@ def figure_correct(
     note: str = "",
 ) -> Figure:
     """A reviewer changes what the figure measures or its value; the extracted original is kept."""
+    figure._indicator_before = figure.indicator_id  # the old indicator's targets change too
     figure.indicator = indicator
     figure.value = value
     figure.unit = unit
@@ -323,6 +348,12 @@ def _reviewed(figure: Figure, by: User, note: str) -> Figure:
     figure.review_note = note[:200]
     figure._change_reason = f"{figure.get_status_display()}：{note}"[:100]  # kept in the history
     figure.save()
+    from attainment.services import attainment_recompute_for_figures_enqueue
+
+    attainment_recompute_for_figures_enqueue(
+        indicator_ids=[figure.indicator_id, getattr(figure, "_indicator_before", None)],
+        jurisdiction_ids=[figure.jurisdiction_id],
+    )
     return figure
 
 

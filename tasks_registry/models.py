@@ -65,6 +65,18 @@ class Indicator(models.Model):
     )
     flow = models.BooleanField("按年计数", default=False, help_text="如培训人次、认定人数：“新增”即当年实际值，而非变化量")
     max_value = models.DecimalField("合理上限", max_digits=20, decimal_places=4, null=True, blank=True)
+    additive = models.BooleanField(
+        "可按下级合计", default=False, help_text="如学校数、在校生、培训人次：某县没有自己的数据时，可由其下属学校的报告相加得出"
+    )
+    numerator = models.ForeignKey(
+        "self", verbose_name="派生：分子指标", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", verbose_name="派生：分母指标", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scale = models.DecimalField(
+        "派生：倍数", max_digits=10, decimal_places=4, default=1, help_text="百分比填 100：达标学校占比 = 达标学校 ÷ 学校数 × 100"
+    )
 
     class Meta:
         verbose_name = "指标"
@@ -73,6 +85,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.numerator_id is not None and self.denominator_id is not None
 
 
 class JurisdictionKind(models.TextChoices):
@@ -128,6 +144,15 @@ class Plan(models.Model):
     period_start = models.PositiveIntegerField("起始年份", null=True, blank=True)
     period_end = models.PositiveIntegerField("截止年份", null=True, blank=True)
     source_name = models.CharField("任务清单文件", max_length=255, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="适用区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="目标默认在此区划上衡量（如南阳市）；导入时按文件名称识别，可修改",
+    )
     imported_at = models.DateTimeField("最近导入时间", null=True, blank=True)
     history = HistoricalRecords()
 
@@ -212,6 +237,12 @@ class Comparison(models.TextChoices):
     RANGE = "range", "区间"
 
 
+class LinkStatus(models.TextChoices):
+    NONE = "none", "未关联"
+    SUGGESTED = "suggested", "系统建议，待确认"
+    CONFIRMED = "confirmed", "已确认"
+
+
 class Recurrence(models.TextChoices):
     ONCE = "once", "一次性"
     ANNUAL = "annual", "每年"
@@ -229,6 +260,20 @@ class Target(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name="指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
     )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="衡量区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text="为空表示政策文件的适用区划；“按单位计”的目标对其下每个县区分别衡量",
+    )
+    link_status = models.CharField(
+        "指标关联", max_length=10, choices=LinkStatus.choices, default=LinkStatus.NONE,
+        help_text="系统按目标文字建议指标；确认后重新导入清单也不会改动",
+    )
+    link_note = models.CharField("关联说明", max_length=200, blank=True)
     comparison = models.CharField("比较方式", max_length=8, choices=Comparison.choices)
     value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
     value_high = models.DecimalField("区间上限", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -316,6 +361,15 @@ class ProgressEntry(models.Model):
         Department, verbose_name="填报部门", on_delete=models.PROTECT, related_name="progress_entries"
     )
     year = models.PositiveIntegerField("年度")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="县区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_entries",
+        help_text="仅“每个县区”类目标需要填写：这是哪个县区的完成值；为空表示全市",
+    )
     quarter = models.PositiveSmallIntegerField(
         "季度", null=True, blank=True, choices=[(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
     )

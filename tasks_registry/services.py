@@ -76,8 +76,19 @@ def reference_data_load(
                     "sentence_excludes": entry.get("sentence_excludes", []),
                     "flow": bool(entry.get("flow")),
                     "max_value": Decimal(str(max_value)) if max_value is not None else None,
+                    "additive": bool(entry.get("additive")),
                 },
             )
+        # Derived indicators name others by code, so they are wired up once all exist.
+        by_code = {i.code: i for i in Indicator.objects.all()}
+        for entry in indicators:
+            derived = entry.get("derived") or {}
+            indicator = by_code[entry["code"]]
+            numerator, denominator = by_code.get(derived.get("numerator")), by_code.get(derived.get("denominator"))
+            scale = Decimal(str(derived.get("scale", 1)))
+            if (indicator.numerator, indicator.denominator, indicator.scale) != (numerator, denominator, scale):
+                indicator.numerator, indicator.denominator, indicator.scale = numerator, denominator, scale
+                indicator.save(update_fields=["numerator", "denominator", "scale"])
         # Parents come before children in the file; a name is unique within its parent.
         by_name: dict[str, Jurisdiction] = {}
         for entry in jurisdictions:
@@ -127,6 +138,7 @@ class TaskListImportResult:
     updated: list[dict[str, object]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    links: object | None = None  # attainment.services.LinkResult
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -213,6 +225,12 @@ def tasklist_import(
                 task.is_active = False
                 task.save(update_fields=["is_active"])
                 result.withdrawn.append(task.number)
+        # Suggest what measures each target, then compute attainment once this commits. The
+        # attainment app builds on this one, hence the import here.
+        from attainment.services import attainment_recompute_enqueue, plan_targets_link
+
+        result.links = plan_targets_link(plan=plan)
+        attainment_recompute_enqueue(target_ids=Target.objects.filter(task__plan=plan).values_list("pk", flat=True))
     return result
 
 
@@ -453,6 +471,10 @@ def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
     entry.save()
+    if entry.target_id:
+        from attainment.services import attainment_recompute_enqueue  # attainment builds on this app
+
+        attainment_recompute_enqueue(target_ids=[entry.target_id])
     return entry
 
 

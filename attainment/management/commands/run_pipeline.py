@@ -3,12 +3,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from attainment.selectors import attainment_digest
+from attainment.services import attainment_recompute
+from attainment.models import Attainment
 from reporting.services import reports_folder_ingest
 from tasks_registry.services import documents_folder_run
 
 
 class Command(BaseCommand):
-    help = "主流程：载入参考数据，导入文件夹中的任务清单和年度质量报告，打印结果。"
+    help = "主流程：载入参考数据，导入文件夹中的任务清单和年度质量报告，计算目标达成情况，打印逾期与滞后目标。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,4 +26,9 @@ class Command(BaseCommand):
         for line in documents_folder_run(folder=folder):
             self.stdout.write(line)
         for line in reports_folder_ingest(folder=folder):
+            self.stdout.write(line)
+        # Ingestion already queued recomputes; a full pass here makes the summary complete even
+        # when a worker has not caught up yet (it is idempotent, so the queued runs change nothing).
+        attainment_recompute()
+        for line in attainment_digest(rows=Attainment.objects.filter(target__is_active=True, target__task__is_active=True)):
             self.stdout.write(line)
