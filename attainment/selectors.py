@@ -203,3 +203,29 @@ def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[st
     if n > limit:
         lines.append(f"  ……其余 {n - limit} 项见督导视图")
     return lines
+
+
+def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[str, Any]]:
+    """A target's actual for every year that has one, at one place: the best reading of the year
+    (by the stated precedence), or every disagreeing value when they conflict."""
+    from . import rules
+
+    sources = reading_sources_load(targets=[target])
+    readings = sources.readings(target, place.pk if place else None, target.task.plan)
+    by_year: dict[int, list[Any]] = defaultdict(list)
+    for r in readings:
+        by_year[r.year].append(r)
+    out = []
+    for year in sorted(by_year):
+        chosen, conflict = rules.best(by_year[year])
+        out.append(
+            {
+                "year": year,
+                "value": chosen[0].value,  # a conflicting year is drawn amber and labelled with every value
+                "display": " / ".join(s["display"] for s in rules._sources(chosen)) if conflict else rules._amount(chosen[0]),
+                "conflict": conflict,
+                "sources": rules._sources(chosen),
+                "others": rules._sources(r for r in by_year[year] if r not in chosen),
+            }
+        )
+    return out

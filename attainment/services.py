@@ -274,7 +274,10 @@ def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
         tier = rules.TIER_EXTRACTED
     else:
         tier = rules.TIER_LATER_REPORT
-    where = f"《{f['report__title']}》第 {f['line']} 行" + (f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else "")
+    title = f["report__title"]
+    if f["report__year"] and str(f["report__year"]) not in title:
+        title += f"（{f['report__year']}年度）"  # two years' reports often share one title
+    where = f"《{title}》第 {f['line']} 行" + (f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else "")
     return rules.Reading(
         f["value"], f["year"], tier,
         {

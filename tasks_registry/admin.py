@@ -27,6 +27,8 @@ from .models import (
     Evidence,
     ImportStatus,
     Indicator,
+    Jurisdiction,
+    LinkStatus,
     Plan,
     ProgressEntry,
     ProgressStatus,
@@ -98,14 +100,24 @@ class DepartmentAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ReadOnlyForNonAdmins, admin.ModelAdmin):
-    list_display = ("code", "name", "unit")
+    list_display = ("code", "name", "unit", "additive", "numerator", "denominator")
     search_fields = ("code", "name")
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+    list_display = ("name", "kind", "code", "parent", "needs_review")
+    list_filter = ("kind", "needs_review")
+    search_fields = ("name", "code", "aliases")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
 
 
 @admin.register(Plan)
 class PlanAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
-    list_display = ("title", "issuer", "period_label", "task_count", "source_name", "imported_at")
+    list_display = ("title", "issuer", "jurisdiction", "period_label", "task_count", "source_name", "imported_at")
     search_fields = ("title", "issuer")
+    list_select_related = ("jurisdiction",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_tasks=Count("tasks", filter=Q(tasks__is_active=True)))
@@ -220,13 +232,31 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         return obj.deadline_text or (str(obj.deadline_year) if obj.deadline_year else "规划期末")
 
 
+_LINK_FIELDS = ("indicator", "jurisdiction")
+
+
 @admin.register(Target)
 class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
-    list_display = ("task_number", "label", "worded", "indicator", "lead", "needs_review", "is_active")
-    list_filter = ("task__plan", DepartmentInvolvedFilter, "recurrence", "comparison", "needs_review", "indicator")
+    """Targets come from imported lists. What measures a target (its indicator and the place it is
+    measured on) is suggested by the service; supervisors and the lead department's staff confirm
+    or change it here, and the attainment is recomputed."""
+
+    list_display = ("task_number", "label", "worded", "indicator", "link_status", "lead", "needs_review", "is_active")
+    list_filter = ("task__plan", DepartmentInvolvedFilter, "link_status", "recurrence", "comparison", "needs_review", "indicator")
     search_fields = ("label", "source_text", "task__text", "task__number")
-    readonly_fields = ("task", "source_text")
     list_select_related = ("task", "task__lead", "indicator")
+    autocomplete_fields = ("indicator", "jurisdiction")
+    actions = ["confirm_suggested_links"]
+    fieldsets = (
+        (None, {"fields": ("task", "label", "worded", "source_text")}),
+        ("衡量方式（可由牵头部门或督导确认、修改）", {"fields": ("indicator", "jurisdiction", "link_status", "link_note")}),
+        (
+            "目标值（来自清单原文）",
+            {"fields": ("comparison", "value", "value_high", "unit", "per_unit", "recurrence", "from_year",
+                        "deadline_year", "deadline_date", "cumulative_from", "cumulative_to", "needs_review",
+                        "review_reason", "is_active")},
+        ),
+    )
 
     def get_queryset(self, request):
         return selectors.target_list_visible_to(user=request.user)
@@ -237,6 +267,47 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and _may_see_task(request, obj.task if obj else None)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser or _is_supervisor(request):
+            return True
+        if _is_staff_member(request):
+            return obj is None or obj.task.lead_id == request.user.department_id
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("task", "label", "worded", "source_text", "link_status", "link_note")
+        if request.user.is_superuser:
+            return fixed
+        return tuple(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS) + ("worded",)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not _is_supervisor(request):
+            actions.pop("confirm_suggested_links", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change and set(form.changed_data) & set(_LINK_FIELDS) and not set(form.changed_data) - set(_LINK_FIELDS):
+            # Only the link changed: that is a person confirming what measures the target.
+            from attainment.services import target_link_confirm
+
+            target_link_confirm(target=obj, by=request.user, indicator=obj.indicator, jurisdiction=obj.jurisdiction)
+            return
+        super().save_model(request, obj, form, change)
+        from attainment.services import attainment_recompute_enqueue
+
+        attainment_recompute_enqueue(target_ids=[obj.pk])
+
+    @admin.action(description="确认所选目标的指标关联（按系统建议）")
+    def confirm_suggested_links(self, request, queryset):
+        from attainment.services import target_link_confirm
+
+        done = 0
+        for target in queryset.filter(link_status=LinkStatus.SUGGESTED):
+            target_link_confirm(target=target, by=request.user, indicator=target.indicator, jurisdiction=target.jurisdiction)
+            done += 1
+        self.message_user(request, f"已确认 {done} 个目标的指标关联，达成情况将重新计算")
 
     @admin.display(description="任务", ordering="task__position")
     def task_number(self, obj: Target) -> str:
@@ -280,8 +351,9 @@ class EvidenceInline(admin.TabularInline):
 class ProgressEntryForm(forms.ModelForm):
     class Meta:
         model = ProgressEntry
-        fields = ("task", "target", "year", "quarter", "value", "narrative")
+        fields = ("task", "target", "jurisdiction", "year", "quarter", "value", "narrative")
         help_texts = {
+            "quarter": "按季度填报时，完成值填写截至该季度末的全年累计数；全年数据不选季度",
             "target": "有量化目标的，选择目标；没有量化目标的任务，只选任务并填写进展情况",
             "task": "选择了目标时可不填，将自动取目标所属任务",
         }
@@ -303,6 +375,11 @@ class ProgressEntryForm(forms.ModelForm):
             raise ValidationError({"task": "请选择任务或目标"})
         if target is not None and cleaned["task"].pk != target.task_id:
             raise ValidationError({"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"})
+        place = cleaned.get("jurisdiction")
+        if place is not None and (target is None or not target.per_unit):
+            raise ValidationError({"jurisdiction": "只有“每个县区”类目标需要选择县区；其他目标请留空（表示全市）"})
+        if place is None and target is not None and target.per_unit and cleaned.get("value") is not None:
+            raise ValidationError({"jurisdiction": f"目标“{target.label}”按每个{target.per_unit}分别考核，请选择完成值所属的{target.per_unit}"})
         return cleaned
 
 

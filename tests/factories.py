@@ -1,15 +1,21 @@
 """factory_boy factories for the domain model."""
 
+import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
+from attainment.models import Attainment, Status
+from reporting.models import Figure, FigureKind, FigureMethod, FigureStatus, Report, ReportStatus
 from tasks_registry.models import (
     AssignmentRole,
     Department,
     DepartmentKind,
+    Jurisdiction,
+    JurisdictionKind,
     Plan,
     ProgressEntry,
     Target,
@@ -62,6 +68,7 @@ class PlanFactory(DjangoModelFactory[Plan]):
 class TaskFactory(DjangoModelFactory[Task]):
     class Meta:
         model = Task
+        skip_postgeneration_save = True  # the co hook writes assignments, not the task
 
     plan = factory.SubFactory(PlanFactory)
     number = factory.Sequence(lambda n: str(n + 1))
@@ -102,3 +109,60 @@ class ProgressEntryFactory(DjangoModelFactory[ProgressEntry]):
     year = 2023
     value = Decimal("41.2")
     narrative = "全市中职“双师型”教师 1680 人。"
+
+
+class JurisdictionFactory(DjangoModelFactory[Jurisdiction]):
+    class Meta:
+        model = Jurisdiction
+
+    name = factory.Sequence(lambda n: f"测试县{n}")
+    kind = JurisdictionKind.COUNTY
+    code = factory.Sequence(lambda n: f"49{n:04d}")
+
+
+class ReportFactory(DjangoModelFactory[Report]):
+    class Meta:
+        model = Report
+
+    title = factory.LazyAttribute(lambda o: f"{o.jurisdiction.name if o.jurisdiction else ''}{o.year}年职业教育质量年度报告")
+    jurisdiction = factory.SubFactory(JurisdictionFactory, kind=JurisdictionKind.CITY)
+    year = 2023
+    original_name = factory.LazyAttribute(lambda o: f"{o.title}.txt")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    status = ReportStatus.DONE
+
+
+class FigureFactory(DjangoModelFactory[Figure]):
+    """A figure as the extractor stores it: the report's own place and year unless told."""
+
+    class Meta:
+        model = Figure
+
+    report = factory.SubFactory(ReportFactory)
+    indicator = None
+    label = factory.LazyAttribute(lambda o: o.indicator.name if o.indicator else "数据")
+    value = Decimal("1")
+    unit = factory.LazyAttribute(lambda o: o.indicator.unit if o.indicator else "")
+    kind = FigureKind.ACTUAL
+    year = factory.LazyAttribute(lambda o: o.report.year)
+    line = factory.Sequence(lambda n: 10 + n)
+    text = factory.LazyAttribute(lambda o: f"{o.label}{o.value.normalize():f}{o.unit}。")
+    method = FigureMethod.PROSE
+    jurisdiction = factory.LazyAttribute(lambda o: o.report.jurisdiction)
+    status = FigureStatus.EXTRACTED
+
+
+class AttainmentFactory(DjangoModelFactory[Attainment]):
+    """A stored attainment row, for tests of what reads them (reminders, the supervisors' view)."""
+
+    class Meta:
+        model = Attainment
+
+    target = factory.SubFactory(TargetFactory)
+    jurisdiction = None
+    year = 2025
+    period_label = "截至2025年底"
+    due_date = datetime.date(2025, 12, 31)
+    status = Status.OVERDUE
+    actual = Decimal("41.2")
+    computed_at = factory.LazyFunction(timezone.now)

@@ -130,4 +130,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # In-process jobs (the embedded default) would otherwise print a line per job into the
+    # main job's summary; a worker logs its own progress.
+    "loggers": {
+        "celery.app.trace": {"level": env_str("CELERY_TRACE_LOG_LEVEL", "WARNING")},
+        "kombu.connection": {"level": "ERROR"},
+    },
 }

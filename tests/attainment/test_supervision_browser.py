@@ -1,0 +1,77 @@
+"""The supervisors' view in a real browser: headless Chromium (Debian's package) driven by
+Playwright, against a live server holding our own sample documents."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page():
+    if CHROMIUM is None:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("浏览器测试需要 Debian 的 chromium 软件包（apt-get install chromium）")
+        pytest.skip("没有安装 chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own database calls
+    # happen before and after, never while a page call is running.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(locale="zh-CN")
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def sample_loaded(transactional_db, time_machine):
+    from attainment.services import attainment_recompute
+    from reporting.services import reports_folder_ingest
+    from tasks_registry.services import demo_accounts_create, documents_folder_run
+
+    time_machine.move_to("2026-11-23 10:00 +0800", tick=True)
+    documents_folder_run(folder=FIXTURES / "sample")
+    reports_folder_ingest(folder=FIXTURES / "sample")
+    attainment_recompute()
+    demo_accounts_create()
+
+
+def test_supervisor_sees_the_overdue_training_target_with_its_source(live_server, sample_loaded, browser_page):
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/?next=/supervision/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", "demo-2026")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/supervision/")
+
+    row = page.locator("#attainments tbody tr", has_text="职业技能培训").filter(has_text="2023年")
+    assert row.count() == 1
+    text = row.inner_text()
+    assert "逾期未完成" in text
+    assert "33938人次" in text
+    assert "第 55 行" in text and "全年培训 33938 人次" in text  # the report line and its sentence
+    assert "33.9%" in text
+    assert row.locator(".light-red").count() == 1
+
+    conflict = page.locator("#attainments tbody tr", has_text="双师型").filter(has_text="数据冲突")
+    assert "≥60%" in conflict.inner_text() and "41.2%" in conflict.inner_text()
+
+    row.locator("a", has_text="职业技能培训").click()
+    page.wait_for_selector("#chart")
+    assert page.locator("#chart rect").count() == 2  # 2022 and 2023
+    history = page.locator("#history").inner_text()
+    assert "104200人次" in history and "33938人次" in history
+
+    page.goto(f"{live_server.url}/supervision/departments/")
+    summary = page.locator("#summary tbody tr", has_text="市人力资源和社会保障局").inner_text()
+    # Training and certificates met in 2022, training missed in 2023: 2 of 3 decided periods.
+    assert summary.split("\t")[-1] == "66.7%"
