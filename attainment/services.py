@@ -131,7 +131,7 @@ def target_periods(target: Target, plan: Plan, today: datetime.date) -> list[rul
     start year to its end (never beyond this year); one for a one-off target, due at its deadline
     or the plan's end; one for a cumulative target over its years."""
     end_year = target.deadline_year or plan.period_end
-    start = plan.period_start or target.from_year or (end_year or today.year)
+    start = target.from_year or plan.period_start or (end_year or today.year)
     if target.cumulative_from and target.cumulative_to:
         return [
             rules.Period(
@@ -551,8 +551,13 @@ def _notice_body(kind: str, items: list[Attainment]) -> str:
     for a in items:
         t = a.target
         place = f"（{a.jurisdiction.name}）" if a.jurisdiction else ""
-        actual = "无数据" if a.actual is None else f"实际 {_plain(a.actual)}{t.unit}"
-        out.append(f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，{a.period_label}，{actual}，{a.get_status_display()}")
+        if a.status == Status.NO_DATA:
+            state = "尚无任何数据"
+        elif a.actual is None:
+            state = a.get_status_display()
+        else:
+            state = f"实际 {_plain(a.actual)}{t.unit}，{a.get_status_display()}"
+        out.append(f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，{a.period_label}，{state}")
         out.append(f"  {settings.SITE_URL.rstrip('/')}{reverse('attainment:target', args=[t.pk])}")
     out += ["", "本邮件由职业教育政策任务跟踪服务自动发送。"]
     return "\n".join(out)
