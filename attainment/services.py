@@ -318,6 +318,7 @@ _COMPARED = (
     "period_label", "due_date", "actual", "actual_year", "ratio", "expected", "baseline", "baseline_year",
     "status", "reason", "sources", "overdue_since",
 )
+_OVERDUE_SINCE = _COMPARED.index("overdue_since")
 
 
 def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: datetime.date | None = None) -> RecomputeResult:
@@ -349,7 +350,14 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
         if ids is not None:
             # Targets asked for but now inactive (or deleted) keep no attainment.
             Attainment.objects.filter(target_id__in=set(ids) - set(locked)).delete()
-        existing = {(a.target_id, a.jurisdiction_id, a.year): a for a in stale_q.only("id", "target_id", "jurisdiction_id", "year", *_COMPARED)}
+        # Existing rows as (pk, compared values), unordered: the model's default ordering would
+        # join four tables and sort every row, and a model instance is needed only for a change.
+        existing = {
+            (target_id, place, year): (pk, tuple(compared))
+            for pk, target_id, place, year, *compared in stale_q.order_by().values_list(
+                "id", "target_id", "jurisdiction_id", "year", *_COMPARED
+            )
+        }
         sources = reading_sources_load(targets=targets)
         to_create: list[Attainment] = []
         to_update: list[Attainment] = []
@@ -369,7 +377,7 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
                     overdue_since = None
                     if verdict.status == rules.OVERDUE:
                         # The first day this service saw it overdue; kept across recomputes.
-                        overdue_since = row.overdue_since if row is not None and row.overdue_since else today
+                        overdue_since = row[1][_OVERDUE_SINCE] if row is not None and row[1][_OVERDUE_SINCE] else today
                     values = {
                         "period_label": _period_label(period), "due_date": period.due, "actual": verdict.actual,
                         "actual_year": verdict.actual_year, "ratio": verdict.ratio, "expected": _q(verdict.expected),
@@ -378,15 +386,14 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
                     }
                     if row is None:
                         to_create.append(Attainment(target_id=target.pk, jurisdiction_id=place, year=period.year, computed_at=now, **values))
-                    elif any(not _same(getattr(row, k), v) for k, v in values.items()):
-                        for k, v in values.items():
-                            setattr(row, k, v)
-                        row.computed_at = now
-                        row.updated_at = now
-                        to_update.append(row)
+                    elif row[1] != tuple(values[k] for k in _COMPARED):
+                        to_update.append(
+                            Attainment(pk=row[0], target_id=target.pk, jurisdiction_id=place, year=period.year,
+                                       computed_at=now, updated_at=now, **values)
+                        )
                     else:
                         result.unchanged += 1
-        stale = [a.pk for key, a in existing.items() if key not in seen]
+        stale = [pk for key, (pk, _) in existing.items() if key not in seen]
         if stale:
             Attainment.objects.filter(pk__in=stale).delete()
         Attainment.objects.bulk_create(to_create, batch_size=2000)
@@ -398,12 +405,6 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
 
 def _q(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.0001"))
-
-
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
-        return a == b
-    return a == b
 
 
 def attainment_recompute_enqueue(*, target_ids: Iterable[int]) -> None:
