@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
+from policytext.reports import intervals_overlap, value_interval
+
 MET = "met"
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
@@ -119,24 +121,11 @@ def _fmt(value: Decimal | None) -> str:
     return text
 
 
-def _interval(r: Reading) -> tuple[Decimal, Decimal | None]:
-    tolerance = max(r.precision, abs(r.value) * Decimal("0.005"))
-    if r.qualifier in ("ge", "gt"):
-        return r.value - tolerance, None
-    if r.qualifier == "approx":
-        return r.value * Decimal("0.95"), r.value * Decimal("1.05")
-    return r.value - tolerance, r.value + tolerance
-
-
 def disagree(readings: Sequence[Reading]) -> bool:
-    """True if two readings cannot both be right (beyond rounding; 以上 is open-ended)."""
-    for i, a in enumerate(readings):
-        alo, ahi = _interval(a)
-        for b in readings[i + 1 :]:
-            blo, bhi = _interval(b)
-            if not ((ahi is None or blo <= ahi) and (bhi is None or alo <= bhi)):
-                return True
-    return False
+    """True if two readings cannot both be right (the same rule as a report's own conflicts:
+    beyond rounding; 以上 is open-ended)."""
+    spans = [value_interval(r.value, r.qualifier, r.precision) for r in readings]
+    return any(not intervals_overlap(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :])
 
 
 def best(readings: Iterable[Reading]) -> tuple[list[Reading], bool]:
@@ -186,7 +175,7 @@ def _path_value(goal: Goal, baseline: Decimal, base_year: int, deadline_year: in
     return baseline + (goal.value - baseline) * share
 
 
-def _sources(readings: Iterable[Reading]) -> list[dict[str, Any]]:
+def sources_of(readings: Iterable[Reading]) -> list[dict[str, Any]]:
     out = []
     for r in readings:
         s = dict(r.source)
@@ -195,7 +184,7 @@ def _sources(readings: Iterable[Reading]) -> list[dict[str, Any]]:
         s.setdefault("year", r.year)
         s.setdefault("value", str(r.value))
         s.setdefault("qualifier", r.qualifier)
-        s.setdefault("display", _amount(r))
+        s.setdefault("display", amount(r))
         out.append(s)
     return out
 
@@ -225,7 +214,7 @@ def judge(
         )
     year = max(r.year for r in in_period)
     chosen, conflict = best(r for r in in_period if r.year == year)
-    sources = _sources(chosen)
+    sources = sources_of(chosen)
     if conflict:
         values = "；".join(_describe(r) for r in chosen)
         verdicts = {is_met(goal, r.value, r.qualifier) for r in chosen}
@@ -297,7 +286,7 @@ def _judge_cumulative(goal: Goal, period: Period, readings: Sequence[Reading], *
     conflicts = []
     for y in years:
         chosen, conflict = best(r for r in readings if r.year == y)
-        sources += _sources(chosen)
+        sources += sources_of(chosen)
         if conflict:
             conflicts.append(f"{y}年：" + "；".join(_describe(r) for r in chosen))
         total += chosen[0].value
@@ -323,11 +312,11 @@ def _pct(r: Decimal | None) -> str:
     return "—" if r is None else f"{(r * 100).quantize(Decimal('0.1'))}%"
 
 
-def _amount(r: Reading) -> str:
+def amount(r: Reading) -> str:
     mark = {"ge": "≥", "gt": ">", "approx": "约"}.get(r.qualifier, "")
     return f"{mark}{_fmt(r.value)}{r.source.get('unit', '')}"
 
 
 def _describe(r: Reading) -> str:
     where = r.source.get("where") or TIER_LABELS[r.tier]
-    return f"{_amount(r)}（{where}）"
+    return f"{amount(r)}（{where}）"

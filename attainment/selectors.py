@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, Iterable
 
 from django.db.models import Count, Q, QuerySet
 
@@ -12,7 +13,130 @@ from accounts.models import User
 from reporting.models import Figure, FigureKind, FigureStatus
 from tasks_registry.models import Indicator, Jurisdiction, Plan, ProgressEntry, ProgressStatus, Target, Task
 
+from . import rules
 from .models import Attainment, Status
+
+
+# ---------------------------------------------------------------------------------------------
+# Readings: every value a recompute may use, in the form attainment/rules.py judges
+
+
+class _Readings:
+    """Readings per (indicator, place) from report figures, direct or derived; built from one
+    load of the figures so that a recompute of thousands of targets stays a handful of queries."""
+
+    def __init__(self, figures: Iterable[dict[str, Any]], indicators: dict[int, Indicator], children: dict[int, list[int]], places: dict[int, Jurisdiction]):
+        self.indicators = indicators
+        self.children = children
+        self.places = places
+        self.direct: dict[tuple[int, int], list[rules.Reading]] = defaultdict(list)
+        for f in figures:
+            self.direct[(f["indicator_id"], f["jurisdiction_id"])].append(_figure_reading(f, indicators[f["indicator_id"]]))
+        self._cache: dict[tuple[int, int, int], list[rules.Reading]] = {}
+
+    def get(self, indicator_id: int, place: int, depth: int = 0) -> list[rules.Reading]:
+        key = (indicator_id, place, depth)
+        if key in self._cache:
+            return self._cache[key]
+        readings = list(self.direct.get((indicator_id, place), ()))
+        indicator = self.indicators.get(indicator_id)
+        if indicator is not None and depth < 2:
+            have = {r.year for r in readings}
+            readings += [r for r in self._derived(indicator, place, depth) if r.year not in have]
+        self._cache[key] = readings
+        return readings
+
+    def _derived(self, indicator: Indicator, place: int, depth: int) -> list[rules.Reading]:
+        out: list[rules.Reading] = []
+        if indicator.is_ratio:
+            num = _by_year(self.get(indicator.numerator_id, place, depth + 1))
+            den = _by_year(self.get(indicator.denominator_id, place, depth + 1))
+            for year in sorted(set(num) & set(den)):
+                n, n_conflict = rules.best(num[year])
+                d, d_conflict = rules.best(den[year])
+                if n_conflict or d_conflict or d[0].value == 0:
+                    continue
+                value = (n[0].value / d[0].value * indicator.scale).quantize(Decimal("0.01"))
+                numerator, denominator = self.indicators[indicator.numerator_id], self.indicators[indicator.denominator_id]
+                formula = f"{numerator.name} ÷ {denominator.name}" + (f" × {indicator.scale.normalize():f}" if indicator.scale != 1 else "")
+                out.append(
+                    rules.Reading(
+                        value, year, rules.TIER_DERIVED,
+                        {
+                            "kind": "derived", "formula": formula, "unit": indicator.unit,
+                            "where": f"计算：{formula}（{plain_number(n[0].value)} ÷ {plain_number(d[0].value)}）",
+                            "inputs": rules.sources_of([n[0], d[0]]),
+                        },
+                    )
+                )
+        elif indicator.additive:
+            per_year: dict[int, list[tuple[int, rules.Reading]]] = defaultdict(list)
+            for child in self.children.get(place, ()):
+                for year, readings in _by_year(self.get(indicator.pk, child, depth + 1)).items():
+                    chosen, conflict = rules.best(readings)
+                    if not conflict:
+                        per_year[year].append((child, chosen[0]))
+            for year, parts in sorted(per_year.items()):
+                total = sum((r.value for _, r in parts), Decimal(0))
+                names = "、".join(self.places[c].name for c, _ in parts)
+                out.append(
+                    rules.Reading(
+                        total, year, rules.TIER_DERIVED,
+                        {
+                            "kind": "derived", "formula": "下级合计", "unit": indicator.unit,
+                            "where": f"由 {len(parts)} 个下级单位合计（{names}）"[:200],
+                            "inputs": rules.sources_of(r for _, r in parts),
+                        },
+                    )
+                )
+        return out
+
+
+def _by_year(readings: Iterable[rules.Reading]) -> dict[int, list[rules.Reading]]:
+    out: dict[int, list[rules.Reading]] = defaultdict(list)
+    for r in readings:
+        out[r.year].append(r)
+    return out
+
+
+def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
+    if f["status"] in (FigureStatus.CONFIRMED, FigureStatus.CORRECTED):
+        tier = rules.TIER_CONFIRMED
+    elif f["kind"] == FigureKind.ACTUAL and f["year"] == f["report__year"]:
+        tier = rules.TIER_EXTRACTED
+    else:
+        tier = rules.TIER_LATER_REPORT
+    title = f["report__title"]
+    if f["report__year"] and str(f["report__year"]) not in title:
+        title += f"（{f['report__year']}年度）"  # two years' reports often share one title
+    where = f"《{title}》第 {f['line']} 行" + (f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else "")
+    return rules.Reading(
+        f["value"], f["year"], tier,
+        {
+            "kind": "figure", "figure_id": f["id"], "report_id": f["report_id"], "report": f["report__title"],
+            "line": f["line"], "table_row": f["table_row"], "text": (f["text"] or "")[:160],
+            "unit": f["unit"] or indicator.unit, "where": where,
+        },
+        qualifier=f["qualifier"] or "",
+    )
+
+
+def _entry_reading(e: dict[str, Any], unit: str) -> rules.Reading:
+    period = f"{e['year']}年" + (f"第{e['quarter']}季度" if e["quarter"] else "")
+    return rules.Reading(
+        e["value"], e["year"], rules.TIER_PROGRESS,
+        {
+            "kind": "progress", "entry_id": e["id"], "department": e["department__name"],
+            "text": (e["narrative"] or "")[:160], "unit": unit,
+            "where": f"{e['department__name']}填报（{period}，已审核）",
+        },
+        quarter=e["quarter"],
+    )
+
+
+def plain_number(value: Decimal | None) -> str:
+    """33938.0000 -> 33938, 41.2000 -> 41.2; None -> ''."""
+    return "" if value is None else format(value.normalize(), "f")
 
 
 @dataclass
@@ -21,12 +145,10 @@ class ReadingSources:
 
     places: dict[int, Jurisdiction]
     children: dict[int, list[int]]
-    figures: Any  # services._Readings
+    figures: _Readings
     entries: dict[tuple[int, int | None], list[Any]]
 
     def readings(self, target: Target, place: int | None, plan: Plan) -> list[Any]:
-        from .services import _entry_reading  # one module owns the reading format
-
         base = target.jurisdiction_id or plan.jurisdiction_id
         out = [_entry_reading(e, target.unit) for e in self.entries.get((target.pk, place), ())]
         if place is not None and place == base:
@@ -37,8 +159,6 @@ class ReadingSources:
 
 
 def reading_sources_load(*, targets: list[Target]) -> ReadingSources:
-    from .services import _Readings
-
     places = {j.pk: j for j in Jurisdiction.objects.only("id", "name", "kind", "code", "parent_id")}
     children: dict[int, list[int]] = defaultdict(list)
     for j in places.values():
@@ -119,8 +239,6 @@ def department_summary(*, rows: QuerySet[Attainment]) -> list[dict[str, Any]]:
     return out
 
 
-def _plain(value) -> str:
-    return "" if value is None else format(value.normalize(), "f")
 
 
 def source_text(source: dict[str, Any] | None) -> str:
@@ -138,10 +256,10 @@ def attainment_row(a: Attainment) -> dict[str, Any]:
     t = a.target
     if a.status == Status.CONFLICT:
         actual = "；".join(
-            f"{s.get('display') or _plain_str(s.get('value'))}（{s.get('where', '')}）" for s in a.sources
+            f"{s.get('display', '')}（{s.get('where', '')}）" for s in a.sources
         )
     else:
-        actual = "" if a.actual is None else f"{_plain(a.actual)}{t.unit}"
+        actual = "" if a.actual is None else f"{plain_number(a.actual)}{t.unit}"
     return {
         "plan": t.task.plan.title,
         "task": t.task.number,
@@ -164,15 +282,6 @@ def attainment_row(a: Attainment) -> dict[str, Any]:
         "reason": a.reason,
         "source": " / ".join(source_text(s) for s in a.sources[:3]),
     }
-
-
-def _plain_str(value: Any) -> str:
-    from decimal import Decimal
-
-    try:
-        return _plain(Decimal(str(value)))
-    except Exception:  # noqa: BLE001 - a display helper; show what is stored
-        return str(value)
 
 
 def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[str]:
@@ -208,8 +317,6 @@ def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[st
 def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[str, Any]]:
     """A target's actual for every year that has one, at one place: the best reading of the year
     (by the stated precedence), or every disagreeing value when they conflict."""
-    from . import rules
-
     sources = reading_sources_load(targets=[target])
     readings = sources.readings(target, place.pk if place else None, target.task.plan)
     by_year: dict[int, list[Any]] = defaultdict(list)
@@ -222,10 +329,10 @@ def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[s
             {
                 "year": year,
                 "value": chosen[0].value,  # a conflicting year is drawn amber and labelled with every value
-                "display": " / ".join(s["display"] for s in rules._sources(chosen)) if conflict else rules._amount(chosen[0]),
+                "display": " / ".join(s["display"] for s in rules.sources_of(chosen)) if conflict else rules.amount(chosen[0]),
                 "conflict": conflict,
-                "sources": rules._sources(chosen),
-                "others": rules._sources(r for r in by_year[year] if r not in chosen),
+                "sources": rules.sources_of(chosen),
+                "others": rules.sources_of(r for r in by_year[year] if r not in chosen),
             }
         )
     return out

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from policytext.reports import IndicatorCatalogue
-from reporting.models import FigureKind, FigureStatus
 from reporting.selectors import indicator_catalogue_load
 from tasks_registry.models import (
     Indicator,
@@ -32,7 +31,7 @@ from tasks_registry.models import (
 
 from . import rules
 from .models import Attainment, Reminder, ReminderKind, Status
-from .selectors import reading_sources_load
+from .selectors import plain_number, reading_sources_load
 
 logger = logging.getLogger(__name__)
 
@@ -185,123 +184,6 @@ def _descendants(root: int, children: dict[int, list[int]]) -> list[int]:
     return out
 
 
-class _Readings:
-    """Readings per (indicator, place) from report figures, direct or derived; built from one
-    load of the figures so that a recompute of thousands of targets stays a handful of queries."""
-
-    def __init__(self, figures: Iterable[dict[str, Any]], indicators: dict[int, Indicator], children: dict[int, list[int]], places: dict[int, Jurisdiction]):
-        self.indicators = indicators
-        self.children = children
-        self.places = places
-        self.direct: dict[tuple[int, int], list[rules.Reading]] = defaultdict(list)
-        for f in figures:
-            self.direct[(f["indicator_id"], f["jurisdiction_id"])].append(_figure_reading(f, indicators[f["indicator_id"]]))
-        self._cache: dict[tuple[int, int, int], list[rules.Reading]] = {}
-
-    def get(self, indicator_id: int, place: int, depth: int = 0) -> list[rules.Reading]:
-        key = (indicator_id, place, depth)
-        if key in self._cache:
-            return self._cache[key]
-        readings = list(self.direct.get((indicator_id, place), ()))
-        indicator = self.indicators.get(indicator_id)
-        if indicator is not None and depth < 2:
-            have = {r.year for r in readings}
-            readings += [r for r in self._derived(indicator, place, depth) if r.year not in have]
-        self._cache[key] = readings
-        return readings
-
-    def _derived(self, indicator: Indicator, place: int, depth: int) -> list[rules.Reading]:
-        out: list[rules.Reading] = []
-        if indicator.is_ratio:
-            num = _by_year(self.get(indicator.numerator_id, place, depth + 1))
-            den = _by_year(self.get(indicator.denominator_id, place, depth + 1))
-            for year in sorted(set(num) & set(den)):
-                n, n_conflict = rules.best(num[year])
-                d, d_conflict = rules.best(den[year])
-                if n_conflict or d_conflict or d[0].value == 0:
-                    continue
-                value = (n[0].value / d[0].value * indicator.scale).quantize(Decimal("0.01"))
-                numerator, denominator = self.indicators[indicator.numerator_id], self.indicators[indicator.denominator_id]
-                formula = f"{numerator.name} ÷ {denominator.name}" + (f" × {indicator.scale.normalize():f}" if indicator.scale != 1 else "")
-                out.append(
-                    rules.Reading(
-                        value, year, rules.TIER_DERIVED,
-                        {
-                            "kind": "derived", "formula": formula, "unit": indicator.unit,
-                            "where": f"计算：{formula}（{_plain(n[0].value)} ÷ {_plain(d[0].value)}）",
-                            "inputs": rules._sources([n[0], d[0]]),
-                        },
-                    )
-                )
-        elif indicator.additive:
-            per_year: dict[int, list[tuple[int, rules.Reading]]] = defaultdict(list)
-            for child in self.children.get(place, ()):
-                for year, readings in _by_year(self.get(indicator.pk, child, depth + 1)).items():
-                    chosen, conflict = rules.best(readings)
-                    if not conflict:
-                        per_year[year].append((child, chosen[0]))
-            for year, parts in sorted(per_year.items()):
-                total = sum((r.value for _, r in parts), Decimal(0))
-                names = "、".join(self.places[c].name for c, _ in parts)
-                out.append(
-                    rules.Reading(
-                        total, year, rules.TIER_DERIVED,
-                        {
-                            "kind": "derived", "formula": "下级合计", "unit": indicator.unit,
-                            "where": f"由 {len(parts)} 个下级单位合计（{names}）"[:200],
-                            "inputs": rules._sources(r for _, r in parts),
-                        },
-                    )
-                )
-        return out
-
-
-def _by_year(readings: Iterable[rules.Reading]) -> dict[int, list[rules.Reading]]:
-    out: dict[int, list[rules.Reading]] = defaultdict(list)
-    for r in readings:
-        out[r.year].append(r)
-    return out
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
-    if f["status"] in (FigureStatus.CONFIRMED, FigureStatus.CORRECTED):
-        tier = rules.TIER_CONFIRMED
-    elif f["kind"] == FigureKind.ACTUAL and f["year"] == f["report__year"]:
-        tier = rules.TIER_EXTRACTED
-    else:
-        tier = rules.TIER_LATER_REPORT
-    title = f["report__title"]
-    if f["report__year"] and str(f["report__year"]) not in title:
-        title += f"（{f['report__year']}年度）"  # two years' reports often share one title
-    where = f"《{title}》第 {f['line']} 行" + (f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else "")
-    return rules.Reading(
-        f["value"], f["year"], tier,
-        {
-            "kind": "figure", "figure_id": f["id"], "report_id": f["report_id"], "report": f["report__title"],
-            "line": f["line"], "table_row": f["table_row"], "text": (f["text"] or "")[:160],
-            "unit": f["unit"] or indicator.unit, "where": where,
-        },
-        qualifier=f["qualifier"] or "",
-    )
-
-
-def _entry_reading(e: dict[str, Any], unit: str) -> rules.Reading:
-    period = f"{e['year']}年" + (f"第{e['quarter']}季度" if e["quarter"] else "")
-    return rules.Reading(
-        e["value"], e["year"], rules.TIER_PROGRESS,
-        {
-            "kind": "progress", "entry_id": e["id"], "department": e["department__name"],
-            "text": (e["narrative"] or "")[:160], "unit": unit,
-            "where": f"{e['department__name']}填报（{period}，已审核）",
-        },
-        quarter=e["quarter"],
-    )
-
-
 @dataclass
 class RecomputeResult:
     targets: int = 0
@@ -336,15 +218,16 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
         targets_q = Target.objects.filter(is_active=True, task__is_active=True)
         if ids is not None:
             targets_q = targets_q.filter(pk__in=ids)
-        # Lock in primary-key order so that two overlapping runs cannot deadlock.
-        locked = list(Target.objects.select_for_update().filter(pk__in=targets_q.values("pk")).order_by("pk").values_list("pk", flat=True))
+        # Lock the targets (not their tasks and plans) in primary-key order, so that two
+        # overlapping runs cannot deadlock: the second waits, then finds nothing left to change.
         targets = list(
-            Target.objects.filter(pk__in=locked).select_related("task__plan").only(
+            targets_q.select_for_update(of=("self",)).select_related("task__plan").order_by("pk").only(
                 "id", "comparison", "value", "value_high", "unit", "per_unit", "recurrence", "from_year",
                 "deadline_year", "deadline_date", "cumulative_from", "cumulative_to", "indicator_id", "jurisdiction_id",
                 "task__plan__period_start", "task__plan__period_end", "task__plan__jurisdiction_id",
             )
-        ) if locked else []
+        )
+        locked = [t.pk for t in targets]
         result.targets = len(targets)
         stale_q = Attainment.objects.filter(target_id__in=locked) if ids is not None else Attainment.objects.all()
         if ids is not None:
@@ -557,7 +440,7 @@ def _notice_body(kind: str, items: list[Attainment]) -> str:
         elif a.actual is None:
             state = a.get_status_display()
         else:
-            state = f"实际 {_plain(a.actual)}{t.unit}，{a.get_status_display()}"
+            state = f"实际 {plain_number(a.actual)}{t.unit}，{a.get_status_display()}"
         out.append(f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，{a.period_label}，{state}")
         out.append(f"  {settings.SITE_URL.rstrip('/')}{reverse('attainment:target', args=[t.pk])}")
     out += ["", "本邮件由职业教育政策任务跟踪服务自动发送。"]

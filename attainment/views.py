@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
@@ -200,7 +200,7 @@ def _xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(sheet)}-{stamp}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(sheet)}-{stamp}.xlsx"
     return response
 
 
@@ -210,12 +210,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value  # never let a figure's text run as a spreadsheet formula
     return value
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 def _chart(history: list[dict[str, Any]], target) -> dict[str, Any] | None:

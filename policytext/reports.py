@@ -1021,19 +1021,24 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
 # Conflicts ------------------------------------------------------------------------------------
 
 
-def _interval(f: Figure) -> tuple[Decimal, Decimal | None]:
-    tolerance = max(f.precision, abs(f.value) * Decimal("0.005"))
-    if f.qualifier in ("ge", "gt"):
-        return f.value - tolerance, None
-    if f.qualifier == "approx":
-        return f.value * Decimal("0.95"), f.value * Decimal("1.05")
-    return f.value - tolerance, f.value + tolerance
+def value_interval(value: Decimal, qualifier: str = "", precision: Decimal = Decimal(0)) -> tuple[Decimal, Decimal | None]:
+    """The values a reported figure allows: its rounding (or 0.5 %), open above for 以上, ±5 % for 约."""
+    tolerance = max(precision, abs(value) * Decimal("0.005"))
+    if qualifier in ("ge", "gt"):
+        return value - tolerance, None
+    if qualifier == "approx":
+        return value * Decimal("0.95"), value * Decimal("1.05")
+    return value - tolerance, value + tolerance
+
+
+def intervals_overlap(a: tuple[Decimal, Decimal | None], b: tuple[Decimal, Decimal | None]) -> bool:
+    """Whether two figures' allowed values can both hold (see value_interval)."""
+    (alo, ahi), (blo, bhi) = a, b
+    return (ahi is None or blo <= ahi) and (bhi is None or alo <= bhi)
 
 
 def _overlap(a: Figure, b: Figure) -> bool:
-    alo, ahi = _interval(a)
-    blo, bhi = _interval(b)
-    return (ahi is None or blo <= ahi) and (bhi is None or alo <= bhi)
+    return intervals_overlap(value_interval(a.value, a.qualifier, a.precision), value_interval(b.value, b.qualifier, b.precision))
 
 
 def find_conflicts(figures: Iterable[Figure]) -> list[Conflict]:

@@ -240,9 +240,12 @@ def _figures_place(report: Report) -> None:
     if not subjects or report.jurisdiction is None:
         return
     below = list(Jurisdiction.objects.filter(Q(parent=report.jurisdiction) | Q(parent__parent=report.jurisdiction)))
+    by_place: dict[int | None, list[str]] = {}
     for subject in subjects:
-        place = next((j for j in below if subject == j.name or subject in (j.aliases or [])), None)
-        report.figures.filter(subject=subject).update(jurisdiction=place)
+        place = next((j.pk for j in below if subject == j.name or subject in (j.aliases or [])), None)
+        by_place.setdefault(place, []).append(subject)
+    for place, named in by_place.items():  # one update per place, not per table row's subject
+        report.figures.filter(subject__in=named).update(jurisdiction_id=place)
 
 
 def _conflict_text(indicator: Indicator, conflict: extractor.Conflict) -> str:

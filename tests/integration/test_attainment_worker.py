@@ -30,13 +30,23 @@ def _snapshot() -> dict:
     }
 
 
-def test_worker_computes_nanyang_attainment_and_repeats_change_nothing(worker, reference_data):
+def _nanyang_import() -> None:
     tasklist = seed_file("004")
     tasklist_import(data=tasklist.read_bytes(), filename=tasklist.name, plan_title="南阳市各部门工作任务清单")
-    report_path = seed_file("000")
-    report, _ = report_upload_create(name=report_path.name, data=report_path.read_bytes())
+
+
+def _nanyang_through_the_worker(queue: str) -> None:
+    """The Nanyang task list, then its 2023 report processed by the worker, which then runs the
+    recomputes both enqueued."""
+    _nanyang_import()
+    path = seed_file("000")
+    report, _ = report_upload_create(name=path.name, data=path.read_bytes())
     report_process_task.delay(report.pk)
-    wait_drained(worker)
+    wait_drained(queue)
+
+
+def test_worker_computes_nanyang_attainment_and_repeats_change_nothing(worker, reference_data):
+    _nanyang_through_the_worker(worker)
 
     training = Attainment.objects.get(target__task__number="20", target__indicator__code="training_sessions", year=2023)
     assert training.status == Status.OVERDUE
@@ -56,8 +66,7 @@ def test_worker_computes_nanyang_attainment_and_repeats_change_nothing(worker, r
 def test_two_recomputes_at_once_leave_one_row_per_period(reference_data):
     if connection.vendor != "postgresql":
         pytest.skip("并发锁只在 PostgreSQL 上有意义")
-    tasklist = seed_file("004")
-    tasklist_import(data=tasklist.read_bytes(), filename=tasklist.name, plan_title="南阳市各部门工作任务清单")
+    _nanyang_import()
     Attainment.objects.all().delete()
     errors: list[BaseException] = []
 
@@ -80,12 +89,7 @@ def test_two_recomputes_at_once_leave_one_row_per_period(reference_data):
 
 
 def test_the_nightly_scan_twice_sends_each_reminder_once(worker, reference_data):
-    tasklist = seed_file("004")
-    tasklist_import(data=tasklist.read_bytes(), filename=tasklist.name, plan_title="南阳市各部门工作任务清单")
-    report_path = seed_file("000")
-    report, _ = report_upload_create(name=report_path.name, data=report_path.read_bytes())
-    report_process_task.delay(report.pk)
-    wait_drained(worker)
+    _nanyang_through_the_worker(worker)
     from tasks_registry.models import Department
 
     UserFactory(department=Department.objects.get(name="市人力资源和社会保障局"), email="rensheju@example.cn")
