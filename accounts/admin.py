@@ -1,7 +1,16 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+import datetime
 
-from .models import User
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+
+from . import services
+from .models import ApiToken, User
 
 
 @admin.register(User)
@@ -34,3 +43,106 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+def _default_expiry() -> datetime.datetime:
+    return timezone.localtime() + datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name", "expiry")
+        labels = {"user": "令牌所属用户", "expiry": "到期时间"}
+        help_texts = {
+            "user": "令牌的权限即该用户的权限：督查室用户只读；部门工作人员只能读写本部门的数据；督导人员可审核",
+            "expiry": "到期后令牌自动失效；默认一年",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expiry"].required = True
+        self.fields["expiry"].initial = _default_expiry
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("user") and cleaned.get("expiry"):
+            services.api_token_validate(user=cleaned["user"], expiry=cleaned["expiry"])
+        return cleaned
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators issue tokens here; the token is shown once, on the page after issuing."""
+
+    list_display = ("name", "user", "user_role", "key_prefix", "created", "expiry", "state", "last_used_at")
+    list_filter = ("user__role",)
+    search_fields = ("name", "user__username", "token_key")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("name", "user", "key_prefix", "created", "expiry", "state", "issued_by", "revoked_at", "revoked_by", "last_used_at")
+    actions = ["revoke_selected"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is issued or revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked tokens stay on record
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenIssueForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ApiTokenIssueForm.Meta.fields if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        row, token = services.api_token_issue(
+            user=form.cleaned_data["user"], name=form.cleaned_data["name"], by=request.user,
+            expiry=form.cleaned_data["expiry"],
+        )
+        obj.pk = row.pk
+        self.message_user(
+            request,
+            f"已签发令牌（只显示这一次，请立即复制并妥善保存；遗失后只能吊销并重新签发）：{token}",
+            messages.WARNING,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the token row was written by the service
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return HttpResponseRedirect(reverse("admin:accounts_apitoken_changelist"))
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, ApiToken.objects.get(pk=obj.pk), message)
+
+    @admin.display(description="角色")
+    def user_role(self, obj: ApiToken) -> str:
+        return obj.user.get_role_display()
+
+    @admin.display(description="令牌开头")
+    def key_prefix(self, obj: ApiToken) -> str:
+        return f"{obj.token_key[:8]}…"
+
+    @admin.display(description="状态")
+    def state(self, obj: ApiToken) -> str:
+        return obj.state
+
+    @admin.action(description="吊销所选令牌（立即失效）")
+    def revoke_selected(self, request, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            services.api_token_revoke(token=token, by=request.user)
+        self.message_user(request, f"已吊销 {queryset.count()} 个令牌", messages.SUCCESS)

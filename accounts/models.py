@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 
 class Role(models.TextChoices):
@@ -32,3 +34,37 @@ class User(AbstractUser):
     @property
     def is_department_staff(self) -> bool:
         return not self.is_superuser and self.role == Role.DEPARTMENT_STAFF
+
+
+class ApiToken(AbstractAuthToken):
+    """A token an administrator issues for one user's system (API 令牌).
+
+    Only the SHA-512 digest is stored (django-rest-knox); the token itself is shown once, when it
+    is issued. Revoking keeps the row, so who had access when stays on record.
+    """
+
+    name = models.CharField("用途", max_length=100, help_text="如：市督查室数据同步、教育局业务系统")
+    issued_by = models.ForeignKey(
+        User, verbose_name="签发人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name="吊销人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.user}，{self.token_key[:8]}…）"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expiry is not None and self.expiry <= timezone.now():
+            return "已过期"
+        return "有效"

@@ -207,6 +207,8 @@ def attainment_list_visible_to(*, user: User) -> QuerySet[Attainment]:
     rows = Attainment.objects.select_related(
         "target__task__plan", "target__task__lead", "target__indicator", "jurisdiction"
     ).filter(target__is_active=True, target__task__is_active=True)
+    if not user.is_authenticated:
+        return rows.none()
     if user.is_department_staff:
         if user.department_id is None:
             return rows.none()

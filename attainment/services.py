@@ -82,7 +82,7 @@ def plan_targets_link(*, plan: Plan) -> LinkResult:
     if plan.jurisdiction_id is None:
         plan.jurisdiction = plan_jurisdiction_guess(plan=plan)
         if plan.jurisdiction_id is not None:
-            plan.save(update_fields=["jurisdiction"])
+            plan.save(update_fields=["jurisdiction", "updated_at"])
     catalogue = indicator_catalogue_load()
     indicators = {i.code: i for i in Indicator.objects.all()}
     result = LinkResult()
@@ -101,7 +101,7 @@ def plan_targets_link(*, plan: Plan) -> LinkResult:
             result.unchanged += 1
         else:
             target.indicator, target.link_status, target.link_note = indicator, status, note
-            target.save(update_fields=["indicator", "link_status", "link_note"])
+            target.save(update_fields=["indicator", "link_status", "link_note", "updated_at"])
             result.suggested += 1 if indicator else 0
         if indicator is None:
             result.unlinked.append(target.label)
@@ -116,7 +116,7 @@ def target_link_confirm(
     target.jurisdiction = jurisdiction
     target.link_status = LinkStatus.CONFIRMED
     target.link_note = f"由{by.get_full_name() or by.username}确认"[:200]
-    target.save(update_fields=["indicator", "jurisdiction", "link_status", "link_note"])
+    target.save(update_fields=["indicator", "jurisdiction", "link_status", "link_note", "updated_at"])
     attainment_recompute_enqueue(target_ids=[target.pk])
     return target
 

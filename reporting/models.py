@@ -118,6 +118,7 @@ class Figure(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=200, blank=True)
     history = HistoricalRecords()
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "报告数据"

@@ -235,7 +235,7 @@ def _figures_place(report: Report) -> None:
     """Which place each figure is about: the report's own, or for a per-county or per-school table
     row the named place under it (by name or short name). Rows naming a place we do not know stay
     unplaced: shown with the report, never counted for a place."""
-    report.figures.filter(subject="").update(jurisdiction=report.jurisdiction)
+    report.figures.filter(subject="").update(jurisdiction=report.jurisdiction, updated_at=timezone.now())
     subjects = set(report.figures.exclude(subject="").values_list("subject", flat=True))
     if not subjects or report.jurisdiction is None:
         return
@@ -245,7 +245,7 @@ def _figures_place(report: Report) -> None:
         place = next((j.pk for j in below if subject == j.name or subject in (j.aliases or [])), None)
         by_place.setdefault(place, []).append(subject)
     for place, named in by_place.items():  # one update per place, not per table row's subject
-        report.figures.filter(subject__in=named).update(jurisdiction_id=place)
+        report.figures.filter(subject__in=named).update(jurisdiction_id=place, updated_at=timezone.now())
 
 
 def _conflict_text(indicator: Indicator, conflict: extractor.Conflict) -> str:

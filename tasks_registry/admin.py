@@ -375,12 +375,7 @@ class ProgressEntryForm(forms.ModelForm):
             raise ValidationError({"task": "请选择任务或目标"})
         if target is not None and cleaned["task"].pk != target.task_id:
             raise ValidationError({"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"})
-        place = cleaned.get("jurisdiction")
-        if place is not None and (target is None or not target.per_unit):
-            raise ValidationError({"jurisdiction": "只有“每个县区”类目标需要选择县区；其他目标请留空（表示全市）"})
-        if place is None and target is not None and target.per_unit and cleaned.get("value") is not None:
-            raise ValidationError({"jurisdiction": f"目标“{target.label}”按每个{target.per_unit}分别考核，请选择完成值所属的{target.per_unit}"})
-        return cleaned
+        return cleaned  # which place a value is for is checked by the model (ProgressEntry.clean)
 
 
 class ReturnForm(forms.Form):

@@ -26,6 +26,7 @@ class Department(models.Model):
         "待核对", default=False, help_text="导入时不在部门目录中，按原文保留；核对后可合并或取消此标记"
     )
     history = HistoricalRecords()
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "部门"
@@ -77,6 +78,7 @@ class Indicator(models.Model):
     scale = models.DecimalField(
         "派生：倍数", max_digits=10, decimal_places=4, default=1, help_text="百分比填 100：达标学校占比 = 达标学校 ÷ 学校数 × 100"
     )
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "指标"
@@ -113,6 +115,7 @@ class Jurisdiction(models.Model):
         "待核对", default=False, help_text="由报告标题识别而来、不在区划目录中，按原文保留；核对后可改正上级或名称"
     )
     history = HistoricalRecords()
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "行政区划/学校"
@@ -155,6 +158,7 @@ class Plan(models.Model):
     )
     imported_at = models.DateTimeField("最近导入时间", null=True, blank=True)
     history = HistoricalRecords()
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "政策文件"
@@ -191,6 +195,7 @@ class Task(models.Model):
     source_line = models.PositiveIntegerField("原文行号", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True, help_text="重新导入的清单中已不存在的任务标记为无效，不删除")
     history = HistoricalRecords()
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "任务"
@@ -292,6 +297,7 @@ class Target(models.Model):
     review_reason = models.CharField("核对原因", max_length=200, blank=True)
     is_active = models.BooleanField("有效", default=True)
     history = HistoricalRecords()
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "目标"
@@ -412,8 +418,13 @@ class ProgressEntry(models.Model):
         errors = {}
         if self.value is None and not (self.narrative or "").strip():
             errors["narrative"] = "请填写完成值或进展情况（至少一项）"
-        if self.target_id and self.task_id and self.target.task_id != self.task_id:
-            errors["target"] = "所选目标不属于该任务"
+        target = self.target if self.target_id else None
+        if target is not None and self.task_id and target.task_id != self.task_id:
+            errors["target"] = f"目标“{target.label}”不属于该任务"
+        if self.jurisdiction_id and (target is None or not target.per_unit):
+            errors["jurisdiction"] = "只有“每个县区”类目标需要选择县区；其他目标请留空（表示全市）"
+        elif not self.jurisdiction_id and target is not None and target.per_unit and self.value is not None:
+            errors["jurisdiction"] = f"目标“{target.label}”按每个{target.per_unit}分别考核，请选择完成值所属的{target.per_unit}"
         if self.year and not 2000 <= self.year <= 2100:
             errors["year"] = "年度应为四位年份，如 2023"
         if errors:

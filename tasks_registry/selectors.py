@@ -25,6 +25,8 @@ def catalogue_load() -> Catalogue:
 def task_list_visible_to(*, user: User) -> QuerySet[Task]:
     """Tasks a user may see: staff see those their department leads or co-operates on."""
     tasks = Task.objects.select_related("plan", "lead")
+    if not user.is_authenticated:
+        return tasks.none()
     if user.is_department_staff:
         if user.department_id is None:
             return tasks.none()
@@ -34,6 +36,8 @@ def task_list_visible_to(*, user: User) -> QuerySet[Task]:
 
 def target_list_visible_to(*, user: User) -> QuerySet[Target]:
     targets = Target.objects.select_related("task__plan", "task__lead", "indicator")
+    if not user.is_authenticated:
+        return targets.none()
     if user.is_department_staff:
         if user.department_id is None:
             return targets.none()
@@ -44,6 +48,8 @@ def target_list_visible_to(*, user: User) -> QuerySet[Target]:
 def progress_entry_list_visible_to(*, user: User) -> QuerySet[ProgressEntry]:
     """Staff see only their own department's entries, even on a task they share with others."""
     entries = ProgressEntry.objects.select_related("task__plan", "target", "department", "created_by")
+    if not user.is_authenticated:
+        return entries.none()
     if user.is_department_staff:
         if user.department_id is None:
             return entries.none()

@@ -24,6 +24,7 @@ from .models import (
     Department,
     DepartmentAlias,
     DepartmentKind,
+    Evidence,
     ImportStatus,
     Indicator,
     Jurisdiction,
@@ -88,7 +89,7 @@ def reference_data_load(
             scale = Decimal(str(derived.get("scale", 1)))
             if (indicator.numerator, indicator.denominator, indicator.scale) != (numerator, denominator, scale):
                 indicator.numerator, indicator.denominator, indicator.scale = numerator, denominator, scale
-                indicator.save(update_fields=["numerator", "denominator", "scale"])
+                indicator.save(update_fields=["numerator", "denominator", "scale", "updated_at"])
         # Parents come before children in the file; a name is unique within its parent.
         by_name: dict[str, Jurisdiction] = {}
         for entry in jurisdictions:
@@ -223,7 +224,7 @@ def tasklist_import(
         for task in existing.values():
             if task.is_active:
                 task.is_active = False
-                task.save(update_fields=["is_active"])
+                task.save(update_fields=["is_active", "updated_at"])
                 result.withdrawn.append(task.number)
         # Suggest what measures each target, then compute attainment once this commits. The
         # attainment app builds on this one, hence the import here.
@@ -290,11 +291,13 @@ def _assignments_sync(task: Task, bodies: list[Resolved], lead: Resolved | None)
         TaskAssignment.objects.bulk_create(
             TaskAssignment(task=task, department=d, role=role, position=p, written_as=w) for d, role, p, w in wanted
         )
+        # Who is responsible is part of the task as the API serves it: incremental sync must see it.
+        Task.objects.filter(pk=task.pk).update(updated_at=timezone.now())
         if current:
             changed.append("责任单位")
     if task.lead_id != (lead_department.id if lead_department else None):
         task.lead = lead_department
-        task.save(update_fields=["lead"])
+        task.save(update_fields=["lead", "updated_at"])
         if current:
             changed.append("牵头单位")
     return changed
@@ -357,7 +360,7 @@ def _targets_sync(task: Task, parsed_targets: list[ParsedTarget]) -> list[str]:
     for target in unmatched:
         if target.is_active:
             target.is_active = False
-            target.save(update_fields=["is_active"])
+            target.save(update_fields=["is_active", "updated_at"])
             changed.append(f"目标“{target.label}”已不在清单中，标记为无效")
     return changed
 
@@ -418,29 +421,48 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
 # Progress entries
 
 
-def _ensure(condition: bool, message: str) -> None:
+class StateConflict(ValidationError):
+    """The record's current state does not allow this (an approved entry edited, a draft
+    approved). The admin shows it like any validation message; the API answers 409."""
+
+
+def _ensure_state(condition: bool, message: str) -> None:
     if not condition:
-        raise ValidationError(message)
+        raise StateConflict(message)
+
+
+def _ensure_own(entry: ProgressEntry, by: User, doing: str) -> None:
+    if by.department_id != entry.department_id and not by.is_superuser:
+        raise PermissionDenied(f"只能{doing}本部门的进展填报")
+
+
+_ENTRY_FIELDS = ("task", "target", "jurisdiction", "year", "quarter", "value", "narrative")
 
 
 def progress_entry_create(
     *,
     by: User,
-    task: Task,
+    task: Task | None = None,
     year: int,
     target: Target | None = None,
+    jurisdiction: Jurisdiction | None = None,
     quarter: int | None = None,
     value: Decimal | None = None,
     narrative: str = "",
 ) -> ProgressEntry:
-    """A department's staff record progress on one of their department's tasks (as a draft)."""
+    """A department's staff record progress on one of their department's tasks (as a draft).
+    With a target and no task, the target's task is meant."""
     if by.department_id is None:
         raise PermissionDenied("您的账号未关联部门，不能填报进展")
+    if task is None and target is not None:
+        task = target.task
+    if task is None:
+        raise ValidationError({"task": "请选择任务或目标"})
     if not task.assignments.filter(department_id=by.department_id).exists():
         raise PermissionDenied(f"任务 {task.number} 不属于{by.department}，不能填报")
     entry = ProgressEntry(
-        task=task, target=target, department_id=by.department_id, year=year, quarter=quarter,
-        value=value, narrative=narrative, created_by=by,
+        task=task, target=target, jurisdiction=jurisdiction, department_id=by.department_id, year=year,
+        quarter=quarter, value=value, narrative=narrative, created_by=by,
     )
     entry.full_clean()
     entry.save()
@@ -448,12 +470,53 @@ def progress_entry_create(
 
 
 @transaction.atomic
+def progress_entry_update(*, entry: ProgressEntry, by: User, **changes: object) -> ProgressEntry:
+    """Staff change their own department's draft or returned entry. Submitted and approved
+    entries are refused (StateConflict): an approved figure is what attainment was computed from."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    _ensure_own(entry, by, "修改")
+    _ensure_state(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能修改")
+    unknown = set(changes) - set(_ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError({name: "该字段不能修改" for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    if "target" in changes and "task" not in changes and entry.target is not None:
+        entry.task = entry.target.task
+    if not entry.task.assignments.filter(department_id=entry.department_id).exists():
+        raise PermissionDenied(f"任务 {entry.task.number} 不属于{entry.department}，不能填报")
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def progress_entry_delete(*, entry: ProgressEntry, by: User) -> None:
+    """Staff delete their own draft; anything already submitted stays on record."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    _ensure_own(entry, by, "删除")
+    _ensure_state(entry.status == ProgressStatus.DRAFT, f"“{entry}”当前状态为{entry.get_status_display()}，只能删除草稿")
+    entry.delete()
+
+
+@transaction.atomic
+def evidence_add(*, entry: ProgressEntry, by: User, file, description: str = "") -> Evidence:
+    """Attach a supporting file to one's own editable entry, with the admin's file checks."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    _ensure_own(entry, by, "为")
+    _ensure_state(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能再添加佐证材料")
+    evidence = Evidence(entry=entry, file=file, description=description, uploaded_by=by)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
 def progress_entry_submit(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     """Send a draft (or a returned entry) for review. Only staff of the entry's department may."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    if by.department_id != entry.department_id and not by.is_superuser:
-        raise PermissionDenied("只能提交本部门的进展填报")
-    _ensure(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能再次提交")
+    _ensure_own(entry, by, "提交")
+    _ensure_state(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能再次提交")
     entry.status = ProgressStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     entry.save()
@@ -466,7 +529,7 @@ def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     if not by.is_supervisor:
         raise PermissionDenied("只有督导人员可以审核")
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能审核已提交的填报")
+    _ensure_state(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能审核已提交的填报")
     entry.status = ProgressStatus.APPROVED
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
@@ -483,9 +546,10 @@ def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> Pr
     """A supervisor returns a submitted entry to its department with a reason; it becomes editable."""
     if not by.is_supervisor:
         raise PermissionDenied("只有督导人员可以退回")
-    _ensure(bool(comment.strip()), "退回时请填写退回原因")
+    if not comment.strip():
+        raise ValidationError({"comment": "退回时请填写退回原因"})
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能退回已提交的填报")
+    _ensure_state(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能退回已提交的填报")
     entry.status = ProgressStatus.RETURNED
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
@@ -550,21 +614,27 @@ def documents_folder_run(*, folder: Path) -> list[str]:
 
 
 DEMO_ACCOUNTS = (
+    ("admin", "系统管理员（演示；签发 API 令牌）", None, "supervisor"),
     ("supervisor", "市教育局督导（演示）", None, "supervisor"),
     ("jiaoyu", "市教育局工作人员（演示）", "市教育局", "staff"),
     ("caizheng", "市财政局工作人员（演示）", "市财政局", "staff"),
+    ("ducha", "市政府督查室（演示，只读）", None, "office"),
 )
 DEMO_PASSWORD = "demo-2026"  # demo only; printed on screen by the demo command
 
 
 def demo_accounts_create() -> list[tuple[str, str, str]]:
-    """Demo sign-ins: a supervisor and staff of two departments. Safe to repeat."""
+    """Demo sign-ins: an administrator, a supervisor, staff of two departments and the
+    supervision office (read-only). Safe to repeat."""
     out = []
     for username, description, department_name, role in DEMO_ACCOUNTS:
         department = Department.objects.get(name=department_name) if department_name else None
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"last_name": description, "department": department, "role": role, "is_staff": True, "is_active": True},
+            defaults={
+                "last_name": description, "department": department, "role": role, "is_staff": True,
+                "is_active": True, "is_superuser": username == "admin",
+            },
         )
         user.set_password(DEMO_PASSWORD)
         user.save()

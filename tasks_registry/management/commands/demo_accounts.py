@@ -4,7 +4,7 @@ from tasks_registry.services import demo_accounts_create
 
 
 class Command(BaseCommand):
-    help = "创建演示账号（仅供演示）：一名督导人员和两个部门的工作人员，并打印登录信息。"
+    help = "创建演示账号（仅供演示）：系统管理员、督导人员、两个部门的工作人员和督查室（只读），并打印登录信息。"
 
     def handle(self, *args, **options):
         self.stdout.write("演示账号（仅供演示，勿用于生产）：")

@@ -1,0 +1,89 @@
+"""CSV and XLSX renderings of any list, with Chinese column headers taken from the serializer's
+labels. Nested values are flattened: an object becomes its name, a list its items joined by "；"."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from rest_framework.renderers import BaseRenderer
+from rest_framework.serializers import BaseSerializer, ListSerializer
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        for key in ("name", "title", "display", "label", "number", "id"):
+            if key in value:
+                return _cell(value[key])
+        return "；".join(f"{k}：{_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "；".join(str(_cell(v)) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _columns(view, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(key, header) pairs: the serializer's fields in order, headed by their Chinese labels."""
+    labels: dict[str, str] = {}
+    serializer = view.get_serializer() if view is not None and hasattr(view, "get_serializer") else None
+    if isinstance(serializer, ListSerializer):
+        serializer = serializer.child
+    if isinstance(serializer, BaseSerializer) and hasattr(serializer, "fields"):
+        labels = {name: str(field.label or name) for name, field in serializer.fields.items()}
+    keys = list(labels) or (list(rows[0]) if rows else [])
+    return [(k, labels.get(k, k)) for k in keys if k not in getattr(view, "export_exclude", ())]
+
+
+def _table(data: Any, renderer_context: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    rows = data if isinstance(data, list) else data.get("results", [data]) if isinstance(data, dict) else []
+    columns = _columns(renderer_context.get("view"), rows)
+    return [h for _, h in columns], [[_cell(row.get(k)) for k, _ in columns] for row in rows]
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        header, rows = _table(data, renderer_context or {})
+        out = io.StringIO()
+        out.write("\ufeff")  # Excel on Windows reads UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(out)
+        writer.writerow(header)
+        # A text cell starting with = + - @ would run as a formula when opened in a spreadsheet.
+        writer.writerows([["'" + v if isinstance(v, str) and v[:1] in "=+-@" and v else v for v in row] for row in rows])
+        return out.getvalue().encode("utf-8")
+
+
+class XLSXRenderer(BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        header, rows = _table(data, renderer_context or {})
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "数据"
+        sheet.append(header)
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=value if isinstance(value, (int, float)) else str(value))
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: "=…" from a user must not become a formula
+        for i, title in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(10, min(60, len(title) * 2 + 4))
+        sheet.freeze_panes = "A2"
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()

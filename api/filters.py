@@ -1,0 +1,89 @@
+"""Filters every list shares: ordering that pages stably, incremental sync, and references that
+accept a name as well as an id (the office types 市教育局, not 17)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+from tasks_registry.models import Department, Indicator, Jurisdiction
+
+
+class StableOrdering(OrderingFilter):
+    """Ordering by the requested fields, then by primary key, so that rows with equal sort keys
+    never swap between pages."""
+
+    ordering_description = "排序字段，逗号分隔，前加 - 表示倒序；可用字段见各接口说明"
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not any(f.lstrip("-") in ("pk", "id") for f in ordering):
+            ordering.append("pk")
+        return ordering
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = list(getattr(view, "ordering_fields", None) or ())
+        for p in parameters:
+            p["description"] = f"{self.ordering_description}：{'、'.join(fields)}"
+        return parameters
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
+def _ids(model_label: str, value: str, found: list[int], param: str) -> list[int]:
+    if not found:
+        raise ValidationError({param: [f"找不到{model_label}“{value}”"]})
+    return found
+
+
+def department_ids(value: str, param: str = "department") -> list[int]:
+    """A department by id, full name or short name (市教育局 / 教育局)."""
+    value = value.strip()
+    if _is_id(value):
+        return _ids("部门", value, list(Department.objects.filter(pk=int(value)).values_list("pk", flat=True)), param)
+    return _ids(
+        "部门", value,
+        list(Department.objects.filter(Q(name=value) | Q(aliases__alias=value)).values_list("pk", flat=True).distinct()),
+        param,
+    )
+
+
+def jurisdiction_ids(value: str, param: str = "jurisdiction") -> list[int]:
+    """A place by id, name or short name, with every place under it (a city and its counties)."""
+    value = value.strip()
+    places = list(Jurisdiction.objects.values_list("pk", "name", "parent_id", "aliases"))
+    if _is_id(value):
+        roots = [pk for pk, *_ in places if pk == int(value)]
+    else:
+        roots = [pk for pk, name, _, aliases in places if value == name or value in (aliases or [])]
+    _ids("地区", value, roots, param)
+    children: dict[int | None, list[int]] = {}
+    for pk, _, parent, _ in places:
+        children.setdefault(parent, []).append(pk)
+    out, stack = [], list(roots)
+    while stack:
+        pk = stack.pop()
+        out.append(pk)
+        stack.extend(children.get(pk, []))
+    return out
+
+
+def indicator_ids(value: str, param: str = "indicator") -> list[int]:
+    value = value.strip()
+    q = Q(pk=int(value)) if _is_id(value) else Q(code=value) | Q(name=value)
+    return _ids("指标", value, list(Indicator.objects.filter(q).values_list("pk", flat=True)), param)
+
+
+class SyncFilterSet(django_filters.FilterSet):
+    """Every list: ``updated_since`` returns what changed at or after a moment, for incremental
+    sync (keep the largest ``updated_at`` you received and pass it next time)."""
+
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte",
+        label="增量同步：只返回此时刻（含）之后新增或修改的记录，ISO 8601 格式，如 2026-01-01T00:00:00+08:00",
+    )

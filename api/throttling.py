@@ -1,0 +1,18 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """A request budget per token (API_THROTTLE_RATE), so one runaway sync job cannot starve the
+    others even when two tokens belong to the same user; per user for browser sessions, per
+    address for anonymous calls. Over budget: 429 with Retry-After."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        if request.auth is not None and hasattr(request.auth, "token_key"):
+            ident = f"token:{request.auth.pk[:32]}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user:{request.user.pk}"
+        else:
+            ident = f"addr:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
