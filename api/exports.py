@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -27,6 +28,8 @@ def _cell(value: Any) -> Any:
         return "；".join(str(_cell(v)) for v in value)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return float(value) if abs(value) < 10**15 else format(value.normalize(), "f")
     return value
 
 

@@ -1,3 +1,5 @@
+import re
+
 from rest_framework import serializers
 
 
@@ -7,9 +9,15 @@ class DescribedModelSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        for field in fields.values():
+        for name, field in fields.items():
             if not field.help_text and field.label:
                 field.help_text = str(field.label)
+            if name == "id":
+                field.label = "编号"
+            elif field.help_text and field.label == name.replace("_", " ").capitalize():
+                # A declared field: its short Chinese name (the description up to its first
+                # aside) heads its column in exports.
+                field.label = re.split(r"[（，：:(]", str(field.help_text))[0]
         return fields
 
 

@@ -1,3 +1,4 @@
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -7,6 +8,11 @@ class TokenRateThrottle(SimpleRateThrottle):
     address for anonymous calls. Over budget: 429 with Retry-After."""
 
     scope = "token"
+
+    def get_rate(self):
+        # Read at each request, not frozen at import as DRF's default is, so that a changed
+        # setting (and a test's override) takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
         if request.auth is not None and hasattr(request.auth, "token_key"):

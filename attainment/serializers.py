@@ -26,7 +26,7 @@ class AttainmentSerializer(DescribedModelSerializer):
     target_worded = serializers.CharField(source="target.worded", read_only=True, help_text="目标的完整表述")
     indicator = IndicatorRef(source="target.indicator", read_only=True, allow_null=True, help_text="衡量该目标的指标")
     jurisdiction = NamedRef(read_only=True, allow_null=True, help_text="考核区划")
-    status_display = serializers.CharField(source="get_status_display", read_only=True, help_text="状态（中文）")
+    status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态说明", help_text="状态（中文）")
     percent = serializers.IntegerField(read_only=True, allow_null=True, help_text="完成进度（0–100）")
     sources = SourceSerializer(many=True, read_only=True, help_text="数据来源，按优先级排列")
 

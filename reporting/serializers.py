@@ -13,7 +13,7 @@ from .models import Figure, Report
 
 class ReportSerializer(DescribedModelSerializer):
     jurisdiction = NamedRef(read_only=True, allow_null=True, help_text="报告主体（市、县或学校）")
-    status_display = serializers.CharField(source="get_status_display", read_only=True, help_text="处理状态（中文）")
+    status_display = serializers.CharField(source="get_status_display", read_only=True, label="处理状态说明", help_text="处理状态（中文）")
     figure_count = serializers.IntegerField(read_only=True, help_text="识别出的数据条数")
     linked_count = serializers.IntegerField(read_only=True, help_text="已关联指标的数据条数")
     figures_url = serializers.SerializerMethodField(help_text="该报告识别出的全部数据（数据列表按报告筛选）")
@@ -51,7 +51,7 @@ class FigureSerializer(DescribedModelSerializer):
     indicator = IndicatorRef(read_only=True, allow_null=True, help_text="识别出的指标（未识别时为空）")
     jurisdiction = NamedRef(read_only=True, allow_null=True, help_text="数据所属区划或学校")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="类别：实际值、计划、比上年变化……")
-    status_display = serializers.CharField(source="get_status_display", read_only=True, help_text="审核状态（中文）")
+    status_display = serializers.CharField(source="get_status_display", read_only=True, label="审核状态说明", help_text="审核状态（中文）")
 
     class Meta:
         model = Figure

@@ -19,7 +19,7 @@ from .models import (
 
 
 class DepartmentSerializer(DescribedModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="类别（中文）")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True, label="类别说明", help_text="类别（中文）")
     aliases = serializers.SerializerMethodField(help_text="简称/别称")
 
     class Meta:
@@ -42,7 +42,7 @@ class IndicatorSerializer(DescribedModelSerializer):
 
 
 class JurisdictionSerializer(DescribedModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text="层级（中文）")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True, label="层级说明", help_text="层级（中文）")
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, help_text="上级名称")
 
     class Meta:
@@ -130,7 +130,7 @@ class ProgressEntrySerializer(DescribedModelSerializer):
     task_number = serializers.CharField(source="task.number", read_only=True, help_text="任务序号")
     target_label = serializers.CharField(source="target.label", read_only=True, default=None, help_text="目标内容")
     department = NamedRef(read_only=True, help_text="填报部门")
-    status_display = serializers.CharField(source="get_status_display", read_only=True, help_text="状态（中文）")
+    status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态说明", help_text="状态（中文）")
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, help_text="填报人")
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None, help_text="审核人")
     evidence = EvidenceSerializer(many=True, read_only=True, help_text="佐证材料")
