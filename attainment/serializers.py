@@ -11,10 +11,22 @@ from .models import Attainment
 
 
 class SourceSerializer(serializers.Serializer):
+    """One reading behind an attainment, as stored with it (missing keys are left out)."""
+
+    kind = serializers.CharField(required=False, help_text="来源类别：figure 报告数据、progress 进展填报、derived 推算")
     tier = serializers.IntegerField(required=False, help_text="优先级：0 已审核进展填报，1 已核对报告数据，2 自动识别报告数据，3 次年报告，4 推算")
+    tier_label = serializers.CharField(required=False, help_text="优先级说明")
     display = serializers.CharField(required=False, help_text="数值（含单位）")
+    value = serializers.CharField(required=False, help_text="数值（字符串，避免精度损失）")
+    year = serializers.IntegerField(required=False, allow_null=True, help_text="数据所属年度")
     where = serializers.CharField(required=False, help_text="出处，如《……报告》第 254 行")
-    text = serializers.CharField(required=False, help_text="原文句子或表格行")
+    text = serializers.CharField(required=False, allow_blank=True, help_text="原文句子、表格行或进展情况")
+    report_id = serializers.IntegerField(required=False, help_text="报告编号（报告数据）")
+    figure_id = serializers.IntegerField(required=False, help_text="报告数据编号")
+    line = serializers.IntegerField(required=False, help_text="报告中的行号")
+    table_row = serializers.IntegerField(required=False, allow_null=True, help_text="表格行号")
+    entry_id = serializers.IntegerField(required=False, help_text="进展填报编号（进展填报）")
+    department = serializers.CharField(required=False, help_text="填报部门（进展填报）")
 
 
 class AttainmentSerializer(DescribedModelSerializer):

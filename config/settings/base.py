@@ -135,6 +135,9 @@ CACHES = {
 # REST API (/api/v1/). Tokens are issued by administrators in the admin (API 令牌), stored only
 # as a SHA-512 digest (django-rest-knox), and expire after API_TOKEN_TTL_DAYS unless set otherwise.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its (swapped-out, unused) token table anyway; without them
+# no such table exists.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "AUTH_HEADER_PREFIX": "Token",
