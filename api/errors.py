@@ -85,8 +85,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
         return None
     request = context.get("request")
     if request is not None and getattr(request, "accepted_renderer", None) is not None:
-        if request.accepted_renderer.format in ("csv", "xlsx"):
-            # An error is JSON even when the list was asked for as a spreadsheet.
+        if request.accepted_renderer.format not in ("json", "api"):
+            # An error is JSON even when a spreadsheet or the schema (YAML) was asked for.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     fields: dict[str, list[str]] = {}
     if isinstance(exc, exceptions.ValidationError):

@@ -4,6 +4,7 @@ accept a name as well as an id (the office types 市教育局, not 17)."""
 from __future__ import annotations
 
 import django_filters
+from django_filters.utils import get_model_field
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -81,7 +82,18 @@ def indicator_ids(value: str, param: str = "indicator") -> list[int]:
 
 class SyncFilterSet(django_filters.FilterSet):
     """Every list: ``updated_since`` returns what changed at or after a moment, for incremental
-    sync (keep the largest ``updated_at`` you received and pass it next time)."""
+    sync (keep the largest ``updated_at`` you received and pass it next time). Filters made from
+    ``Meta.fields`` are described by their model field's Chinese name."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for f in filters.values():
+            if f.label is None and cls._meta.model is not None:
+                field = get_model_field(cls._meta.model, f.field_name)
+                if field is not None:
+                    f.label = f"{field.verbose_name}（编号）" if field.is_relation else str(field.verbose_name)
+        return filters
 
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte",

@@ -13,7 +13,7 @@ class DescribedModelSerializer(serializers.ModelSerializer):
             if not field.help_text and field.label:
                 field.help_text = str(field.label)
             if name == "id":
-                field.label = "编号"
+                field.label = field.help_text = "编号"
             elif field.help_text and field.label == name.replace("_", " ").capitalize():
                 # A declared field: its short Chinese name (the description up to its first
                 # aside) heads its column in exports.
