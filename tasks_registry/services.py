@@ -508,6 +508,7 @@ def evidence_add(*, entry: ProgressEntry, by: User, file, description: str = "")
     evidence = Evidence(entry=entry, file=file, description=description, uploaded_by=by)
     evidence.full_clean()
     evidence.save()
+    entry.save(update_fields=["updated_at"])  # the entry as served lists its evidence: sync must see it
     return evidence
 
 
