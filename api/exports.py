@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import BaseSerializer, ListSerializer
@@ -81,7 +82,10 @@ class XLSXRenderer(BaseRenderer):
         sheet.append(header)
         for r, row in enumerate(rows, start=2):
             for c, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=c, value=value if isinstance(value, (int, float)) else str(value))
+                if not isinstance(value, (int, float)):
+                    # Control characters (Word's manual line break \x0b) are not allowed in XLSX.
+                    value = ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
+                cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text: "=…" from a user must not become a formula
         for i, title in enumerate(header, start=1):

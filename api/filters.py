@@ -4,7 +4,10 @@ accept a name as well as an id (the office types 市教育局, not 17)."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.utils import get_model_field
+from django.db import models
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -66,12 +69,14 @@ def jurisdiction_ids(value: str, param: str = "jurisdiction") -> list[int]:
     children: dict[int | None, list[int]] = {}
     for pk, _, parent, _ in places:
         children.setdefault(parent, []).append(pk)
-    out, stack = [], list(roots)
+    seen: set[int] = set()
+    stack = list(roots)
     while stack:
         pk = stack.pop()
-        out.append(pk)
-        stack.extend(children.get(pk, []))
-    return out
+        if pk not in seen:  # a mistaken edit can make a place its own ancestor
+            seen.add(pk)
+            stack.extend(children.get(pk, []))
+    return sorted(seen)
 
 
 def indicator_ids(value: str, param: str = "indicator") -> list[int]:
@@ -80,10 +85,36 @@ def indicator_ids(value: str, param: str = "indicator") -> list[int]:
     return _ids("指标", value, list(Indicator.objects.filter(q).values_list("pk", flat=True)), param)
 
 
+class _StrictBooleanField(forms.NullBooleanField):
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        lowered = str(value).strip().lower()
+        if lowered in ("true", "1", "yes"):
+            return True
+        if lowered in ("false", "0", "no"):
+            return False
+        raise forms.ValidationError(f"“{value}”不是有效的是/否值，请用 true 或 false")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """true/false (or 1/0, yes/no); anything else is a 400, not silently "not given"."""
+
+    field_class = _StrictBooleanField
+
+
 class SyncFilterSet(django_filters.FilterSet):
     """Every list: ``updated_since`` returns what changed at or after a moment, for incremental
     sync (keep the largest ``updated_at`` you received and pass it next time). Filters made from
-    ``Meta.fields`` are described by their model field's Chinese name."""
+    ``Meta.fields`` are described by their model field's Chinese name, and their true/false
+    values are checked strictly."""
+
+    FILTER_DEFAULTS = {**FILTER_FOR_DBFIELD_DEFAULTS, models.BooleanField: {"filter_class": StrictBooleanFilter}}
 
     @classmethod
     def get_filters(cls):

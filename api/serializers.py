@@ -14,7 +14,7 @@ class DescribedModelSerializer(serializers.ModelSerializer):
                 field.help_text = str(field.label)
             if name == "id":
                 field.label = field.help_text = "编号"
-            elif field.help_text and field.label == name.replace("_", " ").capitalize():
+            elif field.help_text and field.label is None:
                 # A declared field: its short Chinese name (the description up to its first
                 # aside) heads its column in exports.
                 field.label = re.split(r"[（，：:(]", str(field.help_text))[0]

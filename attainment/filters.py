@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from api.filters import SyncFilterSet, department_ids, indicator_ids, jurisdiction_ids
+from api.filters import StrictBooleanFilter, SyncFilterSet, department_ids, indicator_ids, jurisdiction_ids
 from tasks_registry.filters import DEPARTMENT_HELP
 from tasks_registry.models import Plan, Task
 
@@ -21,7 +21,7 @@ class AttainmentFilter(SyncFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="达成状态（可重复给出多个）")
     deadline_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="完成时限不晚于此日期（YYYY-MM-DD）")
     deadline_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="完成时限不早于此日期（YYYY-MM-DD）")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="true：只返回逾期未完成的；false：排除逾期未完成的")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="true：只返回逾期未完成的；false：排除逾期未完成的")
 
     class Meta:
         model = Attainment

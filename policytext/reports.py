@@ -339,6 +339,8 @@ _TITLE = re.compile(
 _YEAR_LINE = re.compile(r"^[（(]?\s*(20\d\d)\s*(?:[-—~至]\s*20\d\d\s*)?(?:学年度|学年|年度|年)\s*[)）]?$")
 _SCHOOL_WORDS = ("学校", "中心", "学院", "中专", "职专", "技校", "职中", "专业学校")
 _PLACE = re.compile(r"^(.{1,6}?(?:自治县|县|区|市|旗))")
+# What a title may put before 质量报告 without naming anyone: subject words and "this city".
+_NOT_AN_ENTITY = re.compile(r"(?:中等职业教育|中等职业学校|中职教育|中职学校|职业教育|中等|中职|职业|教育|[本全我该][市县区省])+")
 _SUPERVISOR = re.compile(r"主管(?:部门|单位)(?:为|是)\s*(.{1,8}?(?:县|区|市))(?:教育体育局|教育局|教体局|人民政府)")
 
 
@@ -364,6 +366,8 @@ def _title_fields(lines: Sequence[str]) -> tuple[str, str | None, int | None]:
                 if ym:
                     year = ym.group(1)
                     break
+        if _NOT_AN_ENTITY.fullmatch(entity):
+            entity = ""  # "职业教育质量年度报告", "本市…": the report does not say whose it is
         if entity:
             return line, entity, int(year) if year else None
     return "", None, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from api.filters import SyncFilterSet, indicator_ids, jurisdiction_ids
+from api.filters import StrictBooleanFilter, SyncFilterSet, indicator_ids, jurisdiction_ids
 
 from .models import Figure, FigureKind, FigureStatus, Report, ReportStatus
 
@@ -26,7 +26,7 @@ class FigureFilter(SyncFilterSet):
     jurisdiction = django_filters.CharFilter(method="filter_jurisdiction", label="数据所属区划：编号或名称（含下属区划与学校）")
     kind = django_filters.MultipleChoiceFilter(choices=FigureKind.choices, label="类别（actual 实际值、plan 计划……）")
     status = django_filters.MultipleChoiceFilter(choices=FigureStatus.choices, label="审核状态")
-    linked = django_filters.BooleanFilter(field_name="indicator", lookup_expr="isnull", exclude=True, label="true：只返回已关联指标的数据")
+    linked = StrictBooleanFilter(field_name="indicator", lookup_expr="isnull", exclude=True, label="true：只返回已关联指标的数据")
 
     class Meta:
         model = Figure

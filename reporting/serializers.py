@@ -33,7 +33,7 @@ class ReportSerializer(DescribedModelSerializer):
 
 
 class ReportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="报告文件：.txt（UTF-8 或 GBK）、.md 或 Word .docx")
+    file = serializers.FileField(allow_empty_file=True, help_text="报告文件：.txt（UTF-8 或 GBK）、.md 或 Word .docx")
     entity = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="报告主体（留空则从标题识别）")
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True, help_text="年度（留空则从标题识别）")
 

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from api.filters import SyncFilterSet, department_ids, indicator_ids, jurisdiction_ids
+from api.filters import StrictBooleanFilter, SyncFilterSet, department_ids, indicator_ids, jurisdiction_ids
 from attainment.models import Attainment, Status
 
 from .models import Department, Indicator, Jurisdiction, Plan, ProgressEntry, ProgressStatus, Target, Task
@@ -70,7 +70,7 @@ class _ResponsibilityFilters(SyncFilterSet):
     lead_department = django_filters.CharFilter(method="filter_lead_department", label=f"牵头单位。{DEPARTMENT_HELP}")
     deadline_before = django_filters.DateFilter(method="filter_deadline_before", label="完成时限不晚于此日期（YYYY-MM-DD；只写年份的时限按该年 12 月 31 日计）")
     deadline_after = django_filters.DateFilter(method="filter_deadline_after", label="完成时限不早于此日期（YYYY-MM-DD）")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="true：只返回有逾期未完成考核期的；false：只返回没有的")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="true：只返回有逾期未完成考核期的；false：只返回没有的")
 
     def filter_department(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         tasks = Task.objects.filter(assignments__department_id__in=department_ids(value, name))

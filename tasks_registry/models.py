@@ -138,6 +138,14 @@ class Jurisdiction(models.Model):
     def path(self) -> str:
         return " / ".join(j.name for j in [*reversed(self.ancestors()), self])
 
+    def clean(self) -> None:
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": f"“{self.name}”不能是自己的上级或上级的上级"})
+            seen.add(node.pk)
+            node = node.parent
+
 
 class Plan(models.Model):
     """A policy document with a task-list annex, e.g. a city's 十四五 vocational-education plan."""
@@ -431,6 +439,10 @@ class ProgressEntry(models.Model):
             raise ValidationError(errors)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
+
+
 def validate_evidence_file(file) -> None:
     """Evidence must be a document or picture of reasonable size (limits from settings)."""
     name = getattr(file, "name", "") or ""
@@ -438,10 +450,10 @@ def validate_evidence_file(file) -> None:
     allowed = [e.lower() for e in settings.EVIDENCE_EXTENSIONS]
     if extension not in allowed:
         raise ValidationError(f"文件“{name}”的类型不支持，请上传以下类型之一：{'、'.join(allowed)}")
+    if not file.size:
+        raise ValidationError(f"文件“{name}”是空的")
     if file.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            f"文件“{name}”大小为 {file.size // (1024 * 1024)} MB，超过上限 {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB"
-        )
+        raise ValidationError(f"文件“{name}”大小为 {_size(file.size)}，超过上限 {_size(settings.EVIDENCE_MAX_BYTES)}")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -122,7 +122,7 @@ class EvidenceSerializer(DescribedModelSerializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="佐证材料文件（类型与大小限制同后台）")
+    file = serializers.FileField(allow_empty_file=True, help_text="佐证材料文件（类型与大小限制同后台）")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text="说明")
 
 

@@ -147,7 +147,10 @@ INVALID = [
         lambda w: {"task": w.task.pk, "target": w.other_entry.target_id, "year": 2024, "value": "40"},
         "target", id="target-of-another-task",
     ),
-    pytest.param(lambda w: {"target": _per_county_target(w).pk, "year": 2024, "value": "3"}, "jurisdiction", id="per-county-without-county"),
+    pytest.param(
+        lambda w: {"target": _per_county_target(w).pk, "year": 2024, "value": "3"}, "jurisdiction",
+        id="per-county-target-without-county",
+    ),
     pytest.param(lambda w: {"target": w.target.pk, "year": 2024, "narative": "拼错了字段名"}, "narative", id="misspelt-field"),
     pytest.param(lambda w: {"target": w.target.pk, "year": 2024}, "narrative", id="neither-value-nor-narrative"),
     pytest.param(lambda w: {"year": 2024, "value": "40"}, "task", id="neither-task-nor-target"),
@@ -170,6 +173,26 @@ def test_a_refused_new_entry_answers_400_naming_the_field_and_writes_nothing(wor
     assert is_chinese(reason), reason
     assert error["message"] == f"提交的数据有误：{field}：{reason}"
     assert ProgressEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"), [("status", "approved"), ("department", "OTHER"), ("reviewed_by", "supervisor")]
+)
+def test_a_department_cannot_set_what_the_workflow_decides(world, clients, field, value):
+    before = ProgressEntry.objects.count()
+    value = world.other.pk if value == "OTHER" else value
+
+    created = clients["staff"].post(
+        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "40", field: value}, format="json"
+    )
+    patched = clients["staff"].patch(entry_url(world.draft), {field: value}, format="json")
+
+    assert list(error_of(created, 400)["fields"]) == [field]
+    assert list(error_of(patched, 400)["fields"]) == [field]
+    assert ProgressEntry.objects.count() == before
+    world.draft.refresh_from_db()
+    assert (world.draft.status, world.draft.department, world.draft.reviewed_by) == (ProgressStatus.DRAFT, world.own, None)
 
 
 @pytest.mark.django_db
@@ -536,7 +559,9 @@ def test_evidence_cannot_be_added_to_an_approved_entry(world, clients):
 
 @pytest.mark.django_db
 def test_another_departments_staff_cannot_add_evidence(world, clients):
-    response = clients["other_staff"].post(f"{entry_url(world.draft)}evidence/", {"file": upload("冒名.pdf", PDF)}, format="multipart")
+    response = clients["other_staff"].post(
+        f"{entry_url(world.draft)}evidence/", {"file": upload("冒名.pdf", PDF)}, format="multipart"
+    )
 
     error_of(response, 404)
     assert Evidence.objects.count() == 0

@@ -13,6 +13,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reporting.models import Figure, Report
+from tasks_registry.models import Jurisdiction
 
 REPORTS = "/api/v1/reports/"
 FIGURES = "/api/v1/figures/"
@@ -43,10 +44,16 @@ KAIFENG_2023 = """开封市职业教育质量年度报告
 2	其中：毕业生升学人数	人	8120
 """
 
-# A report whose title names no place: it cannot be placed unless the uploader says whose it is.
+# Reports whose title names no place: they cannot be placed unless the uploader says whose they are.
 NO_PLACE_2023 = """职业教育质量年度报告
 
 （2023 年度）
+
+一、基本情况
+
+全市共有中等职业学校 9 所，在校生 1.2 万人。
+"""
+YEAR_ONLY_TITLE = """2023年职业教育质量年度报告
 
 一、基本情况
 
@@ -215,7 +222,7 @@ REFUSED = [
     pytest.param("开封市2023年报告.txt", b"", "文件是空的", id="empty"),
     pytest.param("开封市2023年报告.txt", bytes(range(0x80, 0x100)) * 8, "无法识别文件编码", id="undecodable"),
     pytest.param("开封市2023年报告.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "PDF", id="pdf"),
-    pytest.param("年度报告.txt", NO_PLACE_2023.encode(), "报告主体", id="entity-not-recognised"),
+    pytest.param("年度报告.txt", YEAR_ONLY_TITLE.encode(), "报告主体", id="entity-not-recognised"),
 ]
 
 
@@ -233,6 +240,24 @@ def test_a_file_that_cannot_become_a_report_is_refused_with_its_name_and_nothing
     assert error["fields"]["file"][0].startswith(f"{name}：")
     assert Report.objects.count() == before
     assert stored_files() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "title",
+    ["职业教育质量年度报告（2023年度）", "中等职业教育质量年度报告（2023年度）", "本市职业教育质量年度报告（2023年度）"],
+    ids=["zhiye-jiaoyu", "zhongdeng", "benshi"],
+)
+def test_a_report_whose_title_names_no_place_is_refused_rather_than_filed_under_a_made_up_place(upload, title):
+    """“职业教育”, “中等” and “本市” are not the names of a city, county or school."""
+    before = (Report.objects.count(), Jurisdiction.objects.count())
+
+    response = upload("年度报告.txt", f"{title}\n\n一、基本情况\n\n全市共有中等职业学校 9 所，在校生 1.2 万人。\n")
+
+    error = error_of(response, 400)
+    assert "年度报告.txt" in error["message"]
+    assert "报告主体" in error["message"]
+    assert (Report.objects.count(), Jurisdiction.objects.count()) == before
 
 
 @pytest.mark.django_db
@@ -290,3 +315,4 @@ def test_an_anonymous_caller_cannot_upload_a_report(upload):
 
     error_of(response, 401)
     assert Report.objects.count() == before
+
