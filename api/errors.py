@@ -20,7 +20,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from tasks_registry.services import StateConflict
 
-_MESSAGES = {
+# The sentence for each status, also used as its description in the schema (api.schema).
+MESSAGES = {
     400: "提交的数据有误",
     401: "未登录或令牌无效：请在请求头中提供 Authorization: Token <令牌>",
     403: "您的账号无权执行此操作",
@@ -36,7 +37,7 @@ _MESSAGES = {
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _MESSAGES[409]
+    default_detail = MESSAGES[409]
     default_code = "conflict"
 
 
@@ -79,7 +80,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
     elif isinstance(exc, DjangoPermissionDenied) and exc.args:
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(_MESSAGES[404])
+        exc = exceptions.NotFound(MESSAGES[404])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -92,16 +93,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         first = next(iter(fields.items()), None)
-        message = f"{_MESSAGES[400]}：{first[0]}：{first[1][0]}" if first else _MESSAGES[400]
+        message = f"{MESSAGES[400]}：{first[0]}：{first[1][0]}" if first else MESSAGES[400]
     elif isinstance(exc, exceptions.Throttled):
-        message = f"{_MESSAGES[429]}，请在 {exc.wait and int(exc.wait + 0.999) or 1} 秒后重试"
+        message = f"{MESSAGES[429]}，请在 {exc.wait and int(exc.wait + 0.999) or 1} 秒后重试"
     elif isinstance(exc, exceptions.NotAuthenticated):
-        message = _MESSAGES[401]
+        message = MESSAGES[401]
     elif isinstance(exc, exceptions.MethodNotAllowed):
-        message = f"{_MESSAGES[405]}（{context['request'].method}）" if context.get("request") else _MESSAGES[405]
+        message = f"{MESSAGES[405]}（{context['request'].method}）" if context.get("request") else MESSAGES[405]
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else None
-        message = str(detail) if isinstance(detail, str) and _is_chinese(str(detail)) else _MESSAGES.get(response.status_code, str(detail))
+        message = str(detail) if isinstance(detail, str) and _is_chinese(str(detail)) else MESSAGES.get(response.status_code, str(detail))
     response.data = error_body(response.status_code, _code(exc) if isinstance(exc, exceptions.APIException) else "error", message, fields)
     return response
 

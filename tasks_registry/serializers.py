@@ -43,7 +43,7 @@ class IndicatorSerializer(DescribedModelSerializer):
 
 class JurisdictionSerializer(DescribedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, label="层级说明", help_text="层级（中文）")
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, help_text="上级名称")
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True, help_text="上级名称（顶级为空）")
 
     class Meta:
         model = Jurisdiction
@@ -128,11 +128,11 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 class ProgressEntrySerializer(DescribedModelSerializer):
     task_number = serializers.CharField(source="task.number", read_only=True, help_text="任务序号")
-    target_label = serializers.CharField(source="target.label", read_only=True, default=None, help_text="目标内容")
+    target_label = serializers.CharField(source="target.label", read_only=True, default=None, allow_null=True, help_text="目标内容（未关联目标时为空）")
     department = NamedRef(read_only=True, help_text="填报部门")
     status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态说明", help_text="状态（中文）")
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, help_text="填报人")
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None, help_text="审核人")
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True, help_text="填报人（账号已删除时为空）")
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None, allow_null=True, help_text="审核人（未审核时为空）")
     evidence = EvidenceSerializer(many=True, read_only=True, help_text="佐证材料")
 
     class Meta:
@@ -162,8 +162,12 @@ class ProgressEntryWriteSerializer(serializers.Serializer):
     )
     year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="年度，如 2023")
     quarter = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True, help_text="季度 1–4；全年数据不填")
+    # 15 significant digits, not the column's 20: answers carry decimals as JSON numbers (and
+    # SQLite stores them as floats), and a double holds 15 decimal digits exactly; a 16th would
+    # come back rounded (999999999999.9999 as 1000000000000.0) without anyone being told.
     value = serializers.DecimalField(
-        max_digits=20, decimal_places=4, required=False, allow_null=True, help_text="完成值（单位同目标）"
+        max_digits=15, decimal_places=4, required=False, allow_null=True,
+        help_text="完成值（单位同目标；整数部分最多 11 位，小数最多 4 位）",
     )
     narrative = serializers.CharField(required=False, allow_blank=True, default="", help_text="进展情况")
 
@@ -171,6 +175,10 @@ class ProgressEntryWriteSerializer(serializers.Serializer):
         unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: "没有这个字段（可用字段：task、target、jurisdiction、year、quarter、value、narrative）" for name in unknown})
+        if "task" in attrs and attrs["task"] is None:
+            # A null task means "not given", as the help text says: the target's task, or on a
+            # change the entry's current one. An entry is never left without a task.
+            del attrs["task"]
         return attrs
 
 

@@ -196,6 +196,18 @@ def test_page_beyond_the_last_answers_404_with_chinese_message(world, clients):
     assert "999" in error["message"] and "页码无效" in error["message"]
 
 
+@pytest.mark.parametrize("page_size", ["abc", "0", "-5", "1.5", "五十"])
+def test_page_size_that_is_not_a_positive_whole_number_answers_400_not_the_default_page(world, clients, page_size):
+    error = assert_error(clients["office"].get("/api/v1/tasks/", {"page_size": page_size}), 400, "invalid")
+    assert "每页条数" in error["fields"]["page_size"][0]
+
+
+def test_page_size_above_the_maximum_is_served_at_the_maximum(world, clients):
+    response = clients["office"].get("/api/v1/tasks/", {"page_size": 100000})
+    assert response.status_code == 200
+    assert response.json()["count"] == 2  # both tasks of the world, on one page
+
+
 def test_json_syntax_error_in_post_body_answers_400(world, clients):
     response = clients["staff"].post("/api/v1/progress-entries/", data='{"year": 2024,', content_type="application/json")
     error = assert_error(response, 400, "parse_error")

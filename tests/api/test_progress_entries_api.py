@@ -76,6 +76,27 @@ def test_a_department_creates_a_draft_for_a_target_and_the_task_is_taken_from_th
 
 
 @pytest.mark.django_db
+def test_a_null_task_beside_a_target_means_not_given_and_the_targets_task_is_used(world, clients):
+    response = clients["staff"].post(
+        ENTRIES, {"task": None, "target": world.target.pk, "year": 2024, "value": "45.5"}, format="json"
+    )
+
+    assert response.status_code == 201, response.content.decode()
+    assert response.json()["task"] == world.task.pk
+
+
+@pytest.mark.django_db
+def test_the_largest_value_allowed_is_stored_and_read_back_exactly(world, clients):
+    response = clients["staff"].post(
+        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "99999999999.9999"}, format="json"
+    )
+
+    assert response.status_code == 201, response.content.decode()
+    read = clients["staff"].get(entry_url(ProgressEntry.objects.get(pk=response.json()["id"])))
+    assert Decimal(str(read.json()["value"])) == Decimal("99999999999.9999")
+
+
+@pytest.mark.django_db
 def test_a_department_creates_a_draft_for_a_task_with_only_a_narrative(world, clients):
     response = clients["staff"].post(
         ENTRIES, {"task": world.task.pk, "year": 2024, "quarter": 2, "narrative": "已完成全市中职教师摸底。"}, format="json"
@@ -155,6 +176,7 @@ INVALID = [
     pytest.param(lambda w: {"target": w.target.pk, "year": 2024}, "narrative", id="neither-value-nor-narrative"),
     pytest.param(lambda w: {"year": 2024, "value": "40"}, "task", id="neither-task-nor-target"),
     pytest.param(lambda w: {"target": 999999, "year": 2024, "value": "40"}, "target", id="target-that-does-not-exist"),
+    pytest.param(lambda w: {"target": w.target.pk, "year": 2024, "value": "1" + "0" * 11}, "value", id="value-of-12-digits"),
 ]
 
 
@@ -303,6 +325,15 @@ def test_a_misspelt_field_in_a_patch_is_refused_and_nothing_changes(world, clien
     error = error_of(response, 400)
     assert list(error["fields"]) == ["narative"]
     assert snapshot(world.draft) == before
+
+
+@pytest.mark.django_db
+def test_a_patch_with_a_null_task_keeps_the_entrys_task(world, clients):
+    response = clients["staff"].patch(entry_url(world.draft), {"task": None, "narrative": "新的进展"}, format="json")
+
+    assert response.status_code == 200, response.content.decode()
+    world.draft.refresh_from_db()
+    assert (world.draft.task, world.draft.narrative) == (world.task, "新的进展")
 
 
 @pytest.mark.django_db
