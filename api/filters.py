@@ -3,6 +3,8 @@ accept a name as well as an id (the office types 市教育局, not 17)."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
@@ -108,6 +110,27 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = _StrictBooleanField
 
 
+class _MomentField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC. PostgreSQL refuses offsets beyond
+    ±15:59 that ISO 8601 allows (…-23:45), and a moment outside years 1–9999 once in UTC cannot
+    be represented at all: either is the caller's typo, so it is a 400, not a 500."""
+
+    default_error_messages = {"invalid": "不是有效的时刻：请用 ISO 8601 格式，如 2026-01-01T00:00:00+08:00（时差在 ±16 小时内，年份 1–9999）"}
+
+    def to_python(self, value):
+        moment = super().to_python(value)  # aware: a moment without an offset is Beijing time
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = _MomentField
+
+
 class SyncFilterSet(django_filters.FilterSet):
     """Every list: ``updated_since`` returns what changed at or after a moment, for incremental
     sync (keep the largest ``updated_at`` you received and pass it next time). Filters made from
@@ -126,7 +149,7 @@ class SyncFilterSet(django_filters.FilterSet):
                     f.label = f"{field.verbose_name}（编号）" if field.is_relation else str(field.verbose_name)
         return filters
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         field_name="updated_at", lookup_expr="gte",
         label="增量同步：只返回此时刻（含）之后新增或修改的记录，ISO 8601 格式，如 2026-01-01T00:00:00+08:00",
     )

@@ -191,6 +191,20 @@ def test_bad_updated_since_answers_400(world, clients):
     assert "updated_since" in error["fields"]
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59-10:00"])
+def test_updated_since_that_leaves_the_calendar_in_utc_answers_400_saying_the_format(world, clients, moment):
+    error = assert_error(clients["office"].get("/api/v1/tasks/", {"updated_since": moment}), 400, "invalid")
+    assert "ISO 8601" in error["fields"]["updated_since"][0]
+
+
+def test_updated_since_with_an_offset_postgres_cannot_hold_is_read_in_utc(world, clients):
+    # -23:45 is valid ISO 8601 but beyond PostgreSQL's ±15:59; 2744 is after every record.
+    response = clients["office"].get("/api/v1/tasks/", {"updated_since": "2744-01-05T18:44:29.6-23:45"})
+    assert response.status_code == 200 and response.json()["count"] == 0
+    earlier = clients["office"].get("/api/v1/tasks/", {"updated_since": "2000-01-01T00:00:00-23:45"})
+    assert earlier.status_code == 200 and earlier.json()["count"] == 2
+
+
 def test_page_beyond_the_last_answers_404_with_chinese_message(world, clients):
     error = assert_error(clients["office"].get("/api/v1/tasks/", {"page": 999}), 404, "not_found")
     assert "999" in error["message"] and "页码无效" in error["message"]
