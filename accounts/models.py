@@ -43,6 +43,12 @@ class ApiToken(AbstractAuthToken):
     is issued. Revoking keeps the row, so who had access when stays on record.
     """
 
+    # knox's own fields, again only to give them the Chinese names the admin shows.
+    user = models.ForeignKey(
+        User, verbose_name="使用账号", related_name="auth_token_set", on_delete=models.CASCADE
+    )
+    created = models.DateTimeField("签发时间", auto_now_add=True)
+    expiry = models.DateTimeField("到期时间", null=True, blank=True)
     name = models.CharField("用途", max_length=100, help_text="如：市督查室数据同步、教育局业务系统")
     issued_by = models.ForeignKey(
         User, verbose_name="签发人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

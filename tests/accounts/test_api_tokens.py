@@ -299,3 +299,13 @@ def test_default_expiry_is_the_configured_lifetime(superuser, office_user, setti
     settings.API_TOKEN_TTL_DAYS = 10
     row, _ = api_token_issue(user=office_user, name="督查室", by=superuser)
     assert abs(row.expiry - (timezone.now() + datetime.timedelta(days=10))) < datetime.timedelta(minutes=1)
+
+
+def test_token_list_in_the_admin_has_chinese_column_headers(admin_client, office_user):
+    issue_in_admin(admin_client, office_user, name="督查室数据同步")
+
+    page = admin_client.get(reverse(CHANGELIST)).content.decode()
+
+    for header in ("用途", "使用账号", "签发时间", "到期时间"):
+        assert header in page
+    assert ">User<" not in page and ">Expiry<" not in page and ">Created<" not in page
