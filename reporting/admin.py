@@ -43,10 +43,11 @@ class ReportUploadForm(forms.ModelForm):
         upload = cleaned.get("upload")
         if upload is None:
             return cleaned
-        data = upload.read()
         try:
             # Read and extract now, so that a file that cannot be read is refused on this form
             # and nothing is stored; the background job then writes the figures.
+            services.report_size_check(name=upload.name, size=upload.size)
+            data = upload.read()
             cleaned["checked"] = services.report_read(
                 name=upload.name, data=data, entity=cleaned.get("entity_override") or None, year=cleaned.get("year_override")
             )

@@ -46,8 +46,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         form = serializers.ReportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload, entity, year = form.validated_data["file"], form.validated_data["entity"], form.validated_data.get("year")
-        data = upload.read()
         try:
+            services.report_size_check(name=upload.name, size=upload.size)
+            data = upload.read()
             checked = services.report_read(name=upload.name, data=data, entity=entity or None, year=year)
         except services.ReportRejected as exc:
             raise drf_serializers.ValidationError({"file": [str(exc)]}) from exc

@@ -35,11 +35,17 @@ def _size(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
 
 
+def report_size_check(*, name: str, size: int) -> None:
+    """Refuse a file over REPORT_MAX_BYTES. Called on an upload's declared size before it is read
+    into memory, so that an oversize file is never held whole; report_read checks again."""
+    limit = settings.REPORT_MAX_BYTES
+    if size > limit:
+        raise ReportRejected(f"{name}：文件大小为 {_size(size)}，超过上限 {_size(limit)}")
+
+
 def report_read(*, name: str, data: bytes, entity: str | None = None, year: int | None = None) -> extractor.ExtractedReport:
     """Check an uploaded file and extract its figures, writing nothing. Raises ReportRejected."""
-    limit = settings.REPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ReportRejected(f"{name}：文件大小为 {_size(len(data))}，超过上限 {_size(limit)}")
+    report_size_check(name=name, size=len(data))
     if not data:
         raise ReportRejected(f"{name}：文件是空的")
     try:

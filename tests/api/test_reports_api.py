@@ -275,6 +275,24 @@ def test_a_file_over_the_size_limit_is_refused_with_its_name(upload, settings):
 
 
 @pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read_into_memory(clients, reference_data, settings, monkeypatch):
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    body = encode_multipart(BOUNDARY, {"file": report_file("开封市2023年质量报告.txt", KAIFENG_2023)})
+
+    def never(self):
+        raise AssertionError("an oversize upload was read")
+
+    monkeypatch.setattr(InMemoryUploadedFile, "read", property(never))  # what the server received
+    settings.REPORT_MAX_BYTES = 100
+
+    error = error_of(clients["staff"].post(REPORTS, data=body, content_type=MULTIPART_CONTENT), 400)
+
+    assert "开封市2023年质量报告.txt" in error["message"] and "超过上限" in error["message"]
+
+
+@pytest.mark.django_db
 def test_an_upload_without_a_file_is_refused_naming_the_field(clients, reference_data):
     before = Report.objects.count()
 
