@@ -16,6 +16,9 @@ from rest_framework.filters import OrderingFilter
 
 from tasks_registry.models import Department, Indicator, Jurisdiction
 
+from .deletions import KINDS
+from .models import Deletion
+
 
 class StableOrdering(OrderingFilter):
     """Ordering by the requested fields, then by primary key, so that rows with equal sort keys
@@ -153,3 +156,13 @@ class SyncFilterSet(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gte",
         label="增量同步：只返回此时刻（含）之后新增或修改的记录，ISO 8601 格式，如 2026-01-01T00:00:00+08:00",
     )
+
+
+class DeletionFilter(SyncFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=sorted((k, k) for k in set(KINDS.values())), label="所属列表，如 progress-entries",
+    )
+
+    class Meta:
+        model = Deletion
+        fields: list[str] = []

@@ -2,6 +2,8 @@ import re
 
 from rest_framework import serializers
 
+from .models import Deletion
+
 
 class DescribedModelSerializer(serializers.ModelSerializer):
     """Field names stay English; each field's Chinese name (verbose_name) becomes its description
@@ -26,3 +28,9 @@ class NamedRef(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True, help_text="编号")
     name = serializers.CharField(read_only=True, help_text="名称")
+
+
+class DeletionSerializer(DescribedModelSerializer):
+    class Meta:
+        model = Deletion
+        fields = ("id", "kind", "record_id", "updated_at")

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from api.apis import DeletionViewSet
 from attainment.apis import AttainmentViewSet, OverdueViewSet
 from reporting.apis import FigureViewSet, ReportViewSet
 from tasks_registry.apis import (
@@ -26,6 +27,7 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("attainments", AttainmentViewSet, basename="attainment")
 router.register("overdue", OverdueViewSet, basename="overdue")
+router.register("deletions", DeletionViewSet, basename="deletion")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tasks_registry",
     "reporting",
     "attainment",
+    "api.apps.ApiConfig",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

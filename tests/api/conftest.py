@@ -2,7 +2,7 @@
 
 ``world`` builds a small but complete data set: two departments, a task each (the second with the
 first as a co-operating body), a target, an overdue attainment, a report with a figure, and one
-progress entry in every state for the first department.
+progress entry in every state for the first department, and one deleted draft.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def world(db) -> World:
     )
     other_target = TargetFactory(task=other_task)
     other_entry = ProgressEntryFactory(target=other_target, department=other, created_by=users["other_staff"])
+    entry(ProgressStatus.DRAFT).delete()  # a draft its author threw away: /deletions/ lists it
     return World(
         city=city, plan=plan, own=own, other=other, task=task, other_task=other_task, target=target,
         attainment=attainment, report=report, figure=figure, draft=draft, submitted=submitted, approved=approved,

@@ -38,6 +38,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
 from reporting.models import Report
+from api.models import Deletion
 from tasks_registry.models import Evidence, Indicator, ProgressEntry, ProgressStatus
 from tests.api.conftest import ROLES, World
 from tests.factories import DepartmentFactory, TaskFactory
@@ -162,6 +163,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # Review: supervisors only.
     ("progress-entry-approve", "POST"): ONLY_SUPERVISORS,
     ("progress-entry-return-entry", "POST"): ONLY_SUPERVISORS,
+    # What was deleted, for incremental sync: ids only, so every signed-in role reads all of it.
+    ("deletion-list", "GET"): SIGNED_IN,
+    ("deletion-detail", "GET"): SIGNED_IN,
     # The schema: anyone signed in.
     ("api-schema", "GET"): SIGNED_IN,
 }
@@ -226,6 +230,7 @@ URL_KWARGS: dict[str, Callable[[Ctx], dict[str, int]]] = {
     "progress-entry-evidence-file": lambda c: {"pk": c.world.draft.pk, "evidence_id": c.evidence.pk},
     "progress-entry-approve": lambda c: {"pk": c.world.submitted.pk},
     "progress-entry-return-entry": lambda c: {"pk": c.world.submitted.pk},
+    "deletion-detail": lambda c: {"pk": Deletion.objects.earliest("pk").pk},
 }
 
 # (data, format) per routed (route, method) that takes a body; a valid body, so allowed calls succeed.

@@ -214,6 +214,10 @@ def build_overdue(p: People, i: int) -> None:
         AttainmentFactory(target=target, jurisdiction=target.jurisdiction, year=2023, status=Status.MET)
 
 
+def build_deletions(p: People, i: int) -> None:
+    ProgressEntryFactory(target=_target(_own_task(p, i, "删除"), i, "删除"), department=p.own).delete()
+
+
 @dataclass(frozen=True)
 class Builder:
     build: Callable[[People, int], None]  # adds row i (and, for scoped lists, another department's row)
@@ -234,6 +238,7 @@ BUILDERS: dict[str, Builder] = {
     "figure-list": Builder(build_figures, lambda n: {SUPERVISOR: n}),
     "attainment-list": Builder(build_attainments, lambda n: {SUPERVISOR: 2 * n, STAFF: n}),
     "overdue-list": Builder(build_overdue, lambda n: {SUPERVISOR: 2 * n, STAFF: n}),
+    "deletion-list": Builder(build_deletions, lambda n: {SUPERVISOR: n, STAFF: n}),
 }
 
 

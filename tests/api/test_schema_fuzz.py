@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.core.parameters import ParameterLocation
 
 from accounts.services import api_token_issue
+from api.models import Deletion
 from attainment.models import Attainment
 from config.wsgi import application
 from reporting.models import Figure, Report
@@ -62,7 +63,7 @@ COVERAGE: dict[str, tuple[str, ...] | None] = {
 }
 # Which table a path's {id} names, so that generated ids can hit real rows.
 ID_MODELS = {
-    "attainments": Attainment, "overdue": Attainment, "departments": Department, "figures": Figure,
+    "attainments": Attainment, "overdue": Attainment, "deletions": Deletion, "departments": Department, "figures": Figure,
     "indicators": Indicator, "jurisdictions": Jurisdiction, "plans": Plan, "progress-entries": ProgressEntry,
     "reports": Report, "targets": Target, "tasks": Task,
 }
