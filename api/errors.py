@@ -41,6 +41,10 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+# Sentences DRF writes in English without a translation.
+_UNTRANSLATED = {"No data provided": "请求体为空：请提交一个 JSON 对象，如 {\"year\": 2024, \"narrative\": \"…\"}"}
+
+
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
@@ -50,7 +54,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         return out
     if isinstance(detail, list):
         if all(not isinstance(d, (dict, list)) for d in detail):
-            return {prefix or "detail": [str(d) for d in detail]}
+            return {prefix or "detail": [_UNTRANSLATED.get(str(d), str(d)) for d in detail]}
         out = {}
         for i, d in enumerate(detail):
             out.update(_flatten(d, f"{prefix}[{i}]"))
@@ -85,15 +89,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
     if response is None:
         return None
     request = context.get("request")
-    if request is not None and getattr(request, "accepted_renderer", None) is not None:
-        if request.accepted_renderer.format not in ("json", "api"):
-            # An error is JSON even when a spreadsheet or the schema (YAML) was asked for.
+    if request is not None:
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is None or renderer.format not in ("json", "api"):
+            # An error is JSON even when a spreadsheet or the schema (YAML) was asked for, or
+            # when no format could be agreed at all (an unknown ``format``: 406).
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     fields: dict[str, list[str]] = {}
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         first = next(iter(fields.items()), None)
         message = f"{MESSAGES[400]}：{first[0]}：{first[1][0]}" if first else MESSAGES[400]
+    elif isinstance(exc, exceptions.ParseError):
+        kind = (request.content_type or "").split(";")[0] if request is not None else ""
+        message = f"{MESSAGES[400]}：请求体不是有效的 {kind or '数据'}，无法读取"
     elif isinstance(exc, exceptions.Throttled):
         message = f"{MESSAGES[429]}，请在 {exc.wait and int(exc.wait + 0.999) or 1} 秒后重试"
     elif isinstance(exc, exceptions.NotAuthenticated):

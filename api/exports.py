@@ -11,10 +11,24 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import BaseSerializer, ListSerializer
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """DRF answers an unknown ``format`` with a bare 404, which the error handler can only call
+    "record not found": say instead that the format is unknown, and which ones there are."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [r for r in renderers if r.format == format]
+        if not matching:
+            known = "、".join(dict.fromkeys(r.format for r in renderers))
+            raise NotAcceptable(f"不支持的返回格式“{format}”：format 可用 {known}")
+        return matching
 
 
 def _cell(value: Any) -> Any:

@@ -23,6 +23,20 @@ class DescribedModelSerializer(serializers.ModelSerializer):
         return fields
 
 
+class InputSerializer(serializers.Serializer):
+    """What a caller sends. A field it does not know is refused, naming the ones there are: a
+    misspelt ``narative`` would otherwise be dropped without a word, and what was typed lost."""
+
+    def validate(self, attrs):
+        sent = getattr(self, "initial_data", None)
+        # The browsable API's HTML forms send their CSRF token along with the fields.
+        unknown = sorted(set(sent) - set(self.fields) - {"csrfmiddlewaretoken"}) if hasattr(sent, "keys") else []
+        if unknown:
+            known = "、".join(self.fields)
+            raise serializers.ValidationError({name: f"没有这个字段（可用字段：{known}）" for name in unknown})
+        return attrs
+
+
 class NamedRef(serializers.Serializer):
     """A reference as {id, name}: enough to show, and the id to follow."""
 

@@ -13,7 +13,7 @@ from .models import Attainment, Status
 
 class AttainmentFilter(SyncFilterSet):
     plan = django_filters.ModelChoiceFilter(field_name="target__task__plan", queryset=Plan.objects.all(), label="政策文件编号")
-    task = django_filters.NumberFilter(field_name="target__task", label="任务编号")
+    task = django_filters.ModelChoiceFilter(field_name="target__task", queryset=Task.objects.all(), label="任务编号")
     department = django_filters.CharFilter(method="filter_department", label=f"责任单位（牵头或配合，任一角色）。{DEPARTMENT_HELP}")
     lead_department = django_filters.CharFilter(method="filter_lead_department", label=f"牵头单位。{DEPARTMENT_HELP}")
     indicator = django_filters.CharFilter(method="filter_indicator", label="指标：编号、代码或名称")

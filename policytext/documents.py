@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 WORD_SUFFIXES = (".docx",)
@@ -65,13 +64,21 @@ def decode_text(data: bytes) -> str:
 def docx_to_text(data: bytes) -> str:
     """Paragraphs and table rows of a .docx in document order; table cells joined by tabs."""
     from docx import Document  # imported here: only Word uploads need it
+
+    # An uploaded file is untrusted: a damaged package fails wherever python-docx first trips on
+    # it (BadZipFile, KeyError, lxml's XMLSyntaxError, AttributeError on a part without the
+    # expected element…), while opening or while walking the body. Every such failure is the
+    # file's, not ours, and is reported as such.
+    try:
+        return _docx_lines(Document(io.BytesIO(data)))
+    except Exception as exc:
+        raise DocumentError("无法打开 Word 文件（文件损坏或不是 .docx 格式）") from exc
+
+
+def _docx_lines(document) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError("无法打开 Word 文件（文件损坏或不是 .docx 格式）") from exc
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():

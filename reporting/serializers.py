@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from api.serializers import DescribedModelSerializer, NamedRef
+from api.serializers import DescribedModelSerializer, InputSerializer, NamedRef
 from tasks_registry.serializers import IndicatorRef
 
 from .models import Figure, Report
@@ -32,7 +32,7 @@ class ReportSerializer(DescribedModelSerializer):
         return request.build_absolute_uri(url) if request is not None else url
 
 
-class ReportUploadSerializer(serializers.Serializer):
+class ReportUploadSerializer(InputSerializer):
     file = serializers.FileField(allow_empty_file=True, help_text="报告文件：.txt（UTF-8 或 GBK）、.md 或 Word .docx")
     entity = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="报告主体（留空则从标题识别）")
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True, help_text="年度（留空则从标题识别）")

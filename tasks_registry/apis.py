@@ -148,9 +148,15 @@ class ProgressEntryViewSet(
 
     def update(self, request, *args, **kwargs):
         entry = self.get_object()
-        data = serializers.ProgressEntryWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
+        partial = kwargs.get("partial", False)
+        data = serializers.ProgressEntryWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        entry = services.progress_entry_update(entry=entry, by=request.user, **data.validated_data)
+        changes = data.validated_data
+        if not partial:
+            # PUT replaces the entry: what it leaves out is cleared, not kept from before. The task
+            # stays when not given, since an entry always has one (the target's, or its own).
+            changes = {"target": None, "jurisdiction": None, "quarter": None, "value": None, **changes}
+        entry = services.progress_entry_update(entry=entry, by=request.user, **changes)
         return self._answer(entry)
 
     def destroy(self, request, *args, **kwargs):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers import DescribedModelSerializer, NamedRef
+from api.serializers import DescribedModelSerializer, InputSerializer, NamedRef
 
 from .models import (
     Department,
@@ -121,7 +121,7 @@ class EvidenceSerializer(DescribedModelSerializer):
             return None
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(InputSerializer):
     file = serializers.FileField(allow_empty_file=True, help_text="佐证材料文件（类型与大小限制同后台）")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text="说明")
 
@@ -144,7 +144,7 @@ class ProgressEntrySerializer(DescribedModelSerializer):
         )
 
 
-class ProgressEntryWriteSerializer(serializers.Serializer):
+class ProgressEntryWriteSerializer(InputSerializer):
     """What a department's system sends. Unknown fields are refused, not dropped: a misspelt
     field name must not lose what was entered."""
 
@@ -172,9 +172,7 @@ class ProgressEntryWriteSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True, default="", help_text="进展情况")
 
     def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: "没有这个字段（可用字段：task、target、jurisdiction、year、quarter、value、narrative）" for name in unknown})
+        attrs = super().validate(attrs)
         if "task" in attrs and attrs["task"] is None:
             # A null task means "not given", as the help text says: the target's task, or on a
             # change the entry's current one. An entry is never left without a task.
@@ -182,5 +180,5 @@ class ProgressEntryWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(InputSerializer):
     comment = serializers.CharField(help_text="退回原因")

@@ -222,10 +222,28 @@ def test_page_size_above_the_maximum_is_served_at_the_maximum(world, clients):
     assert response.json()["count"] == 2  # both tasks of the world, on one page
 
 
-def test_json_syntax_error_in_post_body_answers_400(world, clients):
+def test_json_syntax_error_in_post_body_answers_400_saying_the_body_is_not_json(world, clients):
     response = clients["staff"].post("/api/v1/progress-entries/", data='{"year": 2024,', content_type="application/json")
     error = assert_error(response, 400, "parse_error")
-    assert error["message"] == "提交的数据有误"
+    assert error["message"] == "提交的数据有误：请求体不是有效的 application/json，无法读取"
+
+
+def test_a_null_body_answers_400_in_chinese_saying_the_body_is_empty(world, clients):
+    response = clients["staff"].post("/api/v1/progress-entries/", data="null", content_type="application/json")
+    error = assert_error(response, 400, "null")
+    assert "请求体为空" in error["message"] and "No data" not in str(error)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tasks/", "/api/v1/attainments/", "/api/schema/"])
+def test_an_unknown_format_answers_406_in_json_naming_the_formats_there_are(world, clients, path):
+    error = assert_error(clients["office"].get(path, {"format": "xls"}), 406, "not_acceptable")
+    assert "“xls”" in error["message"] and "format" in error["message"]
+
+
+@pytest.mark.parametrize("task", ["99999999999999999999999", "1.5", "abc", "999999"])
+def test_a_task_filter_that_names_no_task_answers_400(world, clients, task):
+    error = assert_error(clients["office"].get("/api/v1/attainments/", {"task": task}), 400, "invalid_choice")
+    assert "task" in error["fields"]
 
 
 def test_invalid_field_in_post_body_answers_400_naming_the_field(world, clients):

@@ -298,6 +298,19 @@ def test_put_rewrites_the_draft(world, clients):
 
 
 @pytest.mark.django_db
+def test_put_clears_what_it_leaves_out(world, clients):
+    world.draft.value, world.draft.quarter = Decimal("41.2"), 2
+    world.draft.save()
+
+    response = clients["staff"].put(entry_url(world.draft), {"year": 2024, "narrative": "只写进展情况"}, format="json")
+
+    assert response.status_code == 200, response.content.decode()
+    world.draft.refresh_from_db()
+    assert (world.draft.value, world.draft.quarter, world.draft.target, world.draft.task) == (None, None, None, world.task)
+    assert world.draft.narrative == "只写进展情况"
+
+
+@pytest.mark.django_db
 def test_put_without_the_year_is_refused(world, clients):
     before = snapshot(world.draft)
 
@@ -606,6 +619,32 @@ def test_another_departments_staff_cannot_download_evidence(world, clients):
     response = clients["other_staff"].get(created["Location"])
 
     error_of(response, 404)
+
+
+@pytest.mark.django_db
+def test_evidence_with_a_misspelt_field_is_refused_and_nothing_is_stored(world, clients):
+    before = Evidence.objects.count()
+
+    response = clients["staff"].post(
+        f"{entry_url(world.draft)}evidence/", {"file": upload("签到表.txt", "签到 120 人".encode()), "descripton": "签到表"},
+        format="multipart",
+    )
+
+    error = error_of(response, 400)
+    assert list(error["fields"]) == ["descripton"]
+    assert "description" in error["fields"]["descripton"][0]
+    assert Evidence.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_return_with_a_misspelt_field_is_refused_and_the_entry_stays_submitted(world, clients):
+    response = clients["supervisor"].post(
+        f"{entry_url(world.submitted)}return/", {"comment": "请核对", "commnet": "请核对口径"}, format="json"
+    )
+
+    assert list(error_of(response, 400)["fields"]) == ["commnet"]
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == ProgressStatus.SUBMITTED
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 tables as tab-separated lines, and a reason in Chinese for every file that is refused."""
 
 import io
+import zipfile
 
 import pytest
 from docx import Document
@@ -70,6 +71,22 @@ def test_a_merged_docx_cell_is_read_once():
     assert read_document("报告.docx", _docx(merged)) == "在校生数\t52340\n"
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _damaged_body() -> bytes:
+    """A real .docx whose document part is cut off in the middle of its XML."""
+    good = zipfile.ZipFile(io.BytesIO(_docx(_annex)))
+    members = {name: good.read(name) for name in good.namelist()}
+    members["word/document.xml"] = members["word/document.xml"][:400]
+    return _zip(members)
+
+
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
@@ -81,6 +98,9 @@ def test_a_merged_docx_cell_is_read_once():
         pytest.param("报告.txt", TEXT.encode("utf-16"), "二进制", id="utf-16"),
         pytest.param("报告.txt", b"caf\xe9 \x80\x80", "编码", id="undecodable"),
         pytest.param("报告.docx", b"not a zip file", "无法打开 Word", id="broken-docx"),
+        pytest.param("报告.docx", _zip({"[Content_Types].xml": b"<x/>"}), "无法打开 Word", id="docx-without-parts"),
+        pytest.param("报告.docx", _zip({"[Content_Types].xml": b"<notxml"}), "无法打开 Word", id="docx-with-broken-xml"),
+        pytest.param("报告.docx", _damaged_body(), "无法打开 Word", id="docx-with-broken-body"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_saying_why(name, data, reason):
