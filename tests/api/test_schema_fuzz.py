@@ -205,7 +205,7 @@ def _reaches_permission_check(case) -> bool:
     """Whether a request gets as far as the view's permission check: ids in the path are digits
     (else Django answers 404 for an unknown address) and the query is not deliberately invalid
     (an unknown ``format`` is refused by content negotiation, which DRF does first)."""
-    if not all(re.fullmatch(r"[0-9]+", str(v)) for v in (case.path_parameters or {}).values()):
+    if not all(_digits(v) for v in (case.path_parameters or {}).values()):
         return False
     meta = case.meta
     return meta is None or not (meta.is_negative_at(ParameterLocation.QUERY) or meta.is_negative_at(ParameterLocation.PATH))
