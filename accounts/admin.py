@@ -75,11 +75,31 @@ class ApiTokenIssueForm(forms.ModelForm):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Administrators issue tokens here; the token is shown once, on the page after issuing."""
 
-    list_display = ("name", "user", "user_role", "key_prefix", "created", "expiry", "state", "last_used_at")
+    list_display = (
+        "name",
+        "user",
+        "user_role",
+        "key_prefix",
+        "created",
+        "expiry",
+        "state",
+        "last_used_at",
+    )
     list_filter = ("user__role",)
     search_fields = ("name", "user__username", "token_key")
     autocomplete_fields = ("user",)
-    readonly_fields = ("name", "user", "key_prefix", "created", "expiry", "state", "issued_by", "revoked_at", "revoked_by", "last_used_at")
+    readonly_fields = (
+        "name",
+        "user",
+        "key_prefix",
+        "created",
+        "expiry",
+        "state",
+        "issued_by",
+        "revoked_at",
+        "revoked_by",
+        "last_used_at",
+    )
     actions = ["revoke_selected"]
 
     def has_module_permission(self, request):
@@ -110,7 +130,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         row, token = services.api_token_issue(
-            user=form.cleaned_data["user"], name=form.cleaned_data["name"], by=request.user,
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
+            by=request.user,
             expiry=form.cleaned_data["expiry"],
         )
         obj.pk = row.pk

@@ -43,9 +43,9 @@ class TokenAuthentication(BaseAuthentication):
             digest = hash_token(key)
         except (UnicodeDecodeError, TypeError, ValueError, binascii.Error):
             raise exceptions.AuthenticationFailed("令牌无效：请检查是否完整复制了管理员签发的令牌")
-        for row in ApiToken.objects.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related(
-            "user", "user__department"
-        ):
+        for row in ApiToken.objects.filter(
+            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]
+        ).select_related("user", "user__department"):
             if not compare_digest(digest, row.digest):
                 continue
             now = timezone.now()

@@ -21,7 +21,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.DEPARTMENT_STAFF)
+    role = models.CharField(
+        "角色", max_length=16, choices=Role.choices, default=Role.DEPARTMENT_STAFF
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -49,13 +51,25 @@ class ApiToken(AbstractAuthToken):
     )
     created = models.DateTimeField("签发时间", auto_now_add=True)
     expiry = models.DateTimeField("到期时间", null=True, blank=True)
-    name = models.CharField("用途", max_length=100, help_text="如：市督查室数据同步、教育局业务系统")
+    name = models.CharField(
+        "用途", max_length=100, help_text="如：市督查室数据同步、教育局业务系统"
+    )
     issued_by = models.ForeignKey(
-        User, verbose_name="签发人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name="签发人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
     revoked_by = models.ForeignKey(
-        User, verbose_name="吊销人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name="吊销人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 

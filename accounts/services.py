@@ -13,7 +13,9 @@ from knox.settings import CONSTANTS
 from .models import ApiToken, Role, User
 
 
-def api_token_issue(*, user: User, name: str, by: User | None, expiry: datetime.datetime | None = None) -> tuple[ApiToken, str]:
+def api_token_issue(
+    *, user: User, name: str, by: User | None, expiry: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
     """Issue a token for ``user``'s system. Returns the stored row and the token itself, which is
     not kept anywhere: the caller shows it once. Without ``expiry`` it expires after
     API_TOKEN_TTL_DAYS."""
@@ -42,8 +44,12 @@ def api_token_validate(*, user: User, expiry: datetime.datetime) -> None:
     errors = {}
     if not user.is_active:
         errors["user"] = f"用户 {user} 已停用，不能为其签发令牌"
-    elif user.role == Role.DEPARTMENT_STAFF and not user.is_superuser and user.department_id is None:
-        errors["user"] = f"用户 {user} 未关联部门：部门令牌只能读写本部门的数据，请先为其设置所属部门"
+    elif (
+        user.role == Role.DEPARTMENT_STAFF and not user.is_superuser and user.department_id is None
+    ):
+        errors["user"] = (
+            f"用户 {user} 未关联部门：部门令牌只能读写本部门的数据，请先为其设置所属部门"
+        )
     if expiry <= timezone.now():
         errors["expiry"] = "到期时间应晚于现在"
     if errors:
@@ -54,6 +60,8 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     """Revoke a token at once; requests carrying it are refused from now on. Safe to repeat."""
     if not by.is_superuser:
         raise PermissionDenied("只有系统管理员可以吊销 API 令牌")
-    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now(), revoked_by=by)
+    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
     token.refresh_from_db()
     return token

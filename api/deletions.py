@@ -38,4 +38,6 @@ def connect() -> None:
     from django.apps import apps
 
     for label in KINDS:
-        post_delete.connect(_record, sender=apps.get_model(label), dispatch_uid=f"api-deletion-{label}")
+        post_delete.connect(
+            _record, sender=apps.get_model(label), dispatch_uid=f"api-deletion-{label}"
+        )

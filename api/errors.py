@@ -42,7 +42,9 @@ class Conflict(exceptions.APIException):
 
 
 # Sentences DRF writes in English without a translation.
-_UNTRANSLATED = {"No data provided": "请求体为空：请提交一个 JSON 对象，如 {\"year\": 2024, \"narrative\": \"…\"}"}
+_UNTRANSLATED = {
+    "No data provided": '请求体为空：请提交一个 JSON 对象，如 {"year": 2024, "narrative": "…"}'
+}
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -69,8 +71,12 @@ def _code(exc: exceptions.APIException) -> str:
     return codes if isinstance(codes, str) else exc.default_code
 
 
-def error_body(status_code: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
+def error_body(
+    status_code: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    return {
+        "error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}
+    }
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]):
@@ -94,7 +100,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
         if renderer is None or renderer.format not in ("json", "api"):
             # An error is JSON even when a spreadsheet or the schema (YAML) was asked for, or
             # when no format could be agreed at all (an unknown ``format``: 406).
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            request.accepted_renderer, request.accepted_media_type = (
+                JSONRenderer(),
+                "application/json",
+            )
     fields: dict[str, list[str]] = {}
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
@@ -104,15 +113,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
         kind = (request.content_type or "").split(";")[0] if request is not None else ""
         message = f"{MESSAGES[400]}：请求体不是有效的 {kind or '数据'}，无法读取"
     elif isinstance(exc, exceptions.Throttled):
-        message = f"{MESSAGES[429]}，请在 {exc.wait and int(exc.wait + 0.999) or 1} 秒后重试"
+        message = f"{MESSAGES[429]}，请在 {(exc.wait and int(exc.wait + 0.999)) or 1} 秒后重试"
     elif isinstance(exc, exceptions.NotAuthenticated):
         message = MESSAGES[401]
     elif isinstance(exc, exceptions.MethodNotAllowed):
-        message = f"{MESSAGES[405]}（{context['request'].method}）" if context.get("request") else MESSAGES[405]
+        message = (
+            f"{MESSAGES[405]}（{context['request'].method}）"
+            if context.get("request")
+            else MESSAGES[405]
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else None
-        message = str(detail) if isinstance(detail, str) and _is_chinese(str(detail)) else MESSAGES.get(response.status_code, str(detail))
-    response.data = error_body(response.status_code, _code(exc) if isinstance(exc, exceptions.APIException) else "error", message, fields)
+        message = (
+            str(detail)
+            if isinstance(detail, str) and _is_chinese(str(detail))
+            else MESSAGES.get(response.status_code, str(detail))
+        )
+    response.data = error_body(
+        response.status_code,
+        _code(exc) if isinstance(exc, exceptions.APIException) else "error",
+        message,
+        fields,
+    )
     return response
 
 
@@ -123,8 +145,11 @@ def _is_chinese(text: str) -> bool:
 def api_not_found(request, exception=None):
     """Django's 404 for paths no view matched; JSON under /api/, the usual page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body(404, "not_found", f"没有这个接口：{request.path}"), status=404,
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            error_body(404, "not_found", f"没有这个接口：{request.path}"),
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -133,8 +158,11 @@ def api_not_found(request, exception=None):
 def api_server_error(request):
     """A failure we did not foresee: a plain message, never a stack trace. It is logged."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body(500, "server_error", "服务器内部错误，已记录，请稍后重试或联系管理员"), status=500,
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            error_body(500, "server_error", "服务器内部错误，已记录，请稍后重试或联系管理员"),
+            status=500,
+            json_dumps_params={"ensure_ascii": False},
+        )
     from django.views.defaults import server_error
 
     return server_error(request)

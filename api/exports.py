@@ -51,7 +51,9 @@ def _cell(value: Any) -> Any:
 def _columns(view, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(key, header) pairs: the serializer's fields in order, headed by their Chinese labels."""
     labels: dict[str, str] = {}
-    serializer = view.get_serializer() if view is not None and hasattr(view, "get_serializer") else None
+    serializer = (
+        view.get_serializer() if view is not None and hasattr(view, "get_serializer") else None
+    )
     if isinstance(serializer, ListSerializer):
         serializer = serializer.child
     if isinstance(serializer, BaseSerializer) and hasattr(serializer, "fields"):
@@ -61,7 +63,13 @@ def _columns(view, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def _table(data: Any, renderer_context: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    rows = data if isinstance(data, list) else data.get("results", [data]) if isinstance(data, dict) else []
+    rows = (
+        data
+        if isinstance(data, list)
+        else data.get("results", [data])
+        if isinstance(data, dict)
+        else []
+    )
     columns = _columns(renderer_context.get("view"), rows)
     return [h for _, h in columns], [[_cell(row.get(k)) for k, _ in columns] for row in rows]
 
@@ -78,7 +86,12 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(out)
         writer.writerow(header)
         # A text cell starting with = + - @ would run as a formula when opened in a spreadsheet.
-        writer.writerows([["'" + v if isinstance(v, str) and v[:1] in "=+-@" and v else v for v in row] for row in rows])
+        writer.writerows(
+            [
+                ["'" + v if isinstance(v, str) and v[:1] in "=+-@" and v else v for v in row]
+                for row in rows
+            ]
+        )
         return out.getvalue().encode("utf-8")
 
 
@@ -101,9 +114,13 @@ class XLSXRenderer(BaseRenderer):
                     value = ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text: "=…" from a user must not become a formula
+                    cell.data_type = (
+                        "s"  # text stays text: "=…" from a user must not become a formula
+                    )
         for i, title in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = max(10, min(60, len(title) * 2 + 4))
+            sheet.column_dimensions[get_column_letter(i)].width = max(
+                10, min(60, len(title) * 2 + 4)
+            )
         sheet.freeze_panes = "A2"
         out = io.BytesIO()
         book.save(out)

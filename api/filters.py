@@ -7,10 +7,10 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db import models
+from django.db.models import Q
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.utils import get_model_field
-from django.db import models
-from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -54,10 +54,20 @@ def department_ids(value: str, param: str = "department") -> list[int]:
     """A department by id, full name or short name (市教育局 / 教育局)."""
     value = value.strip()
     if _is_id(value):
-        return _ids("部门", value, list(Department.objects.filter(pk=int(value)).values_list("pk", flat=True)), param)
+        return _ids(
+            "部门",
+            value,
+            list(Department.objects.filter(pk=int(value)).values_list("pk", flat=True)),
+            param,
+        )
     return _ids(
-        "部门", value,
-        list(Department.objects.filter(Q(name=value) | Q(aliases__alias=value)).values_list("pk", flat=True).distinct()),
+        "部门",
+        value,
+        list(
+            Department.objects.filter(Q(name=value) | Q(aliases__alias=value))
+            .values_list("pk", flat=True)
+            .distinct()
+        ),
         param,
     )
 
@@ -87,7 +97,9 @@ def jurisdiction_ids(value: str, param: str = "jurisdiction") -> list[int]:
 def indicator_ids(value: str, param: str = "indicator") -> list[int]:
     value = value.strip()
     q = Q(pk=int(value)) if _is_id(value) else Q(code=value) | Q(name=value)
-    return _ids("指标", value, list(Indicator.objects.filter(q).values_list("pk", flat=True)), param)
+    return _ids(
+        "指标", value, list(Indicator.objects.filter(q).values_list("pk", flat=True)), param
+    )
 
 
 class _StrictBooleanField(forms.NullBooleanField):
@@ -118,14 +130,16 @@ class _MomentField(django_filters.fields.IsoDateTimeField):
     ±15:59 that ISO 8601 allows (…-23:45), and a moment outside years 1–9999 once in UTC cannot
     be represented at all: either is the caller's typo, so it is a 400, not a 500."""
 
-    default_error_messages = {"invalid": "不是有效的时刻：请用 ISO 8601 格式，如 2026-01-01T00:00:00+08:00（时差在 ±16 小时内，年份 1–9999）"}
+    default_error_messages = {
+        "invalid": "不是有效的时刻：请用 ISO 8601 格式，如 2026-01-01T00:00:00+08:00（时差在 ±16 小时内，年份 1–9999）"
+    }
 
     def to_python(self, value):
         moment = super().to_python(value)  # aware: a moment without an offset is Beijing time
         if moment is None:
             return None
         try:
-            return moment.astimezone(datetime.timezone.utc)
+            return moment.astimezone(datetime.UTC)
         except OverflowError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
@@ -140,7 +154,10 @@ class SyncFilterSet(django_filters.FilterSet):
     ``Meta.fields`` are described by their model field's Chinese name, and their true/false
     values are checked strictly."""
 
-    FILTER_DEFAULTS = {**FILTER_FOR_DBFIELD_DEFAULTS, models.BooleanField: {"filter_class": StrictBooleanFilter}}
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
 
     @classmethod
     def get_filters(cls):
@@ -149,18 +166,24 @@ class SyncFilterSet(django_filters.FilterSet):
             if f.label is None and cls._meta.model is not None:
                 field = get_model_field(cls._meta.model, f.field_name)
                 if field is not None:
-                    f.label = f"{field.verbose_name}（编号）" if field.is_relation else str(field.verbose_name)
+                    f.label = (
+                        f"{field.verbose_name}（编号）"
+                        if field.is_relation
+                        else str(field.verbose_name)
+                    )
         return filters
 
     updated_since = MomentFilter(
-        field_name="updated_at", lookup_expr="gte",
+        field_name="updated_at",
+        lookup_expr="gte",
         label="增量同步：只返回此时刻（含）之后新增或修改的记录，ISO 8601 格式，如 2026-01-01T00:00:00+08:00",
     )
 
 
 class DeletionFilter(SyncFilterSet):
     kind = django_filters.ChoiceFilter(
-        choices=sorted((k, k) for k in set(KINDS.values())), label="所属列表，如 progress-entries",
+        choices=sorted((k, k) for k in set(KINDS.values())),
+        label="所属列表，如 progress-entries",
     )
 
     class Meta:

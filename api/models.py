@@ -5,7 +5,11 @@ class Deletion(models.Model):
     """That a record served by the API was deleted, and when: what an incremental sync
     (``updated_since``) cannot see otherwise. Only the list it was in and its id are kept."""
 
-    kind = models.CharField("所属列表", max_length=30, help_text="记录所在的接口列表，如 progress-entries、figures、attainments")
+    kind = models.CharField(
+        "所属列表",
+        max_length=30,
+        help_text="记录所在的接口列表，如 progress-entries、figures、attainments",
+    )
     record_id = models.BigIntegerField("记录编号")
     # Named as on every other list, so that one updated_since serves them all.
     updated_at = models.DateTimeField("删除时间", auto_now=True, db_index=True)

@@ -20,7 +20,13 @@ class Pagination(PageNumberPagination):
             return self.page_size
         text = raw.strip()
         if not (text.isascii() and text.isdigit()) or int(text) < 1:
-            raise ValidationError({self.page_size_query_param: [f"“{raw}”不是有效的每页条数，请填 1 到 {self.max_page_size} 的整数"]})
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"“{raw}”不是有效的每页条数，请填 1 到 {self.max_page_size} 的整数"
+                    ]
+                }
+            )
         return min(int(text), self.max_page_size)
 
     def get_paginated_response_schema(self, schema):

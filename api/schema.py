@@ -14,7 +14,10 @@ _ERROR = {
             "description": "错误内容",
             "properties": {
                 "status": {"type": "integer", "description": "HTTP 状态码"},
-                "code": {"type": "string", "description": "错误代码，如 invalid、not_found、permission_denied、conflict"},
+                "code": {
+                    "type": "string",
+                    "description": "错误代码，如 invalid、not_found、permission_denied、conflict",
+                },
                 "message": {"type": "string", "description": "一句可直接展示给用户的中文说明"},
                 "fields": {
                     "type": "object",
@@ -34,7 +37,8 @@ _WRITES = ("post", "put", "patch", "delete")
 def _error_codes(path: str, method: str, operation: dict) -> list[int]:
     codes = [401, 403, 404, 406, 429]
     if operation.get("requestBody") or any(
-        p.get("in") == "query" and p.get("name") != "format" for p in operation.get("parameters", [])
+        p.get("in") == "query" and p.get("name") != "format"
+        for p in operation.get("parameters", [])
     ):
         codes.append(400)
     if method in _WRITES and "{" in path:
@@ -52,12 +56,20 @@ def describe_generated_parameters(result, generator, request, public):
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "query" and parameter.get("name") == "format" and not parameter.get("description"):
+                if (
+                    parameter.get("in") == "query"
+                    and parameter.get("name") == "format"
+                    and not parameter.get("description")
+                ):
                     parameter["description"] = _FORMAT
             responses = operation.setdefault("responses", {})
             for code in _error_codes(path, method, operation):
-                responses.setdefault(str(code), {
-                    "description": MESSAGES[code], "content": {"application/json": {"schema": _ERROR_REF}},
-                })
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": MESSAGES[code],
+                        "content": {"application/json": {"schema": _ERROR_REF}},
+                    },
+                )
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR
     return result

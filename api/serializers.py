@@ -30,10 +30,16 @@ class InputSerializer(serializers.Serializer):
     def validate(self, attrs):
         sent = getattr(self, "initial_data", None)
         # The browsable API's HTML forms send their CSRF token along with the fields.
-        unknown = sorted(set(sent) - set(self.fields) - {"csrfmiddlewaretoken"}) if hasattr(sent, "keys") else []
+        unknown = (
+            sorted(set(sent) - set(self.fields) - {"csrfmiddlewaretoken"})
+            if hasattr(sent, "keys")
+            else []
+        )
         if unknown:
             known = "、".join(self.fields)
-            raise serializers.ValidationError({name: f"没有这个字段（可用字段：{known}）" for name in unknown})
+            raise serializers.ValidationError(
+                {name: f"没有这个字段（可用字段：{known}）" for name in unknown}
+            )
         return attrs
 
 

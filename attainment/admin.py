@@ -28,11 +28,42 @@ class ReadOnly:
 
 @admin.register(Attainment)
 class AttainmentAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ("task_number", "target_link", "jurisdiction", "period_label", "actual", "ratio", "status", "updated_at")
-    list_filter = ("status", "year", "target__task__plan", "target__task__lead", "target__indicator")
+    list_display = (
+        "task_number",
+        "target_link",
+        "jurisdiction",
+        "period_label",
+        "actual",
+        "ratio",
+        "status",
+        "updated_at",
+    )
+    list_filter = (
+        "status",
+        "year",
+        "target__task__plan",
+        "target__task__lead",
+        "target__indicator",
+    )
     search_fields = ("target__label", "target__task__number", "reason")
-    fields = ("target", "jurisdiction", "period_label", "due_date", "actual", "actual_year", "ratio", "expected",
-              "baseline", "baseline_year", "status", "reason", "source_list", "overdue_since", "computed_at", "updated_at")
+    fields = (
+        "target",
+        "jurisdiction",
+        "period_label",
+        "due_date",
+        "actual",
+        "actual_year",
+        "ratio",
+        "expected",
+        "baseline",
+        "baseline_year",
+        "status",
+        "reason",
+        "source_list",
+        "overdue_since",
+        "computed_at",
+        "updated_at",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -44,7 +75,11 @@ class AttainmentAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="目标")
     def target_link(self, obj: Attainment) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("attainment:target", args=[obj.target_id]), obj.target.label)
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("attainment:target", args=[obj.target_id]),
+            obj.target.label,
+        )
 
     @admin.display(description="数据来源")
     def source_list(self, obj: Attainment) -> str:

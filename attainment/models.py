@@ -36,17 +36,28 @@ class Attainment(models.Model):
     Rows are written only by the recompute service; a person changes them by approving a progress
     entry, confirming a report figure or editing the target, never directly."""
 
-    target = models.ForeignKey(Target, verbose_name="目标", on_delete=models.CASCADE, related_name="attainments")
-    jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="区划", null=True, blank=True, on_delete=models.PROTECT, related_name="attainments"
+    target = models.ForeignKey(
+        Target, verbose_name="目标", on_delete=models.CASCADE, related_name="attainments"
     )
-    year = models.PositiveIntegerField("年度", help_text="每年目标为该年；一次性目标为完成年份；累计目标为累计截止年")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name="区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attainments",
+    )
+    year = models.PositiveIntegerField(
+        "年度", help_text="每年目标为该年；一次性目标为完成年份；累计目标为累计截止年"
+    )
     period_label = models.CharField("考核期", max_length=40)
     due_date = models.DateField("完成时限")
     actual = models.DecimalField("实际值", max_digits=24, decimal_places=4, null=True, blank=True)
     actual_year = models.PositiveIntegerField("数据年份", null=True, blank=True)
     ratio = models.DecimalField("完成比例", max_digits=12, decimal_places=4, null=True, blank=True)
-    expected = models.DecimalField("按进度应达", max_digits=24, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(
+        "按进度应达", max_digits=24, decimal_places=4, null=True, blank=True
+    )
     baseline = models.DecimalField("基期值", max_digits=24, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveIntegerField("基期年份", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, db_index=True)
@@ -59,7 +70,13 @@ class Attainment(models.Model):
     class Meta:
         verbose_name = "目标达成情况"
         verbose_name_plural = "目标达成情况"
-        ordering = ["target__task__plan", "target__task__position", "target__position", "jurisdiction__code", "year"]
+        ordering = [
+            "target__task__plan",
+            "target__task__position",
+            "target__position",
+            "jurisdiction__code",
+            "year",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "jurisdiction", "year"],
@@ -67,7 +84,9 @@ class Attainment(models.Model):
                 name="attainment_unique_period_place",
             ),
             models.UniqueConstraint(
-                fields=["target", "year"], condition=Q(jurisdiction__isnull=True), name="attainment_unique_period"
+                fields=["target", "year"],
+                condition=Q(jurisdiction__isnull=True),
+                name="attainment_unique_period",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_date"])]
@@ -101,7 +120,9 @@ class Reminder(models.Model):
     """One notice about one attainment. The unique constraint is the claim: a second run of the
     nightly job (or two at once) cannot send the same notice twice."""
 
-    attainment = models.ForeignKey(Attainment, verbose_name="目标达成情况", on_delete=models.CASCADE, related_name="reminders")
+    attainment = models.ForeignKey(
+        Attainment, verbose_name="目标达成情况", on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField("类型", max_length=12, choices=ReminderKind.choices)
     recipients = models.JSONField("收件人", default=list, blank=True)
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
@@ -110,7 +131,9 @@ class Reminder(models.Model):
         verbose_name = "提醒记录"
         verbose_name_plural = "提醒记录"
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["attainment", "kind"], name="reminder_once_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["attainment", "kind"], name="reminder_once_per_kind")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.attainment}"

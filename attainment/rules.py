@@ -30,9 +30,10 @@ The rules, in the order they are applied (docs: README “目标达成的判定�
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from policytext.reports import intervals_overlap, value_interval
 
@@ -168,10 +169,14 @@ def is_met(goal: Goal, actual: Decimal, qualifier: str = "") -> bool:
     return actual >= v  # ge, eq (建成 1 个 means at least one), range (its lower end)
 
 
-def _path_value(goal: Goal, baseline: Decimal, base_year: int, deadline_year: int, year: int) -> Decimal:
+def _path_value(
+    goal: Goal, baseline: Decimal, base_year: int, deadline_year: int, year: int
+) -> Decimal:
     if deadline_year <= base_year:
         return goal.value
-    share = Decimal(min(max(year - base_year, 0), deadline_year - base_year)) / Decimal(deadline_year - base_year)
+    share = Decimal(min(max(year - base_year, 0), deadline_year - base_year)) / Decimal(
+        deadline_year - base_year
+    )
     return baseline + (goal.value - baseline) * share
 
 
@@ -210,7 +215,9 @@ def judge(
     if not in_period:
         return Verdict(
             NO_DATA,
-            reason=f"{period.year}年没有任何来源的数据" if period.kind == "annual" else f"截至{period.year}年没有任何来源的数据",
+            reason=f"{period.year}年没有任何来源的数据"
+            if period.kind == "annual"
+            else f"截至{period.year}年没有任何来源的数据",
         )
     year = max(r.year for r in in_period)
     chosen, conflict = best(r for r in in_period if r.year == year)
@@ -231,10 +238,28 @@ def judge(
     actual = reading.value
     r = ratio(goal, actual)
     if is_met(goal, actual, reading.qualifier):
-        return Verdict(MET, actual, year, r, reason=f"{year}年实际 {_describe(reading)}，达到目标", sources=sources)
+        return Verdict(
+            MET,
+            actual,
+            year,
+            r,
+            reason=f"{year}年实际 {_describe(reading)}，达到目标",
+            sources=sources,
+        )
     if due_passed:
-        what = f"{period.year}年未完成" if period.kind == "annual" else f"已过完成时限（{period.due:%Y年%m月%d日}）仍未达到"
-        return Verdict(OVERDUE, actual, year, r, reason=f"{what}：实际 {_describe(reading)}，完成比例 {_pct(r)}", sources=sources)
+        what = (
+            f"{period.year}年未完成"
+            if period.kind == "annual"
+            else f"已过完成时限（{period.due:%Y年%m月%d日}）仍未达到"
+        )
+        return Verdict(
+            OVERDUE,
+            actual,
+            year,
+            r,
+            reason=f"{what}：实际 {_describe(reading)}，完成比例 {_pct(r)}",
+            sources=sources,
+        )
 
     # Not yet due: compare with the path.
     if period.kind == "annual":
@@ -243,14 +268,20 @@ def judge(
         behind = actual < expected if goal.comparison not in ("le", "lt") else actual > goal.value
         status = AT_RISK if behind else ON_TRACK
         return Verdict(
-            status, actual, year, r, expected=expected,
+            status,
+            actual,
+            year,
+            r,
+            expected=expected,
             reason=f"{year}年尚未结束：按进度应达 {_fmt(expected)}，实际 {_describe(reading)}",
             sources=sources,
         )
     # The baseline: the latest value from before the start year, else the earliest one we have.
     earlier_years = sorted({x.year for x in readings if x.year < year})
     before_start = [y for y in earlier_years if y < period.start_year]
-    base_year: int | None = before_start[-1] if before_start else (earlier_years[0] if earlier_years else None)
+    base_year: int | None = (
+        before_start[-1] if before_start else (earlier_years[0] if earlier_years else None)
+    )
     baseline: Decimal | None = None
     if base_year is not None:
         base, _ = best(x for x in readings if x.year == base_year)
@@ -259,7 +290,10 @@ def judge(
         baseline, base_year = Decimal(0), period.start_year - 1
     if baseline is None or base_year is None:
         return Verdict(
-            AT_RISK, actual, year, r,
+            AT_RISK,
+            actual,
+            year,
+            r,
             reason=f"尚未达到目标（实际 {_describe(reading)}），且没有基期数据，无法判断进度，按有风险处理",
             sources=sources,
         )
@@ -267,7 +301,13 @@ def judge(
     ahead = actual <= expected if goal.comparison in ("le", "lt") else actual >= expected
     status = ON_TRACK if ahead else AT_RISK
     return Verdict(
-        status, actual, year, r, expected=expected, baseline=baseline, baseline_year=base_year,
+        status,
+        actual,
+        year,
+        r,
+        expected=expected,
+        baseline=baseline,
+        baseline_year=base_year,
         reason=(
             f"从{base_year}年的 {_fmt(baseline)} 到{period.year}年的目标 {_fmt(goal.value)}，"
             f"{year}年应达 {_fmt(expected)}，实际 {_describe(reading)}"
@@ -276,7 +316,9 @@ def judge(
     )
 
 
-def _judge_cumulative(goal: Goal, period: Period, readings: Sequence[Reading], *, today: datetime.date) -> Verdict:
+def _judge_cumulative(
+    goal: Goal, period: Period, readings: Sequence[Reading], *, today: datetime.date
+) -> Verdict:
     first, last = period.first_year or period.year, period.last_year or period.year
     years = sorted({r.year for r in readings if first <= r.year <= last})
     if not years:
@@ -291,18 +333,41 @@ def _judge_cumulative(goal: Goal, period: Period, readings: Sequence[Reading], *
             conflicts.append(f"{y}年：" + "；".join(_describe(r) for r in chosen))
         total += chosen[0].value
     if conflicts:
-        return Verdict(CONFLICT, actual_year=years[-1], reason="数据来源不一致：" + " / ".join(conflicts), sources=sources)
+        return Verdict(
+            CONFLICT,
+            actual_year=years[-1],
+            reason="数据来源不一致：" + " / ".join(conflicts),
+            sources=sources,
+        )
     r = ratio(goal, total)
     missing = [y for y in range(first, min(last, today.year - 1) + 1) if y not in years]
     note = f"（缺{'、'.join(str(y) for y in missing)}年数据）" if missing else ""
     if is_met(goal, total):
-        return Verdict(MET, total, years[-1], r, reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，达到目标{note}", sources=sources)
+        return Verdict(
+            MET,
+            total,
+            years[-1],
+            r,
+            reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，达到目标{note}",
+            sources=sources,
+        )
     if today > period.due:
-        return Verdict(OVERDUE, total, years[-1], r, reason=f"累计 {_fmt(total)}{goal.unit}，到期未达到目标{note}", sources=sources)
+        return Verdict(
+            OVERDUE,
+            total,
+            years[-1],
+            r,
+            reason=f"累计 {_fmt(total)}{goal.unit}，到期未达到目标{note}",
+            sources=sources,
+        )
     expected = goal.value * Decimal(years[-1] - first + 1) / Decimal(last - first + 1)
     status = ON_TRACK if total >= expected else AT_RISK
     return Verdict(
-        status, total, years[-1], r, expected=expected,
+        status,
+        total,
+        years[-1],
+        r,
+        expected=expected,
         reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，按进度应达 {_fmt(expected)}{note}",
         sources=sources,
     )

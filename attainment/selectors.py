@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from reporting.models import Figure, FigureKind, FigureStatus
-from tasks_registry.models import Indicator, Jurisdiction, Plan, ProgressEntry, ProgressStatus, Target, Task
+from tasks_registry.models import (
+    Indicator,
+    Jurisdiction,
+    Plan,
+    ProgressEntry,
+    ProgressStatus,
+    Target,
+    Task,
+)
 
 from . import rules
 from .models import Attainment, Status
-
 
 # ---------------------------------------------------------------------------------------------
 # Readings: every value a recompute may use, in the form attainment/rules.py judges
@@ -25,13 +33,21 @@ class _Readings:
     """Readings per (indicator, place) from report figures, direct or derived; built from one
     load of the figures so that a recompute of thousands of targets stays a handful of queries."""
 
-    def __init__(self, figures: Iterable[dict[str, Any]], indicators: dict[int, Indicator], children: dict[int, list[int]], places: dict[int, Jurisdiction]):
+    def __init__(
+        self,
+        figures: Iterable[dict[str, Any]],
+        indicators: dict[int, Indicator],
+        children: dict[int, list[int]],
+        places: dict[int, Jurisdiction],
+    ):
         self.indicators = indicators
         self.children = children
         self.places = places
         self.direct: dict[tuple[int, int], list[rules.Reading]] = defaultdict(list)
         for f in figures:
-            self.direct[(f["indicator_id"], f["jurisdiction_id"])].append(_figure_reading(f, indicators[f["indicator_id"]]))
+            self.direct[(f["indicator_id"], f["jurisdiction_id"])].append(
+                _figure_reading(f, indicators[f["indicator_id"]])
+            )
         self._cache: dict[tuple[int, int, int], list[rules.Reading]] = {}
 
     def get(self, indicator_id: int, place: int, depth: int = 0) -> list[rules.Reading]:
@@ -57,13 +73,22 @@ class _Readings:
                 if n_conflict or d_conflict or d[0].value == 0:
                     continue
                 value = (n[0].value / d[0].value * indicator.scale).quantize(Decimal("0.01"))
-                numerator, denominator = self.indicators[indicator.numerator_id], self.indicators[indicator.denominator_id]
-                formula = f"{numerator.name} ÷ {denominator.name}" + (f" × {indicator.scale.normalize():f}" if indicator.scale != 1 else "")
+                numerator, denominator = (
+                    self.indicators[indicator.numerator_id],
+                    self.indicators[indicator.denominator_id],
+                )
+                formula = f"{numerator.name} ÷ {denominator.name}" + (
+                    f" × {indicator.scale.normalize():f}" if indicator.scale != 1 else ""
+                )
                 out.append(
                     rules.Reading(
-                        value, year, rules.TIER_DERIVED,
+                        value,
+                        year,
+                        rules.TIER_DERIVED,
                         {
-                            "kind": "derived", "formula": formula, "unit": indicator.unit,
+                            "kind": "derived",
+                            "formula": formula,
+                            "unit": indicator.unit,
                             "where": f"计算：{formula}（{plain_number(n[0].value)} ÷ {plain_number(d[0].value)}）",
                             "inputs": rules.sources_of([n[0], d[0]]),
                         },
@@ -81,9 +106,13 @@ class _Readings:
                 names = "、".join(self.places[c].name for c, _ in parts)
                 out.append(
                     rules.Reading(
-                        total, year, rules.TIER_DERIVED,
+                        total,
+                        year,
+                        rules.TIER_DERIVED,
                         {
-                            "kind": "derived", "formula": "下级合计", "unit": indicator.unit,
+                            "kind": "derived",
+                            "formula": "下级合计",
+                            "unit": indicator.unit,
                             "where": f"由 {len(parts)} 个下级单位合计（{names}）"[:200],
                             "inputs": rules.sources_of(r for _, r in parts),
                         },
@@ -109,13 +138,23 @@ def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
     title = f["report__title"]
     if f["report__year"] and str(f["report__year"]) not in title:
         title += f"（{f['report__year']}年度）"  # two years' reports often share one title
-    where = f"《{title}》第 {f['line']} 行" + (f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else "")
+    where = f"《{title}》第 {f['line']} 行" + (
+        f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else ""
+    )
     return rules.Reading(
-        f["value"], f["year"], tier,
+        f["value"],
+        f["year"],
+        tier,
         {
-            "kind": "figure", "figure_id": f["id"], "report_id": f["report_id"], "report": f["report__title"],
-            "line": f["line"], "table_row": f["table_row"], "text": (f["text"] or "")[:160],
-            "unit": f["unit"] or indicator.unit, "where": where,
+            "kind": "figure",
+            "figure_id": f["id"],
+            "report_id": f["report_id"],
+            "report": f["report__title"],
+            "line": f["line"],
+            "table_row": f["table_row"],
+            "text": (f["text"] or "")[:160],
+            "unit": f["unit"] or indicator.unit,
+            "where": where,
         },
         qualifier=f["qualifier"] or "",
     )
@@ -124,10 +163,15 @@ def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
 def _entry_reading(e: dict[str, Any], unit: str) -> rules.Reading:
     period = f"{e['year']}年" + (f"第{e['quarter']}季度" if e["quarter"] else "")
     return rules.Reading(
-        e["value"], e["year"], rules.TIER_PROGRESS,
+        e["value"],
+        e["year"],
+        rules.TIER_PROGRESS,
         {
-            "kind": "progress", "entry_id": e["id"], "department": e["department__name"],
-            "text": (e["narrative"] or "")[:160], "unit": unit,
+            "kind": "progress",
+            "entry_id": e["id"],
+            "department": e["department__name"],
+            "text": (e["narrative"] or "")[:160],
+            "unit": unit,
             "where": f"{e['department__name']}填报（{period}，已审核）",
         },
         quarter=e["quarter"],
@@ -172,27 +216,57 @@ def reading_sources_load(*, targets: list[Target]) -> ReadingSources:
             wanted |= {ind.numerator_id, ind.denominator_id}
     figures = (
         Figure.objects.filter(
-            indicator_id__in=wanted, jurisdiction__isnull=False, year__isnull=False,
+            indicator_id__in=wanted,
+            jurisdiction__isnull=False,
+            year__isnull=False,
             kind__in=[FigureKind.ACTUAL, FigureKind.OTHER_YEAR],
         )
         .exclude(status=FigureStatus.REJECTED)
         .values(
-            "id", "indicator_id", "jurisdiction_id", "year", "value", "unit", "qualifier", "kind", "status",
-            "line", "table_title", "table_row", "text", "report_id", "report__title", "report__year",
+            "id",
+            "indicator_id",
+            "jurisdiction_id",
+            "year",
+            "value",
+            "unit",
+            "qualifier",
+            "kind",
+            "status",
+            "line",
+            "table_title",
+            "table_row",
+            "text",
+            "report_id",
+            "report__title",
+            "report__year",
         )
         .order_by("year", "report_id", "line", "id")
-        if wanted else []
+        if wanted
+        else []
     )
     entries: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
     target_ids = [t.pk for t in targets]
     if target_ids:
         for e in (
-            ProgressEntry.objects.filter(target_id__in=target_ids, status=ProgressStatus.APPROVED, value__isnull=False)
-            .values("id", "target_id", "jurisdiction_id", "year", "quarter", "value", "narrative", "department__name")
+            ProgressEntry.objects.filter(
+                target_id__in=target_ids, status=ProgressStatus.APPROVED, value__isnull=False
+            )
+            .values(
+                "id",
+                "target_id",
+                "jurisdiction_id",
+                "year",
+                "quarter",
+                "value",
+                "narrative",
+                "department__name",
+            )
             .order_by("year", "quarter", "id")
         ):
             entries[(e["target_id"], e["jurisdiction_id"])].append(e)
-    return ReadingSources(places, children, _Readings(figures, indicators, children, places), entries)
+    return ReadingSources(
+        places, children, _Readings(figures, indicators, children, places), entries
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +286,9 @@ def attainment_list_visible_to(*, user: User) -> QuerySet[Attainment]:
     if user.is_department_staff:
         if user.department_id is None:
             return rows.none()
-        rows = rows.filter(target__task__in=Task.objects.filter(assignments__department_id=user.department_id))
+        rows = rows.filter(
+            target__task__in=Task.objects.filter(assignments__department_id=user.department_id)
+        )
     return rows
 
 
@@ -241,8 +317,6 @@ def department_summary(*, rows: QuerySet[Attainment]) -> list[dict[str, Any]]:
     return out
 
 
-
-
 def source_text(source: dict[str, Any] | None) -> str:
     """One source as a person reads it: 《南阳市…报告》第 254 行：“……”."""
     if not source:
@@ -257,9 +331,7 @@ def attainment_row(a: Attainment) -> dict[str, Any]:
     """One attainment as the list, the export and the command show it."""
     t = a.target
     if a.status == Status.CONFLICT:
-        actual = "；".join(
-            f"{s.get('display', '')}（{s.get('where', '')}）" for s in a.sources
-        )
+        actual = "；".join(f"{s.get('display', '')}（{s.get('where', '')}）" for s in a.sources)
     else:
         actual = "" if a.actual is None else f"{plain_number(a.actual)}{t.unit}"
     return {
@@ -295,7 +367,11 @@ def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[st
         + "，".join(f"{s.label} {counts.get(s.value, 0)}" for s in Status)
     ]
     attention = rows.filter(status__in=ATTENTION).order_by(
-        "target__task__plan", "target__task__position", "target__position", "jurisdiction__code", "year"
+        "target__task__plan",
+        "target__task__position",
+        "target__position",
+        "jurisdiction__code",
+        "year",
     )
     n = attention.count()
     if n:
@@ -330,8 +406,12 @@ def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[s
         out.append(
             {
                 "year": year,
-                "value": chosen[0].value,  # a conflicting year is drawn amber and labelled with every value
-                "display": " / ".join(s["display"] for s in rules.sources_of(chosen)) if conflict else rules.amount(chosen[0]),
+                "value": chosen[
+                    0
+                ].value,  # a conflicting year is drawn amber and labelled with every value
+                "display": " / ".join(s["display"] for s in rules.sources_of(chosen))
+                if conflict
+                else rules.amount(chosen[0]),
                 "conflict": conflict,
                 "sources": rules.sources_of(chosen),
                 "others": rules.sources_of(r for r in by_year[year] if r not in chosen),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -54,13 +55,17 @@ def plan_jurisdiction_guess(*, plan: Plan) -> Jurisdiction | None:
 _TARGET_GENERIC = ("全市职业院校", "职业院校", "中职学校", "全市", "全县", "各县区")
 
 
-def target_indicator_suggest(*, target: Target, catalogue: IndicatorCatalogue) -> tuple[str | None, str]:
+def target_indicator_suggest(
+    *, target: Target, catalogue: IndicatorCatalogue
+) -> tuple[str | None, str]:
     """The indicator a target's words name (双师型教师占比 -> dual_qualified_ratio), and why.
 
     The label must end with the indicator's name or a short form, as in a report (技能培训),
     and only when what precedes the indicator's name is generic (职业院校, 全市): 市级课程思政示范
     学校 is a kind of school to build, not the number of schools. The unit must fit the indicator."""
-    found = catalogue.match(target.label, target.unit or None, target.value, generic=_TARGET_GENERIC)
+    found = catalogue.match(
+        target.label, target.unit or None, target.value, generic=_TARGET_GENERIC
+    )
     if found is not None:
         spec, _ = found
         return spec.code, f"目标“{target.label}”（{target.unit}）即指标“{spec.name}”"
@@ -86,7 +91,9 @@ def plan_targets_link(*, plan: Plan) -> LinkResult:
     catalogue = indicator_catalogue_load()
     indicators = {i.code: i for i in Indicator.objects.all()}
     result = LinkResult()
-    for target in Target.objects.filter(task__plan=plan, is_active=True).select_related("indicator"):
+    for target in Target.objects.filter(task__plan=plan, is_active=True).select_related(
+        "indicator"
+    ):
         if target.link_status == LinkStatus.CONFIRMED or (
             target.link_status == LinkStatus.NONE and target.indicator_id is not None
         ):
@@ -96,7 +103,9 @@ def plan_targets_link(*, plan: Plan) -> LinkResult:
         indicator = indicators.get(code) if code else None
         status = LinkStatus.SUGGESTED if indicator else LinkStatus.NONE
         if (target.indicator_id, target.link_status, target.link_note) == (
-            indicator.pk if indicator else None, status, note
+            indicator.pk if indicator else None,
+            status,
+            note,
         ):
             result.unchanged += 1
         else:
@@ -109,14 +118,20 @@ def plan_targets_link(*, plan: Plan) -> LinkResult:
 
 
 def target_link_confirm(
-    *, target: Target, by: User, indicator: Indicator | None, jurisdiction: Jurisdiction | None = None
+    *,
+    target: Target,
+    by: User,
+    indicator: Indicator | None,
+    jurisdiction: Jurisdiction | None = None,
 ) -> Target:
     """A person confirms (or changes) what measures a target; recompute follows after commit."""
     target.indicator = indicator
     target.jurisdiction = jurisdiction
     target.link_status = LinkStatus.CONFIRMED
     target.link_note = f"由{by.get_full_name() or by.username}确认"[:200]
-    target.save(update_fields=["indicator", "jurisdiction", "link_status", "link_note", "updated_at"])
+    target.save(
+        update_fields=["indicator", "jurisdiction", "link_status", "link_note", "updated_at"]
+    )
     attainment_recompute_enqueue(target_ids=[target.pk])
     return target
 
@@ -134,14 +149,21 @@ def target_periods(target: Target, plan: Plan, today: datetime.date) -> list[rul
     if target.cumulative_from and target.cumulative_to:
         return [
             rules.Period(
-                "cumulative", target.cumulative_to, datetime.date(target.cumulative_to, 12, 31),
-                start_year=target.cumulative_from, first_year=target.cumulative_from, last_year=target.cumulative_to,
+                "cumulative",
+                target.cumulative_to,
+                datetime.date(target.cumulative_to, 12, 31),
+                start_year=target.cumulative_from,
+                first_year=target.cumulative_from,
+                last_year=target.cumulative_to,
             )
         ]
     if target.recurrence == Recurrence.ANNUAL:
         first = target.from_year or plan.period_start or today.year
         last = min(end_year or today.year, today.year)
-        return [rules.Period("annual", y, datetime.date(y, 12, 31), start_year=y) for y in range(first, last + 1)]
+        return [
+            rules.Period("annual", y, datetime.date(y, 12, 31), start_year=y)
+            for y in range(first, last + 1)
+        ]
     if target.deadline_date:
         due = target.deadline_date
     else:
@@ -154,17 +176,25 @@ def _period_label(period: rules.Period) -> str:
         return f"{period.year}年"
     if period.kind == "cumulative":
         return f"{period.first_year}—{period.last_year}年累计"
-    return f"截至{period.due:%Y年%m月%d日}" if (period.due.month, period.due.day) != (12, 31) else f"截至{period.year}年底"
+    return (
+        f"截至{period.due:%Y年%m月%d日}"
+        if (period.due.month, period.due.day) != (12, 31)
+        else f"截至{period.year}年底"
+    )
 
 
-def target_places(target: Target, plan: Plan, places: dict[int, Jurisdiction], children: dict[int, list[int]]) -> list[int | None]:
+def target_places(
+    target: Target, plan: Plan, places: dict[int, Jurisdiction], children: dict[int, list[int]]
+) -> list[int | None]:
     """Where a target is measured: its own place (or the plan's); for a per-county target each
     county under it, for a per-school target each school under it."""
     base = target.jurisdiction_id or plan.jurisdiction_id
     if base is None:
         return [None]
     if target.per_unit:
-        wanted = {"县区": (JurisdictionKind.COUNTY,), "学校": (JurisdictionKind.SCHOOL,)}.get(target.per_unit)
+        wanted = {"县区": (JurisdictionKind.COUNTY,), "学校": (JurisdictionKind.SCHOOL,)}.get(
+            target.per_unit
+        )
         if wanted:
             below = _descendants(base, children)
             units = [j for j in below if places[j].kind in wanted]
@@ -197,13 +227,25 @@ class RecomputeResult:
 
 
 _COMPARED = (
-    "period_label", "due_date", "actual", "actual_year", "ratio", "expected", "baseline", "baseline_year",
-    "status", "reason", "sources", "overdue_since",
+    "period_label",
+    "due_date",
+    "actual",
+    "actual_year",
+    "ratio",
+    "expected",
+    "baseline",
+    "baseline_year",
+    "status",
+    "reason",
+    "sources",
+    "overdue_since",
 )
 _OVERDUE_SINCE = _COMPARED.index("overdue_since")
 
 
-def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: datetime.date | None = None) -> RecomputeResult:
+def attainment_recompute(
+    *, target_ids: Iterable[int] | None = None, today: datetime.date | None = None
+) -> RecomputeResult:
     """Compute the attainment of the given targets (all active targets if None) and store it.
 
     Safe to run twice or at once: the targets are locked for the run (a concurrent run for the
@@ -221,15 +263,36 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
         # Lock the targets (not their tasks and plans) in primary-key order, so that two
         # overlapping runs cannot deadlock: the second waits, then finds nothing left to change.
         targets = list(
-            targets_q.select_for_update(of=("self",)).select_related("task__plan").order_by("pk").only(
-                "id", "comparison", "value", "value_high", "unit", "per_unit", "recurrence", "from_year",
-                "deadline_year", "deadline_date", "cumulative_from", "cumulative_to", "indicator_id", "jurisdiction_id",
-                "task__plan__period_start", "task__plan__period_end", "task__plan__jurisdiction_id",
+            targets_q.select_for_update(of=("self",))
+            .select_related("task__plan")
+            .order_by("pk")
+            .only(
+                "id",
+                "comparison",
+                "value",
+                "value_high",
+                "unit",
+                "per_unit",
+                "recurrence",
+                "from_year",
+                "deadline_year",
+                "deadline_date",
+                "cumulative_from",
+                "cumulative_to",
+                "indicator_id",
+                "jurisdiction_id",
+                "task__plan__period_start",
+                "task__plan__period_end",
+                "task__plan__jurisdiction_id",
             )
         )
         locked = [t.pk for t in targets]
         result.targets = len(targets)
-        stale_q = Attainment.objects.filter(target_id__in=locked) if ids is not None else Attainment.objects.all()
+        stale_q = (
+            Attainment.objects.filter(target_id__in=locked)
+            if ids is not None
+            else Attainment.objects.all()
+        )
         if ids is not None:
             # Targets asked for but now inactive (or deleted) keep no attainment.
             Attainment.objects.filter(target_id__in=set(ids) - set(locked)).delete()
@@ -252,7 +315,11 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
                 readings = sources.readings(target, place, plan)
                 for period in target_periods(target, plan, today):
                     verdict = rules.judge(goal, period, readings, today=today)
-                    if verdict.status == rules.NO_DATA and period.kind == "annual" and period.due >= today:
+                    if (
+                        verdict.status == rules.NO_DATA
+                        and period.kind == "annual"
+                        and period.due >= today
+                    ):
                         continue  # this year has not ended; no figure is expected yet
                     key = (target.pk, place, period.year)
                     seen.add(key)
@@ -260,19 +327,46 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
                     overdue_since = None
                     if verdict.status == rules.OVERDUE:
                         # The first day this service saw it overdue; kept across recomputes.
-                        overdue_since = row[1][_OVERDUE_SINCE] if row is not None and row[1][_OVERDUE_SINCE] else today
+                        overdue_since = (
+                            row[1][_OVERDUE_SINCE]
+                            if row is not None and row[1][_OVERDUE_SINCE]
+                            else today
+                        )
                     values = {
-                        "period_label": _period_label(period), "due_date": period.due, "actual": verdict.actual,
-                        "actual_year": verdict.actual_year, "ratio": verdict.ratio, "expected": _q(verdict.expected),
-                        "baseline": verdict.baseline, "baseline_year": verdict.baseline_year, "status": verdict.status,
-                        "reason": verdict.reason, "sources": verdict.sources, "overdue_since": overdue_since,
+                        "period_label": _period_label(period),
+                        "due_date": period.due,
+                        "actual": verdict.actual,
+                        "actual_year": verdict.actual_year,
+                        "ratio": verdict.ratio,
+                        "expected": _q(verdict.expected),
+                        "baseline": verdict.baseline,
+                        "baseline_year": verdict.baseline_year,
+                        "status": verdict.status,
+                        "reason": verdict.reason,
+                        "sources": verdict.sources,
+                        "overdue_since": overdue_since,
                     }
                     if row is None:
-                        to_create.append(Attainment(target_id=target.pk, jurisdiction_id=place, year=period.year, computed_at=now, **values))
+                        to_create.append(
+                            Attainment(
+                                target_id=target.pk,
+                                jurisdiction_id=place,
+                                year=period.year,
+                                computed_at=now,
+                                **values,
+                            )
+                        )
                     elif row[1] != tuple(values[k] for k in _COMPARED):
                         to_update.append(
-                            Attainment(pk=row[0], target_id=target.pk, jurisdiction_id=place, year=period.year,
-                                       computed_at=now, updated_at=now, **values)
+                            Attainment(
+                                pk=row[0],
+                                target_id=target.pk,
+                                jurisdiction_id=place,
+                                year=period.year,
+                                computed_at=now,
+                                updated_at=now,
+                                **values,
+                            )
                         )
                     else:
                         result.unchanged += 1
@@ -281,7 +375,9 @@ def attainment_recompute(*, target_ids: Iterable[int] | None = None, today: date
             Attainment.objects.filter(pk__in=stale).delete()
         Attainment.objects.bulk_create(to_create, batch_size=2000)
         if to_update:
-            Attainment.objects.bulk_update(to_update, [*_COMPARED, "computed_at", "updated_at"], batch_size=500)
+            Attainment.objects.bulk_update(
+                to_update, [*_COMPARED, "computed_at", "updated_at"], batch_size=500
+            )
         result.created, result.updated, result.deleted = len(to_create), len(to_update), len(stale)
     return result
 
@@ -299,7 +395,9 @@ def attainment_recompute_enqueue(*, target_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: attainment_recompute_task.delay(target_ids=ids))
 
 
-def attainment_recompute_for_figures_enqueue(*, indicator_ids: Iterable[int | None], jurisdiction_ids: Iterable[int | None]) -> None:
+def attainment_recompute_for_figures_enqueue(
+    *, indicator_ids: Iterable[int | None], jurisdiction_ids: Iterable[int | None]
+) -> None:
     """After commit, recompute the targets that figures for these indicators and places affect."""
     from .tasks import attainment_recompute_for_figures_task
 
@@ -307,11 +405,15 @@ def attainment_recompute_for_figures_enqueue(*, indicator_ids: Iterable[int | No
     places = sorted({j for j in jurisdiction_ids if j})
     if indicators and places:
         transaction.on_commit(
-            lambda: attainment_recompute_for_figures_task.delay(indicator_ids=indicators, jurisdiction_ids=places)
+            lambda: attainment_recompute_for_figures_task.delay(
+                indicator_ids=indicators, jurisdiction_ids=places
+            )
         )
 
 
-def targets_affected_by(*, indicator_ids: Iterable[int], jurisdiction_ids: Iterable[int]) -> list[int]:
+def targets_affected_by(
+    *, indicator_ids: Iterable[int], jurisdiction_ids: Iterable[int]
+) -> list[int]:
     """Targets whose attainment may change when figures for these indicators and places change:
     targets on the indicator or on a ratio built from it, measured on the place or anywhere above
     it (a school's figures add up to its county's)."""
@@ -319,15 +421,22 @@ def targets_affected_by(*, indicator_ids: Iterable[int], jurisdiction_ids: Itera
     if not indicator_ids:
         return []
     indicator_ids |= set(
-        Indicator.objects.filter(Q(numerator_id__in=indicator_ids) | Q(denominator_id__in=indicator_ids)).values_list("pk", flat=True)
+        Indicator.objects.filter(
+            Q(numerator_id__in=indicator_ids) | Q(denominator_id__in=indicator_ids)
+        ).values_list("pk", flat=True)
     )
     places: set[int] = set()
-    for j in Jurisdiction.objects.filter(pk__in=set(jurisdiction_ids)).select_related("parent__parent__parent"):
+    for j in Jurisdiction.objects.filter(pk__in=set(jurisdiction_ids)).select_related(
+        "parent__parent__parent"
+    ):
         places.add(j.pk)
         places.update(a.pk for a in j.ancestors())
     return list(
         Target.objects.filter(indicator_id__in=indicator_ids, is_active=True)
-        .filter(Q(jurisdiction_id__in=places) | Q(jurisdiction__isnull=True, task__plan__jurisdiction_id__in=places))
+        .filter(
+            Q(jurisdiction_id__in=places)
+            | Q(jurisdiction__isnull=True, task__plan__jurisdiction_id__in=places)
+        )
         .values_list("pk", flat=True)
     )
 
@@ -339,7 +448,9 @@ def targets_affected_by(*, indicator_ids: Iterable[int], jurisdiction_ids: Itera
 def _recipients_department(department_id: int) -> list[str]:
     return sorted(
         set(
-            User.objects.filter(department_id=department_id, is_active=True, role=Role.DEPARTMENT_STAFF)
+            User.objects.filter(
+                department_id=department_id, is_active=True, role=Role.DEPARTMENT_STAFF
+            )
             .exclude(email="")
             .values_list("email", flat=True)
         )
@@ -376,18 +487,26 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     live = Attainment.objects.filter(target__is_active=True, target__task__is_active=True)
     wanted = {
         ReminderKind.DUE_SOON: live.filter(
-            status__in=[Status.ON_TRACK, Status.AT_RISK, Status.NO_DATA, Status.CONFLICT], due_date__gte=today, due_date__lte=soon
+            status__in=[Status.ON_TRACK, Status.AT_RISK, Status.NO_DATA, Status.CONFLICT],
+            due_date__gte=today,
+            due_date__lte=soon,
         ),
-        ReminderKind.OVERDUE: live.filter(Q(status=Status.OVERDUE) | Q(status=Status.NO_DATA, due_date__lt=today)),
+        ReminderKind.OVERDUE: live.filter(
+            Q(status=Status.OVERDUE) | Q(status=Status.NO_DATA, due_date__lt=today)
+        ),
         # 督办 follows 催办: still overdue a set number of days after the overdue notice went out.
         ReminderKind.ESCALATION: live.filter(
-            status=Status.OVERDUE, reminders__kind=ReminderKind.OVERDUE, reminders__created_at__date__lte=escalate_before
+            status=Status.OVERDUE,
+            reminders__kind=ReminderKind.OVERDUE,
+            reminders__created_at__date__lte=escalate_before,
         ),
     }
     supervisors = _recipients_supervisors()
     sent: dict[str, int] = {}
     for kind, rows in wanted.items():
-        rows = rows.exclude(reminders__kind=kind).select_related("target__task__lead", "target__task__plan", "jurisdiction")
+        rows = rows.exclude(reminders__kind=kind).select_related(
+            "target__task__lead", "target__task__plan", "jurisdiction"
+        )
         by_department: dict[int | None, list[Attainment]] = defaultdict(list)
         for a in rows:
             by_department[a.target.task.lead_id].append(a)
@@ -417,11 +536,15 @@ def _notice_send(*, kind: str, items: list[Attainment], recipients: list[str]) -
         if recipients:
             lead = claimed[0].target.task.lead
             subject = _SUBJECTS[kind].format(
-                dept=lead.name if lead else "未定牵头单位", n=len(claimed), days=settings.REMINDER_ESCALATE_AFTER_DAYS
+                dept=lead.name if lead else "未定牵头单位",
+                n=len(claimed),
+                days=settings.REMINDER_ESCALATE_AFTER_DAYS,
             )
             send_mail(subject, _notice_body(kind, claimed), None, recipients)
         else:
-            logger.warning("没有可接收提醒的邮箱（部门与督导均未设置邮箱），%s 条提醒仅记录", len(claimed))
+            logger.warning(
+                "没有可接收提醒的邮箱（部门与督导均未设置邮箱），%s 条提醒仅记录", len(claimed)
+            )
     return len(claimed)
 
 
@@ -441,7 +564,9 @@ def _notice_body(kind: str, items: list[Attainment]) -> str:
             state = a.get_status_display()
         else:
             state = f"实际 {plain_number(a.actual)}{t.unit}，{a.get_status_display()}"
-        out.append(f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，{a.period_label}，{state}")
+        out.append(
+            f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，{a.period_label}，{state}"
+        )
         out.append(f"  {settings.SITE_URL.rstrip('/')}{reverse('attainment:target', args=[t.pk])}")
     out += ["", "本邮件由职业教育政策任务跟踪服务自动发送。"]
     return "\n".join(out)

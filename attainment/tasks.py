@@ -15,9 +15,13 @@ def attainment_recompute_task(target_ids: list[int] | None = None) -> dict[str, 
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
-def attainment_recompute_for_figures_task(indicator_ids: list[int], jurisdiction_ids: list[int]) -> dict[str, int]:
+def attainment_recompute_for_figures_task(
+    indicator_ids: list[int], jurisdiction_ids: list[int]
+) -> dict[str, int]:
     """Recompute only the targets that figures for these indicators and places can affect."""
-    target_ids = services.targets_affected_by(indicator_ids=indicator_ids, jurisdiction_ids=jurisdiction_ids)
+    target_ids = services.targets_affected_by(
+        indicator_ids=indicator_ids, jurisdiction_ids=jurisdiction_ids
+    )
     return services.attainment_recompute(target_ids=target_ids).as_json()
 
 

@@ -29,7 +29,13 @@ PAGE_SIZE = 50
 
 # Sort keys a user may pick (column -> ordering).
 SORTS = {
-    "task": ("target__task__plan__title", "target__task__position", "target__position", "jurisdiction__code", "year"),
+    "task": (
+        "target__task__plan__title",
+        "target__task__position",
+        "target__position",
+        "jurisdiction__code",
+        "year",
+    ),
     "department": ("target__task__lead__name", "target__task__position", "year"),
     "period": ("year", "target__task__position"),
     "due": ("due_date", "target__task__position"),
@@ -66,11 +72,15 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[Attainment], dict[str, Any
     if chosen["indicator"]:
         rows = rows.filter(target__indicator_id=chosen["indicator"])
     if chosen["year"]:
-        rows = rows.filter(Q(year=chosen["year"]) | Q(actual_year=chosen["year"]))  # the period, or the data's year
+        rows = rows.filter(
+            Q(year=chosen["year"]) | Q(actual_year=chosen["year"])
+        )  # the period, or the data's year
     if statuses:
         rows = rows.filter(status__in=statuses)
     if chosen["q"]:
-        rows = rows.filter(Q(target__label__icontains=chosen["q"]) | Q(target__task__text__icontains=chosen["q"]))
+        rows = rows.filter(
+            Q(target__label__icontains=chosen["q"]) | Q(target__task__text__icontains=chosen["q"])
+        )
     sort = request.GET.get("o", "task")
     key = sort.lstrip("-")
     ordering = SORTS.get(key, SORTS["task"])
@@ -101,9 +111,15 @@ def attainment_list(request: HttpRequest) -> HttpResponse:
             rows=[(a, selectors.attainment_row(a)) for a in page.object_list],
             chosen=chosen,
             statuses=Status.choices,
-            departments=Department.objects.filter(led_tasks__isnull=False).distinct().order_by("name").values_list("id", "name"),
+            departments=Department.objects.filter(led_tasks__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("id", "name"),
             plans=Plan.objects.order_by("title").values_list("id", "title"),
-            indicators=Indicator.objects.filter(targets__isnull=False).distinct().order_by("name").values_list("id", "name"),
+            indicators=Indicator.objects.filter(targets__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("id", "name"),
             years=Attainment.objects.order_by("year").values_list("year", flat=True).distinct(),
             query=urlencode(query, doseq=True),
             sorts=SORTS,
@@ -112,21 +128,43 @@ def attainment_list(request: HttpRequest) -> HttpResponse:
 
 
 _LIST_COLUMNS = [
-    ("plan", "政策文件"), ("task", "任务序号"), ("department", "牵头单位"), ("target", "目标"), ("worded", "目标值"),
-    ("indicator", "指标"), ("jurisdiction", "区划"), ("period", "考核期"), ("due", "完成时限"),
-    ("actual", "实际值"), ("percent", "完成比例（%）"), ("status_display", "状态"), ("reason", "判定说明"), ("source", "数据来源"),
+    ("plan", "政策文件"),
+    ("task", "任务序号"),
+    ("department", "牵头单位"),
+    ("target", "目标"),
+    ("worded", "目标值"),
+    ("indicator", "指标"),
+    ("jurisdiction", "区划"),
+    ("period", "考核期"),
+    ("due", "完成时限"),
+    ("actual", "实际值"),
+    ("percent", "完成比例（%）"),
+    ("status_display", "状态"),
+    ("reason", "判定说明"),
+    ("source", "数据来源"),
 ]
 
 
 @login_required(login_url=LOGIN_URL)
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    target = target_list_visible_to(user=request.user).filter(pk=pk).select_related("jurisdiction", "task__plan__jurisdiction").first()
+    target = (
+        target_list_visible_to(user=request.user)
+        .filter(pk=pk)
+        .select_related("jurisdiction", "task__plan__jurisdiction")
+        .first()
+    )
     if target is None:
         raise Http404("没有这个目标，或您无权查看")
     attainments = list(
-        Attainment.objects.filter(target=target).select_related("jurisdiction").order_by("jurisdiction__code", "jurisdiction__name", "year")
+        Attainment.objects.filter(target=target)
+        .select_related("jurisdiction")
+        .order_by("jurisdiction__code", "jurisdiction__name", "year")
     )
-    entries = ProgressEntry.objects.filter(target=target).select_related("department", "jurisdiction", "reviewed_by").prefetch_related("evidence")
+    entries = (
+        ProgressEntry.objects.filter(target=target)
+        .select_related("department", "jurisdiction", "reviewed_by")
+        .prefetch_related("evidence")
+    )
     if request.user.is_department_staff:
         entries = entries.filter(department_id=request.user.department_id)
     places = []
@@ -134,7 +172,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if a.jurisdiction not in places:
             places.append(a.jurisdiction)
     place_id = _int(request.GET.get("place"))
-    place = next((p for p in places if p is not None and p.pk == place_id), places[0] if places else None)
+    place = next(
+        (p for p in places if p is not None and p.pk == place_id), places[0] if places else None
+    )
     history = selectors.target_history(target=target, place=place)
     return render(
         request,
@@ -164,7 +204,11 @@ def department_summary(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(year=year)
     summary = selectors.department_summary(rows=rows)
     if request.GET.get("export") == "xlsx":
-        columns = [("department", "牵头单位"), ("total", "考核项")] + [(s.value, s.label) for s in Status] + [("on_time_rate", "按期完成率（%）")]
+        columns = (
+            [("department", "牵头单位"), ("total", "考核项")]
+            + [(s.value, s.label) for s in Status]
+            + [("on_time_rate", "按期完成率（%）")]
+        )
         return _xlsx("部门汇总", columns, summary)
     return render(
         request,
@@ -198,7 +242,8 @@ def _xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]
     book.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(sheet)}-{stamp}.xlsx"
     return response
@@ -227,11 +272,25 @@ def _chart(history: list[dict[str, Any]], target) -> dict[str, Any] | None:
         bar_h = (height - bottom - 10) * value / top
         bars.append(
             {
-                "x": round(x, 1), "y": round(height - bottom - bar_h, 1), "w": round(slot * 0.6, 1), "h": round(bar_h, 1),
-                "label": h["year"], "value": h["display"], "conflict": h["conflict"], "tx": round(x + slot * 0.3, 1),
+                "x": round(x, 1),
+                "y": round(height - bottom - bar_h, 1),
+                "w": round(slot * 0.6, 1),
+                "h": round(bar_h, 1),
+                "label": h["year"],
+                "value": h["display"],
+                "conflict": h["conflict"],
+                "tx": round(x + slot * 0.3, 1),
                 "ty": round(height - bottom - bar_h - 4, 1),
             }
         )
     goal_y = round(height - bottom - (height - bottom - 10) * float(target.value) / top, 1)
-    return {"width": width, "height": height, "left": left, "base": height - bottom, "bars": bars, "goal_y": goal_y,
-            "goal": target.worded, "right": width - 10}
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "base": height - bottom,
+        "bars": bars,
+        "goal_y": goal_y,
+        "goal": target.worded,
+        "right": width - 10,
+    }

@@ -40,9 +40,10 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,11 +55,24 @@ LAST_YEAR = 2025
 RESULTS = ROOT / "bench" / "results" / "attainment_scale.json"
 BASELINE_TABLE = "bench_baseline_attainment"
 # Indicators the counties report in the per-county tables, and per-county targets are set on.
-COUNTY_CODES = ("schools", "enrollment", "standardized_schools", "training_sessions", "dual_qualified_ratio")
+COUNTY_CODES = (
+    "schools",
+    "enrollment",
+    "standardized_schools",
+    "training_sessions",
+    "dual_qualified_ratio",
+)
 # Plausible sizes of a city's value by unit (counties get a ninth of the counts).
 UNIT_RANGE = {
-    "%": (40, 90), ":": (15, 22), "所": (20, 120), "人": (5000, 200000), "人次": (20000, 400000),
-    "元/生": (8000, 25000), "元": (10_000_000, 500_000_000), "个": (50, 300), "个/生": (0.5, 3),
+    "%": (40, 90),
+    ":": (15, 22),
+    "所": (20, 120),
+    "人": (5000, 200000),
+    "人次": (20000, 400000),
+    "元/生": (8000, 25000),
+    "元": (10_000_000, 500_000_000),
+    "个": (50, 300),
+    "个/生": (0.5, 3),
     "学时": (100_000, 1_000_000),
 }
 LEVEL_UNITS = {"%", ":", "元/生", "个/生"}
@@ -86,8 +100,12 @@ def database_prepare() -> dict[str, Any]:
     if not name.startswith("bench"):
         sys.exit(f"数据库名须以 bench 开头（本脚本每次运行都会清空它），不能使用 {name!r}")
     admin = psycopg.connect(
-        dbname="postgres", host=config.get("HOST") or None, port=config.get("PORT") or None,
-        user=config.get("USER") or None, password=config.get("PASSWORD") or None, autocommit=True,
+        dbname="postgres",
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        autocommit=True,
     )
     with admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
@@ -128,7 +146,9 @@ def _level(unit: str, rng: random.Random, county: bool) -> tuple[float, float]:
 def _value(unit: str, level: tuple[float, float], years_in: int) -> Decimal:
     base, change = level
     if unit in ("%", ":"):
-        value = min(base + change * years_in, 99.5) if unit == "%" else max(base + change * years_in, 8)
+        value = (
+            min(base + change * years_in, 99.5) if unit == "%" else max(base + change * years_in, 8)
+        )
     else:
         value = base * (1 + change) ** years_in
     return Decimal(str(round(value, 2)))
@@ -140,10 +160,29 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
     from django.db import connection, transaction
 
     from accounts.models import Role, User
-    from reporting.models import Figure, FigureKind, FigureMethod, FigureStatus, Report, ReportStatus
+    from reporting.models import (
+        Figure,
+        FigureKind,
+        FigureMethod,
+        FigureStatus,
+        Report,
+        ReportStatus,
+    )
     from tasks_registry.models import (
-        AssignmentRole, Department, DepartmentKind, Indicator, Jurisdiction, JurisdictionKind, LinkStatus, Plan,
-        ProgressEntry, ProgressStatus, Recurrence, Target, Task, TaskAssignment,
+        AssignmentRole,
+        Department,
+        DepartmentKind,
+        Indicator,
+        Jurisdiction,
+        JurisdictionKind,
+        LinkStatus,
+        Plan,
+        ProgressEntry,
+        ProgressStatus,
+        Recurrence,
+        Target,
+        Task,
+        TaskAssignment,
     )
     from tasks_registry.services import reference_data_load
 
@@ -152,19 +191,26 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
     year_range = range(first_year, LAST_YEAR + 1)
     reference_data_load()
     with transaction.atomic():
-        supervisor = User.objects.create_user("bench_supervisor", role=Role.SUPERVISOR, is_staff=True)
+        supervisor = User.objects.create_user(
+            "bench_supervisor", role=Role.SUPERVISOR, is_staff=True
+        )
         staff = User.objects.create_user("bench_staff", role=Role.DEPARTMENT_STAFF, is_staff=True)
         indicators = {i.code: i for i in Indicator.objects.all()}
         plain_codes = sorted(c for c, i in indicators.items() if not i.is_ratio)
-        departments = list(Department.objects.filter(kind=DepartmentKind.MUNICIPAL).order_by("name"))
+        departments = list(
+            Department.objects.filter(kind=DepartmentKind.MUNICIPAL).order_by("name")
+        )
         cities = list(Jurisdiction.objects.filter(kind=JurisdictionKind.CITY).order_by("code"))
         counties: dict[int, list[Jurisdiction]] = {c.pk: [] for c in cities}
         for county in Jurisdiction.objects.filter(kind=JurisdictionKind.COUNTY).order_by("code"):
             counties.setdefault(county.parent_id, []).append(county)
         plans = Plan.objects.bulk_create(
             Plan(
-                title=f"{city.name}职业教育提质培优行动计划（{first_year}—{LAST_YEAR}年）", issuer=f"{city.name}人民政府",
-                period_start=first_year, period_end=LAST_YEAR, jurisdiction=city,
+                title=f"{city.name}职业教育提质培优行动计划（{first_year}—{LAST_YEAR}年）",
+                issuer=f"{city.name}人民政府",
+                period_start=first_year,
+                period_end=LAST_YEAR,
+                jurisdiction=city,
             )
             for city in cities
         )
@@ -176,7 +222,9 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
         def level(place: Jurisdiction, code: str) -> tuple[float, float]:
             key = (place.pk, code)
             if key not in levels:
-                levels[key] = _level(indicators[code].unit, rng, place.kind == JurisdictionKind.COUNTY)
+                levels[key] = _level(
+                    indicators[code].unit, rng, place.kind == JurisdictionKind.COUNTY
+                )
             return levels[key]
 
         # Targets: spec per plan first, then tasks of four targets each.
@@ -186,14 +234,32 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
             plan = plans[n % len(plans)]
             city = plan.jurisdiction
             draw = rng.random()
-            kind = "annual" if draw < 0.40 else "once" if draw < 0.85 else "per_county" if draw < 0.95 else "no_indicator"
+            kind = (
+                "annual"
+                if draw < 0.40
+                else "once"
+                if draw < 0.85
+                else "per_county"
+                if draw < 0.95
+                else "no_indicator"
+            )
             mix[kind] += 1
             spec: dict[str, Any] = {
-                "per_unit": "", "recurrence": Recurrence.ONCE, "from_year": None, "deadline_year": None, "value_high": None,
+                "per_unit": "",
+                "recurrence": Recurrence.ONCE,
+                "from_year": None,
+                "deadline_year": None,
+                "value_high": None,
             }
             if kind == "no_indicator":
-                spec |= {"indicator": None, "label": "建设市级产教融合实训基地", "unit": "个", "comparison": "ge",
-                         "value": Decimal(rng.randint(2, 12)), "deadline_year": rng.choice(year_range)}
+                spec |= {
+                    "indicator": None,
+                    "label": "建设市级产教融合实训基地",
+                    "unit": "个",
+                    "comparison": "ge",
+                    "value": Decimal(rng.randint(2, 12)),
+                    "deadline_year": rng.choice(year_range),
+                }
                 specs[plan.pk].append(spec)
                 continue
             if kind == "per_county":
@@ -202,7 +268,11 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
                 place = counties[city.pk][0] if counties[city.pk] else city
             else:
                 # Mostly what the city reports; the rest has no figure of its own (derived or no data).
-                code = rng.choice(reported[city.pk]) if rng.random() < 0.7 else rng.choice(sorted(indicators))
+                code = (
+                    rng.choice(reported[city.pk])
+                    if rng.random() < 0.7
+                    else rng.choice(sorted(indicators))
+                )
                 place = city
             indicator = indicators[code]
             if indicator.is_ratio:
@@ -217,22 +287,39 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
             value = (ref * Decimal(str(round(rng.uniform(0.85, 1.2), 3)))).quantize(
                 Decimal("0.1") if ref_unit in LEVEL_UNITS else Decimal("1")
             )
-            comparison = "le" if ref_unit == ":" else rng.choices(["ge", "gt", "approx", "range"], [85, 5, 5, 5])[0]
+            comparison = (
+                "le"
+                if ref_unit == ":"
+                else rng.choices(["ge", "gt", "approx", "range"], [85, 5, 5, 5])[0]
+            )
             spec |= {
-                "indicator": indicator, "label": f"全市职业院校{indicator.name}", "unit": indicator.unit,
-                "comparison": comparison, "value": max(value, Decimal(1)),
-                "value_high": (value * Decimal("1.2")).quantize(Decimal("0.1")) if comparison == "range" else None,
+                "indicator": indicator,
+                "label": f"全市职业院校{indicator.name}",
+                "unit": indicator.unit,
+                "comparison": comparison,
+                "value": max(value, Decimal(1)),
+                "value_high": (value * Decimal("1.2")).quantize(Decimal("0.1"))
+                if comparison == "range"
+                else None,
             }
             specs[plan.pk].append(spec)
 
         tasks: list[Task] = []
         for plan in plans:
             for t in range((len(specs[plan.pk]) + 3) // 4):
-                tasks.append(Task(plan=plan, number=str(t + 1), position=t + 1, text=f"第{t + 1}项工作任务",
-                                  lead=departments[(t * 7 + plan.pk) % len(departments)]))
+                tasks.append(
+                    Task(
+                        plan=plan,
+                        number=str(t + 1),
+                        position=t + 1,
+                        text=f"第{t + 1}项工作任务",
+                        lead=departments[(t * 7 + plan.pk) % len(departments)],
+                    )
+                )
         tasks = Task.objects.bulk_create(tasks, batch_size=5000)
         TaskAssignment.objects.bulk_create(
-            (TaskAssignment(task=t, department=t.lead, role=AssignmentRole.LEAD) for t in tasks), batch_size=5000
+            (TaskAssignment(task=t, department=t.lead, role=AssignmentRole.LEAD) for t in tasks),
+            batch_size=5000,
         )
         by_plan: dict[int, list[Task]] = {}
         for t in tasks:
@@ -242,8 +329,11 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
             for j, spec in enumerate(specs[plan.pk]):
                 targets.append(
                     Target(
-                        task=by_plan[plan.pk][j // 4], position=j % 4 + 1, source_text=spec["label"],
-                        link_status=LinkStatus.CONFIRMED if spec["indicator"] else LinkStatus.NONE, **spec,
+                        task=by_plan[plan.pk][j // 4],
+                        position=j % 4 + 1,
+                        source_text=spec["label"],
+                        link_status=LinkStatus.CONFIRMED if spec["indicator"] else LinkStatus.NONE,
+                        **spec,
                     )
                 )
         targets = Target.objects.bulk_create(targets, batch_size=5000)
@@ -252,27 +342,49 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
         # values restated, numbers that are not actuals, and now and then a disagreeing twin.
         reports = Report.objects.bulk_create(
             Report(
-                title=f"{city.name}职业教育质量年度报告（{year}年度）", jurisdiction=city, year=year,
-                file=f"reports/bench/{city.code}-{year}.txt", original_name=f"{city.name}{year}年度报告.txt",
-                sha256=hashlib.sha256(f"{city.code}-{year}".encode()).hexdigest(), size=60_000, status=ReportStatus.DONE,
+                title=f"{city.name}职业教育质量年度报告（{year}年度）",
+                jurisdiction=city,
+                year=year,
+                file=f"reports/bench/{city.code}-{year}.txt",
+                original_name=f"{city.name}{year}年度报告.txt",
+                sha256=hashlib.sha256(f"{city.code}-{year}".encode()).hexdigest(),
+                size=60_000,
+                status=ReportStatus.DONE,
             )
-            for city in cities for year in year_range
+            for city in cities
+            for year in year_range
         )
         figures: list[Figure] = []
         conflicts = 0
         for report in reports:
             city, year, line = report.jurisdiction, report.year, 10
 
-            def figure(code: str | None, value: Decimal, place: Jurisdiction, kind: str = FigureKind.ACTUAL,
-                       fig_year: int = year, **extra: Any) -> Figure:
+            def figure(
+                code: str | None,
+                value: Decimal,
+                place: Jurisdiction,
+                kind: str = FigureKind.ACTUAL,
+                fig_year: int = year,
+                **extra: Any,
+            ) -> Figure:
                 nonlocal line
                 line += rng.randint(1, 6)
                 unit = indicators[code].unit if code else "人"
                 label = indicators[code].name if code else "其他"
                 return Figure(
-                    report=report, indicator=indicators[code] if code else None, label=label, value=value, unit=unit,
-                    kind=kind, year=fig_year, line=line, text=f"{label}{value}{unit}", jurisdiction=place,
-                    method=extra.pop("method", FigureMethod.PROSE), confidence=0.9, **extra,
+                    report=report,
+                    indicator=indicators[code] if code else None,
+                    label=label,
+                    value=value,
+                    unit=unit,
+                    kind=kind,
+                    year=fig_year,
+                    line=line,
+                    text=f"{label}{value}{unit}",
+                    jurisdiction=place,
+                    method=extra.pop("method", FigureMethod.PROSE),
+                    confidence=0.9,
+                    **extra,
                 )
 
             for code in reported[city.pk]:
@@ -280,21 +392,42 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
                     continue  # not every report covers every indicator
                 value = _value(indicators[code].unit, level(city, code), year - first_year)
                 status = FigureStatus.CONFIRMED if rng.random() < 0.01 else FigureStatus.EXTRACTED
-                figures.append(figure(code, value, city, status=status, qualifier="ge" if rng.random() < 0.03 else ""))
+                figures.append(
+                    figure(
+                        code,
+                        value,
+                        city,
+                        status=status,
+                        qualifier="ge" if rng.random() < 0.03 else "",
+                    )
+                )
                 if rng.random() < 0.01:
                     conflicts += 1
-                    figures.append(figure(code, (value * Decimal("1.3")).quantize(Decimal("0.01")), city))
+                    figures.append(
+                        figure(code, (value * Decimal("1.3")).quantize(Decimal("0.01")), city)
+                    )
             for row, county in enumerate(counties.get(city.pk, []), start=1):
                 for code in COUNTY_CODES:
                     if rng.random() < 0.1:
                         continue
                     value = _value(indicators[code].unit, level(county, code), year - first_year)
-                    figures.append(figure(code, value, county, method=FigureMethod.TABLE, subject=county.name,
-                                          table_title="分县区主要指标", table_row=row))
+                    figures.append(
+                        figure(
+                            code,
+                            value,
+                            county,
+                            method=FigureMethod.TABLE,
+                            subject=county.name,
+                            table_title="分县区主要指标",
+                            table_row=row,
+                        )
+                    )
             if year > first_year:
                 for code in reported[city.pk][:5]:
                     value = _value(indicators[code].unit, level(city, code), year - 1 - first_year)
-                    figures.append(figure(code, value, city, kind=FigureKind.OTHER_YEAR, fig_year=year - 1))
+                    figures.append(
+                        figure(code, value, city, kind=FigureKind.OTHER_YEAR, fig_year=year - 1)
+                    )
             for _ in range(40):
                 code = rng.choice([None, *plain_codes])
                 kind = rng.choice([FigureKind.PLAN, FigureKind.CHANGE, FigureKind.RATE])
@@ -303,29 +436,47 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
 
         # Approved progress entries: year-end values for a few targets, a mid-year one for others.
         entries: list[ProgressEntry] = []
-        now = datetime.datetime(2026, 1, 15, tzinfo=datetime.timezone.utc)
+        now = datetime.datetime(2026, 1, 15, tzinfo=datetime.UTC)
         for target in targets:
             if target.indicator_id is None or rng.random() > 0.03:
                 continue
             place = None
             if target.per_unit:
                 place = rng.choice(counties[target.task.plan.jurisdiction_id] or [None])
-            for year, quarter in ((LAST_YEAR - 1, None), (LAST_YEAR, None if rng.random() < 0.7 else 2)):
+            for year, quarter in (
+                (LAST_YEAR - 1, None),
+                (LAST_YEAR, None if rng.random() < 0.7 else 2),
+            ):
                 entries.append(
                     ProgressEntry(
-                        task=target.task, target=target, department=target.task.lead, year=year, quarter=quarter,
-                        jurisdiction=place, value=(target.value * Decimal(str(round(rng.uniform(0.8, 1.1), 2)))),
-                        narrative="按计划推进", status=ProgressStatus.APPROVED, created_by=staff,
-                        submitted_at=now, reviewed_by=supervisor, reviewed_at=now,
+                        task=target.task,
+                        target=target,
+                        department=target.task.lead,
+                        year=year,
+                        quarter=quarter,
+                        jurisdiction=place,
+                        value=(target.value * Decimal(str(round(rng.uniform(0.8, 1.1), 2)))),
+                        narrative="按计划推进",
+                        status=ProgressStatus.APPROVED,
+                        created_by=staff,
+                        submitted_at=now,
+                        reviewed_by=supervisor,
+                        reviewed_at=now,
                     )
                 )
         ProgressEntry.objects.bulk_create(entries, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would have by the time anyone looks
     return {
-        "cities": len(cities), "counties": sum(len(v) for v in counties.values()), "plans": len(plans),
-        "tasks": len(tasks), "targets": len(targets), **{f"targets_{k}": v for k, v in sorted(mix.items())},
-        "reports": len(reports), "figures": len(figures), "conflicting_figures": conflicts,
+        "cities": len(cities),
+        "counties": sum(len(v) for v in counties.values()),
+        "plans": len(plans),
+        "tasks": len(tasks),
+        "targets": len(targets),
+        **{f"targets_{k}": v for k, v in sorted(mix.items())},
+        "reports": len(reports),
+        "figures": len(figures),
+        "conflicting_figures": conflicts,
         "progress_entries": len(entries),
     }
 
@@ -384,7 +535,9 @@ def baseline_table_create() -> None:
                 id bigserial PRIMARY KEY, target_id bigint NOT NULL, jurisdiction_id bigint, year integer NOT NULL,
                 actual numeric(24, 4), ratio numeric(12, 4))"""
         )
-        cursor.execute(f"CREATE UNIQUE INDEX {BASELINE_TABLE}_key ON {BASELINE_TABLE} (target_id, jurisdiction_id, year)")
+        cursor.execute(
+            f"CREATE UNIQUE INDEX {BASELINE_TABLE}_key ON {BASELINE_TABLE} (target_id, jurisdiction_id, year)"
+        )
 
 
 def truncate(table: str) -> None:
@@ -450,7 +603,10 @@ def plain_page() -> int:
     from attainment.models import Attainment, Status
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {Attainment._meta.db_table} WHERE status = %s LIMIT 50", [Status.OVERDUE])
+        cursor.execute(
+            f"SELECT * FROM {Attainment._meta.db_table} WHERE status = %s LIMIT 50",
+            [Status.OVERDUE],
+        )
         return len(cursor.fetchall())
 
 
@@ -465,7 +621,9 @@ def view_client(user: Any) -> Any | None:
         reverse("attainment:list")
     except NoReverseMatch:
         return None
-    host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")
+    host = next(
+        (h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost"
+    )
     client = Client(HTTP_HOST=host)
     client.force_login(user)
     return client
@@ -494,9 +652,14 @@ def overdue_list_measure(*, user: Any, rounds: int) -> dict[str, Any]:
         slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]
         seconds, _ = best_of(rounds, lambda: page(50))
         out[name] = {
-            "queries_by_page_size": queries, "queries_equal": queries[20] == queries[100],
-            "page_50_seconds": seconds, "page_50_result": size, "ratio_to_plain": seconds / plain_s,
-            "slowest_queries": [{"seconds": float(q["time"]), "sql": q["sql"][:300]} for q in slowest],
+            "queries_by_page_size": queries,
+            "queries_equal": queries[20] == queries[100],
+            "page_50_seconds": seconds,
+            "page_50_result": size,
+            "ratio_to_plain": seconds / plain_s,
+            "slowest_queries": [
+                {"seconds": float(q["time"]), "sql": q["sql"][:300]} for q in slowest
+            ],
         }
     return out
 
@@ -509,7 +672,11 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=20000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--profile", action="store_true", help="also cProfile one full recompute (stats next to the JSON)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also cProfile one full recompute (stats next to the JSON)",
+    )
     args = parser.parse_args()
 
     database = database_prepare()
@@ -525,7 +692,9 @@ def main() -> None:
 
     if settings.DEBUG:
         print("注意：DEBUG 已开启，每条查询都会被记录，计时偏慢（unset DJANGO_DEBUG）")
-    print(f"database {database['name']} (PostgreSQL {database['server_version']}): migrate, flush, build data ...")
+    print(
+        f"database {database['name']} (PostgreSQL {database['server_version']}): migrate, flush, build data ..."
+    )
     start = time.perf_counter()
     database_reset()
     dataset = dataset_build(n_targets=args.targets, years=args.years)
@@ -590,18 +759,27 @@ def main() -> None:
 
     results = {
         "when": datetime.datetime.now().isoformat(timespec="seconds"),
-        "args": vars(args), "today": TODAY.isoformat(), "database": database,
-        "python": platform.python_version(), "dataset": dataset, "build_seconds": round(build_seconds, 1),
+        "args": vars(args),
+        "today": TODAY.isoformat(),
+        "database": database,
+        "python": platform.python_version(),
+        "dataset": dataset,
+        "build_seconds": round(build_seconds, 1),
         "recompute_full": {"seconds": full_s, "result": full_result.as_json()},
         "recompute_unchanged": {"seconds": again_s, "result": again_result.as_json()},
         "baseline_insert_select": {
-            "seconds": base_s, "jit": "off", "rows": baseline_rows, "rows_with_ratio": baseline_with_ratio,
-            "keys_only_in_baseline": only_baseline, "keys_only_in_service": only_service,
+            "seconds": base_s,
+            "jit": "off",
+            "rows": baseline_rows,
+            "rows_with_ratio": baseline_with_ratio,
+            "keys_only_in_baseline": only_baseline,
+            "keys_only_in_service": only_service,
         },
         "ratio_full_to_baseline": full_s / base_s,
         "ratio_unchanged_to_baseline": again_s / base_s,
         "goal": "recompute within 3x of the INSERT ... SELECT baseline",
-        "attainment_rows": sum(statuses.values()), "attainment_rows_with_ratio": service_with_ratio,
+        "attainment_rows": sum(statuses.values()),
+        "attainment_rows_with_ratio": service_with_ratio,
         "statuses": statuses,
         "overdue_list": overdue,
         "profile": str(profile_path.relative_to(ROOT)) if profile_path else None,
@@ -612,21 +790,31 @@ def main() -> None:
     plain = overdue["plain_select_limit_50"]
     print(f"\n{'measured':44} {'rows':>8} {'seconds':>9} {'ratio':>7}")
     print(f"{'baseline INSERT ... SELECT':44} {baseline_rows:8} {base_s:9.3f} {1:7.1f}")
-    print(f"{'(a) full recompute, empty table':44} {full_result.created:8} {full_s:9.3f} {full_s / base_s:7.1f}")
-    print(f"{'(b) recompute, nothing changed':44} {again_result.unchanged:8} {again_s:9.3f} {again_s / base_s:7.1f}")
+    print(
+        f"{'(a) full recompute, empty table':44} {full_result.created:8} {full_s:9.3f} {full_s / base_s:7.1f}"
+    )
+    print(
+        f"{'(b) recompute, nothing changed':44} {again_result.unchanged:8} {again_s:9.3f} {again_s / base_s:7.1f}"
+    )
     print(f"{'plain SELECT ... LIMIT 50':44} {plain['rows']:8} {plain['seconds']:9.4f} {1:7.1f}")
     for name in ("selector", "view"):
         if name in overdue:
             m = overdue[name]
-            print(f"{'overdue list, first page of 50 (' + name + ')':44} {'':8} {m['page_50_seconds']:9.4f} {m['ratio_to_plain']:7.1f}")
-    print(f"\nrows: service {sum(statuses.values())} (with ratio {service_with_ratio}), baseline {baseline_rows} "
-          f"(with ratio {baseline_with_ratio}); keys only in baseline {only_baseline}, only in service {only_service}")
+            print(
+                f"{'overdue list, first page of 50 (' + name + ')':44} {'':8} {m['page_50_seconds']:9.4f} {m['ratio_to_plain']:7.1f}"
+            )
+    print(
+        f"\nrows: service {sum(statuses.values())} (with ratio {service_with_ratio}), baseline {baseline_rows} "
+        f"(with ratio {baseline_with_ratio}); keys only in baseline {only_baseline}, only in service {only_service}"
+    )
     print("statuses: " + ", ".join(f"{Status(k).label} {v}" for k, v in sorted(statuses.items())))
     for name in ("selector", "view"):
         if name in overdue:
             q = overdue[name]["queries_by_page_size"]
-            print(f"overdue list queries ({name}): page size 20 -> {q[20]}, page size 100 -> {q[100]}"
-                  + ("" if q[20] == q[100] else "  <- 不相等：有逐行查询"))
+            print(
+                f"overdue list queries ({name}): page size 20 -> {q[20]}, page size 100 -> {q[100]}"
+                + ("" if q[20] == q[100] else "  <- 不相等：有逐行查询")
+            )
     if "view" not in overdue:
         print("attainment:list 尚不存在：只计时了 selector（见 overdue_page_view）")
     print(f"goal: (a) and (b) within 3x of the baseline; results in {RESULTS.relative_to(ROOT)}")

@@ -38,7 +38,9 @@ def main() -> None:
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 20
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("00[013]_*.txt"))}
     cat = catalogue()
-    print(f"{'report':28} {'chars':>7} {'numbers':>8} {'figures':>8} {'baseline ms':>12} {'extract ms':>11} {'ratio':>7}")
+    print(
+        f"{'report':28} {'chars':>7} {'numbers':>8} {'figures':>8} {'baseline ms':>12} {'extract ms':>11} {'ratio':>7}"
+    )
     total_base = total_extract = 0.0
     for name, text in texts.items():
         base = best_of(rounds * 10, lambda: NUMBER.findall(text))
@@ -46,10 +48,14 @@ def main() -> None:
         ext = best_of(rounds, lambda: (clear_caches(), extract_report(text, cat)))
         total_base += base
         total_extract += ext
-        print(f"{name:28} {len(text):7} {len(NUMBER.findall(text)):8} {len(extract_report(text, cat).figures):8} "
-              f"{base * 1000:12.3f} {ext * 1000:11.2f} {ext / base:7.1f}")
-    print(f"{'all seeds':28} {sum(map(len, texts.values())):7} {'':8} {'':8} {total_base * 1000:12.3f} "
-          f"{total_extract * 1000:11.2f} {total_extract / total_base:7.1f}")
+        print(
+            f"{name:28} {len(text):7} {len(NUMBER.findall(text)):8} {len(extract_report(text, cat).figures):8} "
+            f"{base * 1000:12.3f} {ext * 1000:11.2f} {ext / base:7.1f}"
+        )
+    print(
+        f"{'all seeds':28} {sum(map(len, texts.values())):7} {'':8} {'':8} {total_base * 1000:12.3f} "
+        f"{total_extract * 1000:11.2f} {total_extract / total_base:7.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -25,16 +25,31 @@ from policytext import documents  # noqa: E402
 from policytext.reports import IndicatorCatalogue, extract_report  # noqa: E402
 
 CORE = {
-    "schools", "admissions", "enrollment", "graduates", "further_study", "employed", "staff",
-    "fulltime_teachers", "student_teacher_ratio", "dual_qualified_teachers", "dual_qualified_ratio",
-    "dual_qualified_certified", "training_sessions", "certificates", "equipment_value_per_student",
-    "funding_per_student", "standardized_schools",
+    "schools",
+    "admissions",
+    "enrollment",
+    "graduates",
+    "further_study",
+    "employed",
+    "staff",
+    "fulltime_teachers",
+    "student_teacher_ratio",
+    "dual_qualified_teachers",
+    "dual_qualified_ratio",
+    "dual_qualified_certified",
+    "training_sessions",
+    "certificates",
+    "equipment_value_per_student",
+    "funding_per_student",
+    "standardized_schools",
 }
 UNIT_SAME = {"名": "人", "位": "人", "次": "人次", "元/生": "元", "元/人": "元", "": ":"}
 
 
 def catalogue() -> IndicatorCatalogue:
-    entries = json.loads((ROOT / "fixtures" / "indicators.json").read_text(encoding="utf-8"))["indicators"]
+    entries = json.loads((ROOT / "fixtures" / "indicators.json").read_text(encoding="utf-8"))[
+        "indicators"
+    ]
     return IndicatorCatalogue.from_entries(entries)
 
 
@@ -52,20 +67,37 @@ def score(expected_path: Path, cat: IndicatorCatalogue, verbose: bool = False) -
     source = (expected_path.parent / exp["file"]).resolve()
     text = documents.read_document(source.name, source.read_bytes())
     got = extract_report(text, cat)
-    actuals = [f for f in got.figures if f.indicator in CORE and f.kind == "actual" and not f.subject]
+    actuals = [
+        f for f in got.figures if f.indicator in CORE and f.kind == "actual" and not f.subject
+    ]
     used: set[int] = set()
-    s = {"file": exp["file"], "entity_ok": got.entity == exp["entity"] and got.entity_kind == exp["entity_kind"],
-         "year_ok": got.year == exp["year"], "expected": 0, "found": 0, "traps": len(exp.get("traps", [])),
-         "traps_taken": 0, "unlisted": 0, "conflicts_expected": len(exp.get("conflicts", [])), "conflicts_found": 0}
+    s = {
+        "file": exp["file"],
+        "entity_ok": got.entity == exp["entity"] and got.entity_kind == exp["entity_kind"],
+        "year_ok": got.year == exp["year"],
+        "expected": 0,
+        "found": 0,
+        "traps": len(exp.get("traps", [])),
+        "traps_taken": 0,
+        "unlisted": 0,
+        "conflicts_expected": len(exp.get("conflicts", [])),
+        "conflicts_found": 0,
+    }
     misses = []
     for e in exp["expected"]:
         if e.get("kind", "actual") != "actual" or e["indicator"] not in CORE:
             continue
         s["expected"] += 1
         hit = next(
-            (i for i, f in enumerate(actuals) if i not in used and f.indicator == e["indicator"]
-             and _same_value(f.value, e["value"]) and ("line" not in e or f.line == e["line"])
-             and _unit(f.unit) == _unit(e.get("unit", f.unit))),
+            (
+                i
+                for i, f in enumerate(actuals)
+                if i not in used
+                and f.indicator == e["indicator"]
+                and _same_value(f.value, e["value"])
+                and ("line" not in e or f.line == e["line"])
+                and _unit(f.unit) == _unit(e.get("unit", f.unit))
+            ),
             None,
         )
         if hit is None:
@@ -78,7 +110,11 @@ def score(expected_path: Path, cat: IndicatorCatalogue, verbose: bool = False) -
         for i, f in enumerate(actuals):
             if i in used:
                 continue
-            if f.indicator == t["not"] and _same_value(f.value, t["value"]) and ("line" not in t or f.line == t["line"]):
+            if (
+                f.indicator == t["not"]
+                and _same_value(f.value, t["value"])
+                and ("line" not in t or f.line == t["line"])
+            ):
                 s["traps_taken"] += 1
                 taken.append((t, f))
                 used.add(i)
@@ -94,9 +130,13 @@ def score(expected_path: Path, cat: IndicatorCatalogue, verbose: bool = False) -
             near = [f for f in got.figures if f.line == e.get("line")]
             print(f"  MISS {e['indicator']} {e['value']} {e.get('unit')} L{e.get('line')}")
             for f in near:
-                print(f"       got L{f.line} {f.indicator} {f.kind} {f.value}{f.unit} label={f.label[:30]} {f.note[:30]}")
+                print(
+                    f"       got L{f.line} {f.indicator} {f.kind} {f.value}{f.unit} label={f.label[:30]} {f.note[:30]}"
+                )
         for t, f in taken:
-            print(f"  TRAP {t['not']} {t['value']} L{t.get('line')} ({t.get('why', '')}) label={f.label[:30]}")
+            print(
+                f"  TRAP {t['not']} {t['value']} L{t.get('line')} ({t.get('why', '')}) label={f.label[:30]}"
+            )
         for f in unlisted:
             print(f"  UNLISTED {f.indicator} {f.value}{f.unit} L{f.line} label={f.label[:30]}")
         for c in got.conflicts:
@@ -117,14 +157,18 @@ def main() -> None:
             totals[k] += s[k]
     print(f"\n{'file':40} entity year  found/expected  traps_taken/traps  unlisted  conflicts")
     for s in rows:
-        print(f"{s['file'][:40]:40} {'ok' if s['entity_ok'] else 'NO':6} {'ok' if s['year_ok'] else 'NO':4} "
-              f"{s['found']:5}/{s['expected']:<8} {s['traps_taken']:5}/{s['traps']:<10} {s['unlisted']:6}   "
-              f"{s['conflicts_found']}/{s['conflicts_expected']} extra={s['conflicts_extra']}")
+        print(
+            f"{s['file'][:40]:40} {'ok' if s['entity_ok'] else 'NO':6} {'ok' if s['year_ok'] else 'NO':4} "
+            f"{s['found']:5}/{s['expected']:<8} {s['traps_taken']:5}/{s['traps']:<10} {s['unlisted']:6}   "
+            f"{s['conflicts_found']}/{s['conflicts_expected']} extra={s['conflicts_extra']}"
+        )
     recall = totals["found"] / totals["expected"] if totals["expected"] else 0
     precision_den = totals["found"] + totals["traps_taken"] + totals["unlisted"]
-    print(f"\nrecall {recall:.3f} ({totals['found']}/{totals['expected']}); traps taken {totals['traps_taken']}/{totals['traps']}; "
-          f"unlisted {totals['unlisted']}; precision (found / all core actuals) "
-          f"{totals['found'] / precision_den if precision_den else 0:.3f}")
+    print(
+        f"\nrecall {recall:.3f} ({totals['found']}/{totals['expected']}); traps taken {totals['traps_taken']}/{totals['traps']}; "
+        f"unlisted {totals['unlisted']}; precision (found / all core actuals) "
+        f"{totals['found'] / precision_den if precision_den else 0:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -22,11 +22,23 @@ sys.path.insert(0, str(ROOT))
 from policytext.departments import Catalogue  # noqa: E402
 from policytext.tasklist import decode, parse_tasklist  # noqa: E402
 
-FIELDS = ("value", "value_high", "cmp", "unit", "per_unit", "recurrence", "from_year", "due", "cumulative")
+FIELDS = (
+    "value",
+    "value_high",
+    "cmp",
+    "unit",
+    "per_unit",
+    "recurrence",
+    "from_year",
+    "due",
+    "cumulative",
+)
 
 
 def catalogue() -> Catalogue:
-    entries = json.loads((ROOT / "fixtures" / "departments.json").read_text(encoding="utf-8"))["departments"]
+    entries = json.loads((ROOT / "fixtures" / "departments.json").read_text(encoding="utf-8"))[
+        "departments"
+    ]
     return Catalogue((e["name"], e["kind"], e["aliases"]) for e in entries)
 
 
@@ -43,9 +55,18 @@ def _norm(target: dict) -> tuple:
 def score(source: Path, expected: dict, cat: Catalogue, period=None, verbose: bool = False) -> dict:
     parsed = parse_tasklist(decode(source.read_bytes()), catalogue=cat, plan_period=period)
     got = {t.number: t.as_json() for t in parsed.tasks}
-    s = {"tasks_expected": len(expected["tasks"]), "tasks_found": len(got), "tasks_right": 0,
-         "lead_right": 0, "co_right": 0, "groups_right": 0,
-         "targets_expected": 0, "targets_found": 0, "targets_right": 0, "param_as_target": 0}
+    s = {
+        "tasks_expected": len(expected["tasks"]),
+        "tasks_found": len(got),
+        "tasks_right": 0,
+        "lead_right": 0,
+        "co_right": 0,
+        "groups_right": 0,
+        "targets_expected": 0,
+        "targets_found": 0,
+        "targets_right": 0,
+        "param_as_target": 0,
+    }
     for exp in expected["tasks"]:
         g = got.get(exp["number"])
         s["targets_expected"] += len(exp["targets"])
@@ -57,8 +78,12 @@ def score(source: Path, expected: dict, cat: Catalogue, period=None, verbose: bo
         s["lead_right"] += g["lead"] == exp["lead"]
         s["co_right"] += g["co"] == exp["co"]
         s["groups_right"] += g["groups"] == exp["groups"]
-        if verbose and (g["lead"] != exp["lead"] or g["co"] != exp["co"] or g["groups"] != exp["groups"]):
-            print(f"  task {exp['number']} bodies: got {g['lead']} {g['co']} {g['groups']}\n      expected {exp['lead']} {exp['co']} {exp['groups']}")
+        if verbose and (
+            g["lead"] != exp["lead"] or g["co"] != exp["co"] or g["groups"] != exp["groups"]
+        ):
+            print(
+                f"  task {exp['number']} bodies: got {g['lead']} {g['co']} {g['groups']}\n      expected {exp['lead']} {exp['co']} {exp['groups']}"
+            )
         want = [_norm(t) for t in exp["targets"]]
         have = [_norm(t) for t in g["targets"]]
         s["targets_found"] += len(have)
@@ -75,7 +100,10 @@ def score(source: Path, expected: dict, cat: Catalogue, period=None, verbose: bo
     for nt in expected.get("not_targets", []):
         g = got.get(nt["task"])
         # A trap is taken when a target's figure (sliced from the task text) lies inside it.
-        if g and any(nt["text"] in t["source"] and g["text"][t["span"][0]:t["span"][1]] in nt["text"] for t in g["targets"]):
+        if g and any(
+            nt["text"] in t["source"] and g["text"][t["span"][0] : t["span"][1]] in nt["text"]
+            for t in g["targets"]
+        ):
             s["param_as_target"] += 1
             if verbose:
                 print(f"  task {nt['task']} took a policy parameter for a target: {nt['text']}")
@@ -93,17 +121,27 @@ def main() -> None:
     documents = answers if heldout else ROOT / "fixtures" / "tasklists"
     for expected_path in sorted(answers.glob("*.expected.json")):
         stem = expected_path.name.removesuffix(".expected.json")
-        source = next(p for p in documents.glob(stem + ".*") if not p.name.endswith(".expected.json"))
+        source = next(
+            p for p in documents.glob(stem + ".*") if not p.name.endswith(".expected.json")
+        )
         print(source.name)
-        s = score(source, json.loads(expected_path.read_text(encoding="utf-8")), cat, period=(2021, 2025), verbose=verbose)
+        s = score(
+            source,
+            json.loads(expected_path.read_text(encoding="utf-8")),
+            cat,
+            period=(2021, 2025),
+            verbose=verbose,
+        )
         print("  " + ", ".join(f"{k}={v}" for k, v in s.items()))
         for k, v in s.items():
             totals[k] = totals.get(k, 0) + int(v)
     p = totals["targets_right"] / max(totals["targets_found"], 1)
     r = totals["targets_right"] / max(totals["targets_expected"], 1)
-    print(f"TOTAL tasks {totals['tasks_right']}/{totals['tasks_expected']}, lead {totals['lead_right']}, co {totals['co_right']}, "
-          f"groups {totals['groups_right']}, targets right {totals['targets_right']} of {totals['targets_expected']} expected "
-          f"/ {totals['targets_found']} found (precision {p:.2f}, recall {r:.2f}), parameters taken as targets {totals['param_as_target']}")
+    print(
+        f"TOTAL tasks {totals['tasks_right']}/{totals['tasks_expected']}, lead {totals['lead_right']}, co {totals['co_right']}, "
+        f"groups {totals['groups_right']}, targets right {totals['targets_right']} of {totals['targets_expected']} expected "
+        f"/ {totals['targets_found']} found (precision {p:.2f}, recall {r:.2f}), parameters taken as targets {totals['param_as_target']}"
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是布尔值（可用 true/false/1/0/yes/no/on/off）")
+    raise ImproperlyConfigured(
+        f"环境变量 {name}={raw!r} 不是布尔值（可用 true/false/1/0/yes/no/on/off）"
+    )
 
 
 def env_list(name: str, default: str | None = None) -> list[str]:

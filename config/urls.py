@@ -18,8 +18,20 @@ urlpatterns = [
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs pages are for people in a browser: signed out, they go to the sign-in page first.
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema"), login_url="admin:login"), name="api-docs"),
-    path("api/redoc/", login_required(SpectacularRedocView.as_view(url_name="api-schema"), login_url="admin:login"), name="api-redoc"),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerView.as_view(url_name="api-schema"), login_url="admin:login"
+        ),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        login_required(
+            SpectacularRedocView.as_view(url_name="api-schema"), login_url="admin:login"
+        ),
+        name="api-redoc",
+    ),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

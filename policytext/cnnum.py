@@ -12,38 +12,124 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _CN_DIGITS = {
-    "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
 }
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10**4, "亿": 10**8}
 
 # One-to-one replacements, so that offsets into the normalised text are offsets into the original.
-_NORMALISE = str.maketrans({
-    **{chr(0xFF10 + i): str(i) for i in range(10)},
-    "％": "%", "．": ".", "，": "，", "～": "~", "－": "-", "﹣": "-", "‐": "-", "‑": "-",
-    "\u00a0": " ", "\u3000": " ",
-})
+_NORMALISE = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "％": "%",
+        "．": ".",
+        "，": "，",
+        "～": "~",
+        "－": "-",
+        "﹣": "-",
+        "‐": "-",
+        "‑": "-",
+        "\u00a0": " ",
+        "\u3000": " ",
+    }
+)
 
 # Measure words, longest first so that 人次 wins over 人 and 平方公里 over 公里.
-UNITS: tuple[str, ...] = tuple(sorted({
-    "平方公里", "平方米", "平米", "公顷", "亩", "公里", "千米", "米",
-    "人次", "人日", "人", "名", "位", "户", "对",
-    "所", "个", "门", "项", "家", "支", "本", "部", "套", "种", "批", "场", "次", "期", "间",
-    "台", "件", "篇", "册", "座", "条", "处", "班", "届", "节", "课时", "学时", "小时",
-    "元/生", "元/人", "元", "倍", "个百分点", "百分点", "%",
-    "年", "个月", "月", "个工作日", "工作日", "日", "天", "周", "岁", "级", "类", "层", "方面", "分",
-}, key=len, reverse=True))
+UNITS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "平方公里",
+            "平方米",
+            "平米",
+            "公顷",
+            "亩",
+            "公里",
+            "千米",
+            "米",
+            "人次",
+            "人日",
+            "人",
+            "名",
+            "位",
+            "户",
+            "对",
+            "所",
+            "个",
+            "门",
+            "项",
+            "家",
+            "支",
+            "本",
+            "部",
+            "套",
+            "种",
+            "批",
+            "场",
+            "次",
+            "期",
+            "间",
+            "台",
+            "件",
+            "篇",
+            "册",
+            "座",
+            "条",
+            "处",
+            "班",
+            "届",
+            "节",
+            "课时",
+            "学时",
+            "小时",
+            "元/生",
+            "元/人",
+            "元",
+            "倍",
+            "个百分点",
+            "百分点",
+            "%",
+            "年",
+            "个月",
+            "月",
+            "个工作日",
+            "工作日",
+            "日",
+            "天",
+            "周",
+            "岁",
+            "级",
+            "类",
+            "层",
+            "方面",
+            "分",
+        },
+        key=len,
+        reverse=True,
+    )
+)
 
 # Measure words that date, rank or classify (2022 年, 第 3 届, 21 级, 5 类): never a count of anything.
-NON_COUNT_UNITS = frozenset({"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"})
+NON_COUNT_UNITS = frozenset(
+    {"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"}
+)
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇○一二两三四五六七八九十百千万亿]+"
 _MULT = r"(?:千万|百万|万|亿)"
 _RANGE_SEP = r"\s*(?:-|—|–|~|至|到)+\s*"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
-
 
 
 def _one_number(p: str) -> str:
@@ -83,7 +169,9 @@ class Quantity:
         return self.value_high is not None
 
 
-_NEEDS_NORMALISE = re.compile("[" + re.escape("".join(chr(c) for c, v in _NORMALISE.items() if chr(c) != v)) + "]")
+_NEEDS_NORMALISE = re.compile(
+    "[" + re.escape("".join(chr(c) for c, v in _NORMALISE.items() if chr(c) != v)) + "]"
+)
 
 
 def normalise(text: str) -> str:
@@ -186,10 +274,16 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _QUANTITY_RE.finditer(norm):
         if m.group("pct_cn"):
             try:
-                value = chinese_to_decimal(m.group("pct_num")) if not re.search(r"\d", m.group("pct_num")) else _arabic(m.group("pct_num"))
+                value = (
+                    chinese_to_decimal(m.group("pct_num"))
+                    if not re.search(r"\d", m.group("pct_num"))
+                    else _arabic(m.group("pct_num"))
+                )
             except (ValueError, KeyError):
                 continue
-            found.append(Quantity(value, None, "%", m.start(), m.end(), text[m.start():m.end()], True))
+            found.append(
+                Quantity(value, None, "%", m.start(), m.end(), text[m.start() : m.end()], True)
+            )
             continue
         lo = _side(m, "lo_")
         if lo is None:
@@ -208,7 +302,11 @@ def find_quantities(text: str) -> list[Quantity]:
             if hi_cn and not _plausible_chinese(m.group("hi_c"), unit):
                 # "3-" followed by a Chinese word: keep only the low side.
                 end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
-                found.append(Quantity(lo_value, None, "", m.start(), end, text[m.start():end], lo_cn, lo_mult))
+                found.append(
+                    Quantity(
+                        lo_value, None, "", m.start(), end, text[m.start() : end], lo_cn, lo_mult
+                    )
+                )
                 continue
             # "8-10 万人": the multiplier written once applies to both ends.
             if hi_mult and not lo_mult:
@@ -217,9 +315,17 @@ def find_quantities(text: str) -> list[Quantity]:
             if hi_value < lo_value:
                 # "2023-25" or a dash that is not a range: keep the low side alone.
                 end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
-                found.append(Quantity(lo_value, None, "", m.start(), end, text[m.start():end], lo_cn, lo_mult))
+                found.append(
+                    Quantity(
+                        lo_value, None, "", m.start(), end, text[m.start() : end], lo_cn, lo_mult
+                    )
+                )
                 continue
-        found.append(Quantity(lo_value, hi_value, unit, m.start(), m.end(), text[m.start():m.end()], lo_cn, mult))
+        found.append(
+            Quantity(
+                lo_value, hi_value, unit, m.start(), m.end(), text[m.start() : m.end()], lo_cn, mult
+            )
+        )
     return found
 
 

@@ -75,7 +75,7 @@ class Catalogue:
         # "洛阳市教育局" in another city's list: drop the city name and try "市教育局".
         m = _CITY_PREFIX.match(key)
         if m:
-            entry = self._by_alias.get(key[m.end():])
+            entry = self._by_alias.get(key[m.end() :])
             if entry is not None and entry.kind == KIND_MUNICIPAL:
                 return entry
         return None

@@ -49,7 +49,9 @@ def split_cells(line: str, markdown: bool | None = None) -> list[str]:
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
     if b"\x00" in data[:4096]:
-        raise DocumentError("无法识别文件编码：文件含二进制内容，不是 UTF-8 或 GBK 文本，请上传 .txt、.md 或 .docx 文件")
+        raise DocumentError(
+            "无法识别文件编码：文件含二进制内容，不是 UTF-8 或 GBK 文本，请上传 .txt、.md 或 .docx 文件"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -108,7 +110,9 @@ def read_document(name: str, data: bytes) -> str:
     if lowered.endswith(".doc"):
         raise DocumentError("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重新上传")
     if lowered.endswith(".pdf"):
-        raise DocumentError("暂不支持 PDF：PDF 中的表格无法可靠还原，请上传 Word（.docx）或文本文件")
+        raise DocumentError(
+            "暂不支持 PDF：PDF 中的表格无法可靠还原，请上传 Word（.docx）或文本文件"
+        )
     if lowered.endswith(TEXT_SUFFIXES):
         return decode_text(data)
     raise DocumentError("不支持的文件类型，请上传 .txt、.md 或 .docx 文件")

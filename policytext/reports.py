@@ -21,11 +21,11 @@ about the reporting entity (not a 高职 college, not another school in a case s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from bisect import bisect_left
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from . import cnnum, documents
 
@@ -54,7 +54,9 @@ class IndicatorSpec:
     excludes: tuple[str, ...] = ()  # words that, in the same clause, mean something else
     sentence_excludes: tuple[str, ...] = ()  # …anywhere earlier in the sentence (培训 of 教师)
     max_value: Decimal | None = None
-    flow: bool = False  # counted per year (培训, 认定): 新增 38 名 is the year's actual, not a change
+    flow: bool = (
+        False  # counted per year (培训, 认定): 新增 38 名 is the year's actual, not a change
+    )
 
     @classmethod
     def from_entry(cls, entry: dict[str, object]) -> IndicatorSpec:
@@ -92,7 +94,11 @@ class IndicatorCatalogue:
         for alias, spec in self._heads:
             self._heads_by_last.setdefault(alias[-1], []).append((alias, spec))
         self._patterns = [
-            (p.split("…")[0], re.compile(".{0,24}?".join(re.escape(part) for part in p.split("…"))), spec)
+            (
+                p.split("…")[0],
+                re.compile(".{0,24}?".join(re.escape(part) for part in p.split("…"))),
+                spec,
+            )
             for spec in self.specs.values()
             for p in spec.patterns
         ]
@@ -102,7 +108,13 @@ class IndicatorCatalogue:
         return cls(IndicatorSpec.from_entry(e) for e in entries)
 
     def _fits(
-        self, spec: IndicatorSpec, value: Decimal, unit: str | None, context: str, sentence: str, bare: bool = True
+        self,
+        spec: IndicatorSpec,
+        value: Decimal,
+        unit: str | None,
+        context: str,
+        sentence: str,
+        bare: bool = True,
     ) -> bool:
         if unit is not None and unit not in spec.units:
             return False
@@ -143,11 +155,19 @@ class IndicatorCatalogue:
                 return None
         cleaned = _clean_label(context)
         for first, pattern, spec in self._patterns:
-            if first in cleaned and pattern.search(cleaned) and self._fits(spec, value, unit, context, sentence):
+            if (
+                first in cleaned
+                and pattern.search(cleaned)
+                and self._fits(spec, value, unit, context, sentence)
+            ):
                 return spec, "pattern"
         if loose:
             for alias, spec in self._heads:
-                if len(alias) >= 2 and alias in label and self._fits(spec, value, unit, context, sentence, len(alias) <= 2):
+                if (
+                    len(alias) >= 2
+                    and alias in label
+                    and self._fits(spec, value, unit, context, sentence, len(alias) <= 2)
+                ):
                     return spec, "loose"
         return None
 
@@ -267,7 +287,9 @@ _GENERIC = re.compile(
     r"截至目前|截至|至目前|目前|年底|年末|底|末|当年|本年度|本年|实际|累计|完成|实现|开展|组织|"
     r"达到了|达到|达|为|是|的|了|已|均|毕业生|学生|学员|参训人员|教育系统|系统|各校|全校|校|获得|拥有)"
 )
-_SUFFIXES = re.compile(r"(?:人数|总数|数量|总量|规模|总额|水平|合计|总计|数|为|达到了|达到|达|是|约|近|共|计|有|的|了)+$")
+_SUFFIXES = re.compile(
+    r"(?:人数|总数|数量|总量|规模|总额|水平|合计|总计|数|为|达到了|达到|达|是|约|近|共|计|有|的|了)+$"
+)
 
 
 _PARENS = re.compile(r"[（(][^（()）]*[)）]")
@@ -317,7 +339,9 @@ def _is_generic(prefix: str, extra: tuple[str, ...] = ()) -> bool:
     # “专任教师中”“毕业生中”: among a larger group, the head still names the indicator
     # (but 初中/高中 are school levels, not groups).
     prefix = re.sub(r"^.{1,12}[^初高]中$", "", prefix)
-    prefix = re.sub(r"^.{0,16}等(?:途径|渠道|方式|形式)$", "", prefix)  # 通过职教高考、转段等途径升学
+    prefix = re.sub(
+        r"^.{0,16}等(?:途径|渠道|方式|形式)$", "", prefix
+    )  # 通过职教高考、转段等途径升学
     pos = 0
     while pos < len(prefix):
         m = _GENERIC.match(prefix, pos)
@@ -336,12 +360,18 @@ _TITLE = re.compile(
     r"(?:中等职业教育|中职教育|职业教育|中等职业学校|中职学校)?\s*(?:质量)?(?:年度)?(?:质量)?报告"
     r"\s*(?:[（(]\s*(?P<y2>20\d\d)\s*(?:年度|年)?\s*[)）])?"
 )
-_YEAR_LINE = re.compile(r"^[（(]?\s*(20\d\d)\s*(?:[-—~至]\s*20\d\d\s*)?(?:学年度|学年|年度|年)\s*[)）]?$")
+_YEAR_LINE = re.compile(
+    r"^[（(]?\s*(20\d\d)\s*(?:[-—~至]\s*20\d\d\s*)?(?:学年度|学年|年度|年)\s*[)）]?$"
+)
 _SCHOOL_WORDS = ("学校", "中心", "学院", "中专", "职专", "技校", "职中", "专业学校")
 _PLACE = re.compile(r"^(.{1,6}?(?:自治县|县|区|市|旗))")
 # What a title may put before 质量报告 without naming anyone: subject words and "this city".
-_NOT_AN_ENTITY = re.compile(r"(?:中等职业教育|中等职业学校|中职教育|中职学校|职业教育|中等|中职|职业|教育|[本全我该][市县区省])+")
-_SUPERVISOR = re.compile(r"主管(?:部门|单位)(?:为|是)\s*(.{1,8}?(?:县|区|市))(?:教育体育局|教育局|教体局|人民政府)")
+_NOT_AN_ENTITY = re.compile(
+    r"(?:中等职业教育|中等职业学校|中职教育|中职学校|职业教育|中等|中职|职业|教育|[本全我该][市县区省])+"
+)
+_SUPERVISOR = re.compile(
+    r"主管(?:部门|单位)(?:为|是)\s*(.{1,8}?(?:县|区|市))(?:教育体育局|教育局|教体局|人民政府)"
+)
 
 
 def _title_fields(lines: Sequence[str]) -> tuple[str, str | None, int | None]:
@@ -357,9 +387,13 @@ def _title_fields(lines: Sequence[str]) -> tuple[str, str | None, int | None]:
         year = m.group("y1") or m.group("y2")
         if re.fullmatch(r"(?:20\d\d\s*年?度?)?", entity):
             # "漯河市某某学校" on one line, "2023年质量年度报告" on the next.
-            previous = [re.sub(r"^[#*\s]+|[*\s]+$", "", x) for x in lines[max(0, i - 3) : i] if x.strip()]
+            previous = [
+                re.sub(r"^[#*\s]+|[*\s]+$", "", x) for x in lines[max(0, i - 3) : i] if x.strip()
+            ]
             entity = previous[-1] if previous else ""
-            year = year or (m.group("entity")[:4] if re.match(r"20\d\d", m.group("entity")) else None)
+            year = year or (
+                m.group("entity")[:4] if re.match(r"20\d\d", m.group("entity")) else None
+            )
         if not year:
             for nxt in lines[i + 1 : i + 4]:
                 ym = _YEAR_LINE.match(cnnum.normalise(nxt).strip(" #*"))
@@ -397,7 +431,9 @@ _HEADING = re.compile(
     r"\d{1,2}(?:\s*\.\s*\d+)*\s*[、.．]?\s*(?=[\u4e00-\u9fff])|第[一二三四五六七八九十]+[章节部分]|"
     r"附表|附件|表\s*\d|图\s*\d|案例|『|【|挑战\s*\d)"
 )
-_CASE_HEADING = re.compile(r"^(?:#+\s*|\*\*)?.{0,12}?(?:典型案例|案例\s*[\d一二三四五六七八九十：:』】\]])")
+_CASE_HEADING = re.compile(
+    r"^(?:#+\s*|\*\*)?.{0,12}?(?:典型案例|案例\s*[\d一二三四五六七八九十：:』】\]])"
+)
 _SENTENCE_END = "。！？!?；;"
 _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 _CLAUSE_STOP = set("，,。；;！!？?：:（()）、\n")
@@ -411,7 +447,9 @@ _GENERIC_ORG = re.compile(
     r"(?:中等职业学校|中职学校|职业学校|中等专业学校|职业院校|院校|学校|中专|职专|技工学校|高职院校|高校|学院)$"
 )
 # 升入高校 / 考入大学 are where students went, not whom the figure is about.
-_HIGHER_ED = re.compile(r"(?<!升入)(?<!考入)(?<!进入)(?:高职|高等职业|高等院校|高校|职业技术学院|职业学院|大学)")
+_HIGHER_ED = re.compile(
+    r"(?<!升入)(?<!考入)(?<!进入)(?:高职|高等职业|高等院校|高校|职业技术学院|职业学院|大学)"
+)
 
 
 def _is_table_line(line: str) -> bool:
@@ -440,8 +478,10 @@ class _Paragraph:
 def _is_heading(line: str) -> bool:
     if line.endswith(("。", "；", "！", "？")) and not line.startswith(("#", "**")):
         return False  # a short sentence, not a heading
-    return len(line) <= 40 and bool(_HEADING.match(line)) or (
-        line.startswith("#") or (line.startswith("**") and line.endswith("**"))
+    return (
+        (len(line) <= 40
+        and bool(_HEADING.match(line)))
+        or (line.startswith("#") or (line.startswith("**") and line.endswith("**")))
     )
 
 
@@ -493,9 +533,15 @@ def _paragraphs(lines: Sequence[str], table_lines: set[int]) -> list[_Paragraph]
 
 
 _RATE = re.compile(r"(?:完成率|达成率|执行率|完成比例|完成进度)$")
-_CHANGE_BEFORE = re.compile(r"(?:比|较)\s*(?:上|去|前)?一?\s*(?:年|学年|年度)|同比|环比|(?:比|较)\s*20\d\d|比上期|增幅|增速")
-_CHANGE_HEAD = re.compile(r"(?:增加|增长|减少|下降|提高|降低|上升|新增|增|减|提升|回落)了?(?:到|至)?$")
-_CHANGE_TO = re.compile(r"(?:增加|增长|提高|上升|提升|下降|降低|减少)(?:到|至)$")  # 提高到 60%: a level
+_CHANGE_BEFORE = re.compile(
+    r"(?:比|较)\s*(?:上|去|前)?一?\s*(?:年|学年|年度)|同比|环比|(?:比|较)\s*20\d\d|比上期|增幅|增速"
+)
+_CHANGE_HEAD = re.compile(
+    r"(?:增加|增长|减少|下降|提高|降低|上升|新增|增|减|提升|回落)了?(?:到|至)?$"
+)
+_CHANGE_TO = re.compile(
+    r"(?:增加|增长|提高|上升|提升|下降|降低|减少)(?:到|至)$"
+)  # 提高到 60%: a level
 _PLAN = re.compile(r"计划|任务|目标|预计|力争|拟|下达|规划|争取|确保|不低于|不少于|以上的|要求")
 _NEGATIVE = re.compile(r"减少|下降|降低|回落|减")
 _QUALIFIER_AFTER = re.compile(r"^\s*(?:以上|多|余|有余)")
@@ -563,7 +609,14 @@ def _figure_year(before: str, ctx: _Context) -> int | None:
     return year if year is not None else ctx.year
 
 
-def _kind(label: str, clause_before: str, after: str, year: int | None, ctx: _Context, sentence_before: str = "") -> str:
+def _kind(
+    label: str,
+    clause_before: str,
+    after: str,
+    year: int | None,
+    ctx: _Context,
+    sentence_before: str = "",
+) -> str:
     if _RATE.search(label) or "完成率" in label:
         return "rate"
     if _CHANGE_BEFORE.search(clause_before) or any(
@@ -610,15 +663,21 @@ _CHANGE_ONLY = re.compile(
     r"(?:(?:比|较)(?:上|去|前)?一?(?:年|学年|年度)?(?:20\d\d年)?(?:同期)?|同比|环比)?"
     r"(?:增加|增长|减少|下降|提高|降低|上升|提升|回落)了?(?:了)?"
 )
-_FILLER = re.compile(r"(?:共|共计|合计|总计|有|为|达|达到|共有|现有|其中|计|约|近|年|全年|分别|全市|全县|全区|20\d\d年)*")
+_FILLER = re.compile(
+    r"(?:共|共计|合计|总计|有|为|达|达到|共有|现有|其中|计|约|近|年|全年|分别|全市|全县|全区|20\d\d年)*"
+)
 
 
-def _label_for(text: str, start: int, end: int, prev_label: str, generic: Sequence[str]) -> tuple[str, str]:
+def _label_for(
+    text: str, start: int, end: int, prev_label: str, generic: Sequence[str]
+) -> tuple[str, str]:
     """The words a number measures, and how they were found (before / share / after)."""
     cstart = _clause_start(text, start)
     before = text[cstart:start].strip()
     label = _clean_label(before)
-    if re.match(r"^占.{0,12}?(?:比例|比重|的?比|的|总数)(?:为|达到了?|达|超过|已达|已超过)?$", label) or label in ("占比", "比例"):
+    if re.match(
+        r"^占.{0,12}?(?:比例|比重|的?比|的|总数)(?:为|达到了?|达|超过|已达|已超过)?$", label
+    ) or label in ("占比", "比例"):
         base = _strip_generic_prefix(_strip_suffixes(_clean_label(prev_label)), generic)
         return (base + "占比") if prev_label else label, "share"
     if prev_label and _CHANGE_ONLY.fullmatch(label):
@@ -626,7 +685,11 @@ def _label_for(text: str, start: int, end: int, prev_label: str, generic: Sequen
         return _clean_label(prev_label), "inherited"
     if re.fullmatch(r"(?:其中)?(?:生均|每生|人均)(?:为|达|达到)?", label) and prev_label:
         return "生均" + _strip_generic_prefix(_clean_label(prev_label), generic), "share"
-    if not _strip_suffixes(label) or _FILLER.fullmatch(_strip_generic_prefix(label, generic)) or label in generic:
+    if (
+        not _strip_suffixes(label)
+        or _FILLER.fullmatch(_strip_generic_prefix(label, generic))
+        or label in generic
+    ):
         after = text[end : _clause_end(text, end)]
         after_label = _clean_label(re.sub(r"^(?:以上|多|余|左右)", "", after))
         if after_label:
@@ -642,7 +705,9 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
     norm = cnnum.normalise(text)
     figures: list[Figure] = []
     ratio_spans: list[tuple[int, int]] = []
-    items: list[tuple[int, int, Decimal, str, Decimal, str]] = []  # start, end, value, unit, precision, mult
+    items: list[
+        tuple[int, int, Decimal, str, Decimal, str]
+    ] = []  # start, end, value, unit, precision, mult
     for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[:：∶]\s*(\d+(?:\.\d+)?)(?![\d.])", norm):
         left, right = Decimal(m.group(1)), Decimal(m.group(2))
         if right == 0 or ("." not in m.group(0) and right > 59 and left < 24):
@@ -655,9 +720,15 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
             continue
         if q.unit in cnnum.NON_COUNT_UNITS or q.is_range:
             continue
-        if q.chinese and (norm[q.end : q.end + 2] in ("产业", "改革", "融合", "全育") or q.value == 1):
+        if q.chinese and (
+            norm[q.end : q.end + 2] in ("产业", "改革", "融合", "全育") or q.value == 1
+        ):
             continue  # 三次产业, 三教改革, 培训一人: names and slogans, not counts
-        if q.start > 0 and norm[q.start - 1] in "第〔[【.-—+" or norm[q.end : q.end + 1] in ("号", "+", "."):
+        if (
+            (q.start > 0
+            and norm[q.start - 1] in "第〔[【.-—+")
+            or norm[q.end : q.end + 1] in ("号", "+", ".")
+        ):
             continue  # 第十七届, 〔2023〕28号, 1+X, section numbers
         unit = q.unit
         if not unit:
@@ -703,12 +774,16 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
             qualifier = "ge"
         elif _APPROX.search(clause_before.rstrip()) or _APPROX.search(after):
             qualifier = "approx"
-        elif _QUALIFIER_OVER.search(clause_before.rstrip()) and re.search(r"超过|超|逾", clause_before[-3:]):
+        elif _QUALIFIER_OVER.search(clause_before.rstrip()) and re.search(
+            r"超过|超|逾", clause_before[-3:]
+        ):
             qualifier = "gt"
         if unit == "" and re.search(r"生师比", label):
             unit = ":"
         if re.search(r"(?:生均|每生|人均)", label) and unit == "元" and value <= 1_000_000:
-            unit = "元/生"  # a per-student amount; 生均…经费 3.66 亿元 is a total, whatever its label
+            unit = (
+                "元/生"  # a per-student amount; 生均…经费 3.66 亿元 is a total, whatever its label
+            )
 
         indicator = None
         note = ""
@@ -716,7 +791,12 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
         if label and kind in ("actual", "other_year", "plan", "change"):
             note = _scope_note(sentence_before, para, ctx)
             found = ctx.catalogue.match(
-                label, unit, value, context=text[cstart:end] + after, sentence=sentence_before, generic=ctx.generic,
+                label,
+                unit,
+                value,
+                context=text[cstart:end] + after,
+                sentence=sentence_before,
+                generic=ctx.generic,
                 loose=kind in ("plan", "change"),
             )
             if found is not None:
@@ -727,11 +807,18 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
                     indicator = spec.code
                     unit = spec.unit  # 名 -> 人, 次 -> 人次, 元 -> 元/生: the indicator's own unit
                     if kind == "change" and spec.flow and not _CHANGE_BEFORE.search(clause_before):
-                        kind, value = "actual", abs(value)  # 新增 38 名教师通过认定: this year's count
+                        kind, value = (
+                            "actual",
+                            abs(value),
+                        )  # 新增 38 名教师通过认定: this year's count
                     confidence = {"head": 0.85, "pattern": 0.75, "loose": 0.5}[matched]
-                    if matched == "pattern" and not spec.flow and kind == "actual" and re.search(
-                        r"20\d\d\s*年", sentence_before
-                    ) and not re.search(r"已|累计|现有|目前|至今", sentence_before):
+                    if (
+                        matched == "pattern"
+                        and not spec.flow
+                        and kind == "actual"
+                        and re.search(r"20\d\d\s*年", sentence_before)
+                        and not re.search(r"已|累计|现有|目前|至今", sentence_before)
+                    ):
                         kind = "change"  # 2023 年 5 所学校通过验收: this year's additions, not the stock
                     if label_how != "before" or method == "enumeration":
                         confidence -= 0.1
@@ -806,7 +893,9 @@ def _enumeration_label(text: str, items: list, index: int, sstart: int) -> str |
 
 # Tables ---------------------------------------------------------------------------------------
 
-_YEAR_COL = re.compile(r"^(20\d\d)\s*(?:[-—~至]\s*(20\d\d)\s*)?(?:学年度|学年|年度|年)?\s*(?:[(（].*[)）])?$")
+_YEAR_COL = re.compile(
+    r"^(20\d\d)\s*(?:[-—~至]\s*(20\d\d)\s*)?(?:学年度|学年|年度|年)?\s*(?:[(（].*[)）])?$"
+)
 _LABEL_COLS = ("指标", "项目", "指标名称", "统计项目", "内容")
 _PLAN_COL = re.compile(r"计划|目标|任务")
 _CHANGE_COL = re.compile(r"增减|增长|变化|同比|比上年|增幅")
@@ -822,12 +911,18 @@ class _Table:
     unit_col: int | None
     value_cols: list[tuple[int, int | None, str]]  # column, year, kind
     rows: list[int]  # 0-based line indexes
-    measures: dict[int, str] = field(default_factory=dict)  # matrix tables: column -> what it counts
+    measures: dict[int, str] = field(
+        default_factory=dict
+    )  # matrix tables: column -> what it counts
 
 
 def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
     tables: list[_Table] = []
-    table_lines = {i for i, line in enumerate(lines) if _is_table_line(line) or re.match(r"^\s*\|?\s*-{3,}", line)}
+    table_lines = {
+        i
+        for i, line in enumerate(lines)
+        if _is_table_line(line) or re.match(r"^\s*\|?\s*-{3,}", line)
+    }
     i = 0
     while i < len(lines):
         if i not in table_lines:
@@ -840,7 +935,13 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
             cell_n = cnnum.normalise(cell).replace(" ", "")
             ym = _YEAR_COL.match(cell_n)
             if ym:
-                kind = "plan" if _PLAN_COL.search(cell_n) else "change" if _CHANGE_COL.search(cell_n) else ""
+                kind = (
+                    "plan"
+                    if _PLAN_COL.search(cell_n)
+                    else "change"
+                    if _CHANGE_COL.search(cell_n)
+                    else ""
+                )
                 value_cols.append((c, int(ym.group(2) or ym.group(1)), kind))
             elif cell_n in ("数值", "数据", "数量", "本年", "本年度", "实际", "完成值", "实际完成"):
                 value_cols.append((c, None, ""))
@@ -854,13 +955,21 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
         if label_col is None:
             # A matrix: one row per county or school, one column per measure (学校数（所） | 在校生（人）).
             # The column naming each row: a 名称 column, else a first column of places (县（市、区）).
-            name_col = next((c for c, cell in enumerate(cells) if re.search(r"名称|单位$", cell)), None)
+            name_col = next(
+                (c for c, cell in enumerate(cells) if re.search(r"名称|单位$", cell)), None
+            )
             if name_col is None and cells and re.search(r"县|区|市|地区|区域|学校$", cells[0]):
                 name_col = 0
             if name_col is not None:
                 for c, cell in enumerate(cells):
-                    if c != name_col and cell and not _YEAR_COL.match(cnnum.normalise(cell).replace(" ", "")):
-                        if re.search(r"[\u4e00-\u9fff]{2}", _clean_label(cell)) and not re.fullmatch(r"序号|性质|备注|类别|类型|数量", cell):
+                    if (
+                        c != name_col
+                        and cell
+                        and not _YEAR_COL.match(cnnum.normalise(cell).replace(" ", ""))
+                    ):
+                        if re.search(
+                            r"[\u4e00-\u9fff]{2}", _clean_label(cell)
+                        ) and not re.fullmatch(r"序号|性质|备注|类别|类型|数量", cell):
                             measures[c] = cell
                 if measures:
                     label_col = name_col
@@ -868,7 +977,10 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
         if label_col is None or not value_cols:
             i += 1
             continue
-        unit_col = next((c for c, cell in enumerate(cells) if cell.replace(" ", "") in ("单位", "计量单位")), None)
+        unit_col = next(
+            (c for c, cell in enumerate(cells) if cell.replace(" ", "") in ("单位", "计量单位")),
+            None,
+        )
         title = ""
         for back in range(i - 1, max(-1, i - 6), -1):
             candidate = re.sub(r"[#*]", "", lines[back]).strip()
@@ -906,7 +1018,9 @@ def _table_unit(cell: str) -> tuple[str, int]:
     return cell, 1
 
 
-def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections: dict[int, str]) -> list[Figure]:
+def _extract_table(
+    table: _Table, lines: Sequence[str], ctx: _Context, sections: dict[int, str]
+) -> list[Figure]:
     figures: list[Figure] = []
     parent_label = ""
     top_label = ""
@@ -918,14 +1032,22 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             # Rows that lost a leading empty cell (a tab dropped in conversion) are realigned on
             # the unit cell: the first unit-like cell after the label.
             expected = table.unit_col
-            if not (expected < len(cells) and _UNIT_CELL.match(cells[expected].replace(" ", "") or "x")):
+            if not (
+                expected < len(cells) and _UNIT_CELL.match(cells[expected].replace(" ", "") or "x")
+            ):
                 for c, cell in enumerate(cells):
                     if c < len(cells) - 1 and _UNIT_CELL.match(cell.replace(" ", "")) and cell:
                         shift = c - expected
                         break
-        label_cell = cells[table.label_col + shift] if 0 <= table.label_col + shift < len(cells) else ""
+        label_cell = (
+            cells[table.label_col + shift] if 0 <= table.label_col + shift < len(cells) else ""
+        )
         label_raw = re.sub(r"^\s*其中\s*[：:]?", "", label_cell).strip()
-        unit_cell = cells[table.unit_col + shift] if table.unit_col is not None and 0 <= table.unit_col + shift < len(cells) else ""
+        unit_cell = (
+            cells[table.unit_col + shift]
+            if table.unit_col is not None and 0 <= table.unit_col + shift < len(cells)
+            else ""
+        )
         continuation = False
         if not label_raw:
             if not parent_label:
@@ -933,7 +1055,9 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             label_raw, continuation = parent_label, True
         else:
             if label_raw.startswith("占") and parent_label:
-                label_raw = re.sub(r"(?:占比|比例)$", "", _clean_label(parent_label)) + "占比"  # “双师型”教师 / 占专业课教师比例
+                label_raw = (
+                    re.sub(r"(?:占比|比例)$", "", _clean_label(parent_label)) + "占比"
+                )  # “双师型”教师 / 占专业课教师比例
             else:
                 parent_label = label_raw
         serial = cells[0] if shift == 0 and table.label_col > 0 else ""
@@ -941,7 +1065,9 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
         if is_top:
             top_label, top_code = label_raw, None
         # Rows under 在国外开办学校数 (其中：在校生数) count something abroad, not the entity's own.
-        abroad = bool(re.search(r"国外|境外|中外|海外|留学|高职", top_label)) and top_label != label_raw
+        abroad = (
+            bool(re.search(r"国外|境外|中外|海外|留学|高职", top_label)) and top_label != label_raw
+        )
         if not unit_cell:
             # 毕业生（人）, 双师型教师（%）: the unit written into the label.
             um = re.search(r"[（(]\s*([^（()）\d]{1,5})\s*[)）]\s*$", label_raw)
@@ -955,7 +1081,9 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             subject = re.sub(r"\s+", "", label_cell)
             if not subject:
                 continue
-            if re.fullmatch(r"合计|总计|全市|全县|全区|总数|小计|合\s*计|全市合计|全县合计", subject):
+            if re.fullmatch(
+                r"合计|总计|全市|全县|全区|总数|小计|合\s*计|全市合计|全县合计", subject
+            ):
                 subject = ""  # the total row is the reporting entity's own figure
         row_text = " | ".join(c for c in cells if c)
         for col, col_year, col_kind in table.value_cols:
@@ -974,9 +1102,15 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             value = Decimal(raw) * factor
             year = col_year or ctx.year
             label = _clean_label(label_raw)
-            kind = col_kind or ("rate" if _RATE.search(label) or "完成率" in label else
-                                "plan" if re.search(r"计划|目标|任务", label) else
-                                "other_year" if year is not None and ctx.year is not None and year != ctx.year else "actual")
+            kind = col_kind or (
+                "rate"
+                if _RATE.search(label) or "完成率" in label
+                else "plan"
+                if re.search(r"计划|目标|任务", label)
+                else "other_year"
+                if year is not None and ctx.year is not None and year != ctx.year
+                else "actual"
+            )
             if kind == "change" and unit == "百分点":
                 unit = "%"
             match_unit = unit
@@ -985,12 +1119,18 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
             indicator = None
             confidence = 0.0
             found = ctx.catalogue.match(
-                label, match_unit if (match_unit or not table.measures) else None, value, context=label, generic=ctx.generic
+                label,
+                match_unit if (match_unit or not table.measures) else None,
+                value,
+                context=label,
+                generic=ctx.generic,
             )
             note = ""
             if found is not None and abroad:
                 note, found = f"“{top_label}”的分项，不计入报告主体", None
-            elif found is not None and not is_top and found[0].code == top_code and not continuation:
+            elif (
+                found is not None and not is_top and found[0].code == top_code and not continuation
+            ):
                 # 在校生数 52340 / 其中：全日制在校生 50120: a part of the same measure, not a rival value.
                 note, found = f"“{top_label}”的分项", None
             elif found is not None and is_top:
@@ -1011,7 +1151,9 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
                     method="table",
                     confidence=confidence,
                     indicator=indicator,
-                    precision=Decimal("0.5") / (Decimal(10) ** (len(raw.split(".")[1]) if "." in raw else 0)) * factor,
+                    precision=Decimal("0.5")
+                    / (Decimal(10) ** (len(raw.split(".")[1]) if "." in raw else 0))
+                    * factor,
                     table_title=table.title,
                     table_row=row_number,
                     section=sections.get(index, "")[:100],
@@ -1025,7 +1167,9 @@ def _extract_table(table: _Table, lines: Sequence[str], ctx: _Context, sections:
 # Conflicts ------------------------------------------------------------------------------------
 
 
-def value_interval(value: Decimal, qualifier: str = "", precision: Decimal = Decimal(0)) -> tuple[Decimal, Decimal | None]:
+def value_interval(
+    value: Decimal, qualifier: str = "", precision: Decimal = Decimal(0)
+) -> tuple[Decimal, Decimal | None]:
     """The values a reported figure allows: its rounding (or 0.5 %), open above for 以上, ±5 % for 约."""
     tolerance = max(precision, abs(value) * Decimal("0.005"))
     if qualifier in ("ge", "gt"):
@@ -1042,7 +1186,10 @@ def intervals_overlap(a: tuple[Decimal, Decimal | None], b: tuple[Decimal, Decim
 
 
 def _overlap(a: Figure, b: Figure) -> bool:
-    return intervals_overlap(value_interval(a.value, a.qualifier, a.precision), value_interval(b.value, b.qualifier, b.precision))
+    return intervals_overlap(
+        value_interval(a.value, a.qualifier, a.precision),
+        value_interval(b.value, b.qualifier, b.precision),
+    )
 
 
 def find_conflicts(figures: Iterable[Figure]) -> list[Conflict]:
@@ -1080,14 +1227,18 @@ def extract_report(
     entity = entity or title_entity
     year = year or title_year or _guess_year(text)
     if year is None:
-        raise ReportError("找不到报告年份（标题中应有“2023 年”之类字样），请指定年份", field_name="年份")
+        raise ReportError(
+            "找不到报告年份（标题中应有“2023 年”之类字样），请指定年份", field_name="年份"
+        )
     entity_kind = _entity_kind(entity) if entity else None
     place = None
     if entity and entity_kind == "school":
         pm = _PLACE.match(entity)
         sm = _SUPERVISOR.search(text[:5000])
         place = sm.group(1) if sm else (pm.group(1) if pm else None)
-    generic = tuple(w for w in (entity, place, re.sub(r"[市县区]$", "", entity or "")) if w and len(w) >= 2)
+    generic = tuple(
+        w for w in (entity, place, re.sub(r"[市县区]$", "", entity or "")) if w and len(w) >= 2
+    )
     ctx = _Context(catalogue, year, generic, entity, entity_kind)
 
     tables, table_lines = _find_tables(lines)
@@ -1124,7 +1275,6 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "clear_caches",
     "KINDS",
     "Conflict",
     "ExtractedReport",
@@ -1132,6 +1282,7 @@ __all__ = [
     "IndicatorCatalogue",
     "IndicatorSpec",
     "ReportError",
+    "clear_caches",
     "extract_report",
     "find_conflicts",
 ]

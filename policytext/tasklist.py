@@ -142,13 +142,27 @@ def decode(data: bytes) -> str:
 # Layout: turning lines into raw task rows
 
 
-_TEXT_COLS = ("工作任务", "重点任务", "主要任务", "任务内容", "工作内容", "具体任务", "工作措施", "任务", "内容", "事项", "措施")
+_TEXT_COLS = (
+    "工作任务",
+    "重点任务",
+    "主要任务",
+    "任务内容",
+    "工作内容",
+    "具体任务",
+    "工作措施",
+    "任务",
+    "内容",
+    "事项",
+    "措施",
+)
 _LEAD_COLS = ("牵头单位", "牵头部门", "牵头")
 _RESP_COLS = ("负责单位", "责任单位", "责任部门", "负责部门", "承办单位", "主责单位")
 _CO_COLS = ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位")
 _DEADLINE_COLS = ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "时间安排")
 
-_CN_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_CN_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])"
+)
 _PARA_NUMBER = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|[（(](\d{1,3})[）)])\s*(?!\d)")
 _PARA_PAREN = re.compile(
     r"[（(]\s*(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|配合单位|协办单位|参与单位|完成时限|完成时间)\s*[:：]"
@@ -227,7 +241,9 @@ def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
     rows: list[_RawRow] = []
     for line_no, physical in grouped:
         cells = _assemble(physical, markdown, ncols)
-        get = lambda role: cells[roles[role]].strip() if role in roles and roles[role] < len(cells) else ""  # noqa: E731
+        get = lambda role: (
+            cells[roles[role]].strip() if role in roles and roles[role] < len(cells) else ""
+        )
         rows.append(
             _RawRow(
                 line=line_no,
@@ -280,7 +296,11 @@ def _paragraph_rows(lines: list[str]) -> list[_RawRow] | None:
         for m in _PARA_PAREN.finditer(body):
             pass
         if m is None:
-            raise TaskListError(f"任务 {number} 没有写明牵头或责任单位（应以“（牵头单位：…）”结尾）", line=line_no, field_name="责任单位")
+            raise TaskListError(
+                f"任务 {number} 没有写明牵头或责任单位（应以“（牵头单位：…）”结尾）",
+                line=line_no,
+                field_name="责任单位",
+            )
         text = _PARA_NUMBER.sub("", body[: m.start()], count=1).strip()
         paren = body[m.start() + 1 :].strip()
         paren = re.sub(r"[）)]\s*[。.]?\s*$", "", paren)
@@ -321,7 +341,11 @@ def _paragraph_rows(lines: list[str]) -> list[_RawRow] | None:
         elif _PARA_PAREN.search(stripped):
             counter += 1  # an unnumbered task paragraph
             current = (i + 1, str(counter), [stripped])
-        if current and _PARA_PAREN.search("".join(current[2])) and re.search(r"[）)]\s*[。.]?\s*$", stripped):
+        if (
+            current
+            and _PARA_PAREN.search("".join(current[2]))
+            and re.search(r"[）)]\s*[。.]?\s*$", stripped)
+        ):
             close(current)
             current = None
     if current:
@@ -344,7 +368,7 @@ def parse_deadline(text: str) -> tuple[int | str | None, bool]:
     """A 完成时限 as written -> (due, annual). "2025年底" -> 2025; "2023年12月底前" -> "2023-12-31";
     "每年" -> (None, True); "长期坚持" -> (None, False). For a span "2022—2025年" the end counts."""
     text = cnnum.normalise(text or "").strip()
-    annual = "每年" in text or "年度" in text and not re.search(r"\d{4}", text)
+    annual = "每年" in text or ("年度" in text and not re.search(r"\d{4}", text))
     dates = list(_DATE.finditer(text))
     if not dates:
         return None, annual
@@ -365,19 +389,49 @@ def parse_deadline(text: str) -> tuple[int | str | None, bool]:
 
 
 _CMP_BEFORE = [  # longest first: 不低于 before 低于
-    ("不少于", "ge"), ("不低于", "ge"), ("不小于", "ge"), ("不下于", "ge"), ("至少", "ge"),
-    ("力争达到", "ge"), ("达到", "ge"), ("达", "ge"), ("保持在", "ge"),
-    ("超过", "gt"), ("高于", "gt"), ("多于", "gt"), ("突破", "gt"),
-    ("不超过", "le"), ("不高于", "le"), ("不多于", "le"), ("不大于", "le"), ("最多", "le"), ("控制在", "le"),
-    ("低于", "lt"), ("少于", "lt"), ("小于", "lt"),
-    ("约", "approx"), ("大约", "approx"), ("近", "approx"),
+    ("不少于", "ge"),
+    ("不低于", "ge"),
+    ("不小于", "ge"),
+    ("不下于", "ge"),
+    ("至少", "ge"),
+    ("力争达到", "ge"),
+    ("达到", "ge"),
+    ("达", "ge"),
+    ("保持在", "ge"),
+    ("超过", "gt"),
+    ("高于", "gt"),
+    ("多于", "gt"),
+    ("突破", "gt"),
+    ("不超过", "le"),
+    ("不高于", "le"),
+    ("不多于", "le"),
+    ("不大于", "le"),
+    ("最多", "le"),
+    ("控制在", "le"),
+    ("低于", "lt"),
+    ("少于", "lt"),
+    ("小于", "lt"),
+    ("约", "approx"),
+    ("大约", "approx"),
+    ("近", "approx"),
 ]
-_CMP_AFTER = [("以上", "ge"), ("及以上", "ge"), ("以下", "le"), ("以内", "le"), ("之内", "le"), ("左右", "approx")]
+_CMP_AFTER = [
+    ("以上", "ge"),
+    ("及以上", "ge"),
+    ("以下", "le"),
+    ("以内", "le"),
+    ("之内", "le"),
+    ("左右", "approx"),
+]
 # Dates, ranks and classes (cnnum.NON_COUNT_UNITS) and, in a task list, durations are not targets.
 _NOT_TARGET_UNITS = cnnum.NON_COUNT_UNITS | {"个月", "个工作日", "工作日", "天", "周"}
 _FUNDING_CONTEXT = re.compile(r"资金|经费|投入|拨款|预算|奖补|基金|专项|元")
-_PARAM_AFTER = re.compile(r"^\s*(?:左右)?\s*(?:的)?\s*(?:比例|奖补|补助|补贴|奖励|资助|抵免|标准(?!化))")
-_PARAM_BEFORE = re.compile(r"(?:按[^，。；]{0,12}|可按[^，。；]*|给予[^，。；]{0,6}|最高[^，。；]{0,4})$")
+_PARAM_AFTER = re.compile(
+    r"^\s*(?:左右)?\s*(?:的)?\s*(?:比例|奖补|补助|补贴|奖励|资助|抵免|标准(?!化))"
+)
+_PARAM_BEFORE = re.compile(
+    r"(?:按[^，。；]{0,12}|可按[^，。；]*|给予[^，。；]{0,6}|最高[^，。；]{0,4})$"
+)
 # Tax and deduction rules state how much may be credited or deducted; they set no target.
 _PARAM_CLAUSE = re.compile(r"抵免|扣除|减免|免征|准予|税前|所得税")
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
@@ -386,7 +440,9 @@ _ANNUAL = re.compile(
     r"每年|年均|每一年|(?<![\d〇零一二三四五六七八九十底初末中当上下今明去前])年(?=输送|培训|招生|开展|新增|完成|培养|组织|举办|认定|接待|服务|提供|转移|培育|发放|投入)"
 )
 _FROM_YEAR = re.compile(r"(?:从|自)?\s*(\d{4})\s*年\s*(?:起|开始)")
-_DUE = re.compile(r"(?:到|至|于|在)?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*(?:底|末|年底|年末|前|以前|之前)?(?!\s*(?:起|开始|以来|[-—–~至到]))")
+_DUE = re.compile(
+    r"(?:到|至|于|在)?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*(?:底|末|年底|年末|前|以前|之前)?(?!\s*(?:起|开始|以来|[-—–~至到]))"
+)
 _CUMULATIVE_SPAN = re.compile(r"(\d{4})\s*(?:年)?\s*[-—–~至到]+\s*(\d{4})\s*年?[^，。；]{0,8}?累计")
 _CUMULATIVE_PLAN = re.compile(r"(?:十[一二三四五六七八九]五|规划期|期间)[^，。；]{0,8}累计|累计")
 _PER_UNIT = re.compile(
@@ -395,7 +451,9 @@ _PER_UNIT = re.compile(
     r"|(?P<g>各县(?:（市、区）|\(市、区\)|区|市区)?)(?:政府)?\s*(?:分别|均|都|各)"
     r"|^(?:各)?(?P<c>县区|县（市、区）|县级|县市区)(?=\s*(?:每年)?\s*(?:不少于|不低于|至少|均|每年))"
 )
-_LEAD_IN = re.compile(r"^(?:[，,、\s]|\d{4}\s*年\s*(?:起|底|前)?|到|至|全市|全县|全区|每年|每个|每所|力争|确保|逐步|重点|持续|进一步|累计|年)+")
+_LEAD_IN = re.compile(
+    r"^(?:[，,、\s]|\d{4}\s*年\s*(?:起|底|前)?|到|至|全市|全县|全区|每年|每个|每所|力争|确保|逐步|重点|持续|进一步|累计|年)+"
+)
 # Verbs that introduce a counted thing (建设 8 所…, 评选 100 名…): the noun after the figure is the label.
 _VERBS = (
     "建设|建成|新建|办好|建好|培育|打造|培养|新增|认定|遴选|评选|选树|评定|推荐|创建|开展|完成|招收|输送|"
@@ -422,7 +480,9 @@ _VERB_TAIL = re.compile(rf"(?:{_VERBS})\s*$|(?<=至少)[\u4e00-\u9fff]{{1,3}}\s*
 def _comparison(before: str, after: str) -> tuple[str | None, int]:
     """The comparison a figure carries, from the words just before and just after it."""
     tail = _VERB_TAIL.sub("", before.rstrip()).rstrip()
-    if after.lstrip().startswith("左右") and not re.search(r"(?:不超过|不高于|不少于|不低于|超过|低于)$", tail):
+    if after.lstrip().startswith("左右") and not re.search(
+        r"(?:不超过|不高于|不少于|不低于|超过|低于)$", tail
+    ):
         return "approx", 0  # 保持在 30% 左右, 达到 5 万人左右: the figure is approximate
     for word, op in sorted(_CMP_BEFORE, key=lambda p: len(p[0]), reverse=True):
         if tail.endswith(word):
@@ -476,7 +536,7 @@ def _label_context(sentence: str, item_start: int, pos: int) -> str:
             depth -= 1
     if depth and opened < item_start:
         outer_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, opened)), default=0)
-        return sentence[outer_start:opened + 1] + sentence[item_start:pos]
+        return sentence[outer_start : opened + 1] + sentence[item_start:pos]
     return sentence[item_start:pos]
 
 
@@ -493,7 +553,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def _clauses(sentence: str) -> list[tuple[int, str]]:
     out, start = [], 0
     for m in _CLAUSE_END.finditer(sentence):
-        out.append((start, sentence[start:m.start()]))
+        out.append((start, sentence[start : m.start()]))
         start = m.end()
     out.append((start, sentence[start:]))
     return out
@@ -524,13 +584,17 @@ def extract_targets(
         per_units: list[tuple[int, str | None]] = []
         for clause_start, clause in _clauses(sentence):
             for m in _PER_UNIT.finditer(clause):
-                unit = _normalise_per_unit(m.group("u") or m.group("n") or m.group("g") or m.group("c") or "")
+                unit = _normalise_per_unit(
+                    m.group("u") or m.group("n") or m.group("g") or m.group("c") or ""
+                )
                 if unit:
                     per_units.append((clause_start + m.start(), unit))
         dues = [
             (m.start(), m)
             for m in _DUE.finditer(sentence)
-            if not (cumulative_span and cumulative_span.start() <= m.start() < cumulative_span.end())
+            if not (
+                cumulative_span and cumulative_span.start() <= m.start() < cumulative_span.end()
+            )
         ]
         previous: ParsedTarget | None = None
         previous_end = 0  # where the previous target's figure ended in this sentence
@@ -550,24 +614,36 @@ def extract_targets(
             next_q = next((o.start for o in quantities if o.start >= q.end), None)
             item_end = clause_end
             if next_q is not None and next_q < clause_end:
-                seps = [m.start() for m in re.finditer(r"[、和及与]", sentence[q.end:next_q])]
+                seps = [m.start() for m in re.finditer(r"[、和及与]", sentence[q.end : next_q])]
                 if seps:
                     item_end = q.end + seps[-1]
             before = sentence[clause_start:pos]
-            after = sentence[q.end:clause_end]
+            after = sentence[q.end : clause_end]
             unit = q.unit
             if unit in _NOT_TARGET_UNITS:
                 continue  # years, durations (3 年以上…经历), levels (三级), batches (第二批)
-            if sentence[max(0, pos - 1):pos] in ("第", "〔", "[", "【") or re.match(r"^\s*[+＋]|^[A-Za-z]", sentence[q.end:]) or re.search(r"[+＋A-Za-z]\s*$", sentence[:pos]):
+            if (
+                sentence[max(0, pos - 1) : pos] in ("第", "〔", "[", "【")
+                or re.match(r"^\s*[+＋]|^[A-Za-z]", sentence[q.end :])
+                or re.search(r"[+＋A-Za-z]\s*$", sentence[:pos])
+            ):
                 continue  # ordinals, document numbers, 1+X, 5G
             if _inside_quotes(sentence, pos):
                 continue  # a name in quotes such as “一带一路”
             if q.chinese and not (
-                _VERB_TAIL.search(before) or _comparison(before, after)[0] or q.is_range
-                or re.search(rf"(?:{_VERBS})[\u4e00-\u9fff“”]{{2,20}}$", before)  # 遴选培育…企业二十家
+                _VERB_TAIL.search(before)
+                or _comparison(before, after)[0]
+                or q.is_range
+                or re.search(
+                    rf"(?:{_VERBS})[\u4e00-\u9fff“”]{{2,20}}$", before
+                )  # 遴选培育…企业二十家
             ):
                 continue  # 两个渠道, 三个方面: Chinese numerals describe unless something is built or reached
-            if _PARAM_AFTER.match(after) or _PARAM_BEFORE.search(before.rstrip()) or _PARAM_CLAUSE.search(sentence[clause_start:clause_end]):
+            if (
+                _PARAM_AFTER.match(after)
+                or _PARAM_BEFORE.search(before.rstrip())
+                or _PARAM_CLAUSE.search(sentence[clause_start:clause_end])
+            ):
                 skipped.append(sentence[clause_start:clause_end].strip())
                 continue
             review = None
@@ -586,13 +662,21 @@ def extract_targets(
                 cmp = "eq"
                 # 至少建设 1 所 A 和 1 个 B: a comparison word before a list distributes over it.
                 gap = sentence[previous_end:pos]
-                if previous is not None and previous.cmp not in ("eq", "range") and re.fullmatch(
-                    r"[^，。；,;]{0,20}?(?:和|及|与|以及|、)[^，。；,;]{0,20}?", gap
+                if (
+                    previous is not None
+                    and previous.cmp not in ("eq", "range")
+                    and re.fullmatch(
+                        r"[^，。；,;]{0,20}?(?:和|及|与|以及|、)[^，。；,;]{0,20}?", gap
+                    )
                 ):
                     cmp = previous.cmp
             per_unit = next((u for at, u in reversed(per_units) if at <= pos), None)
             annual = task_annual or any(at <= pos for at in annual_at)
-            from_year = int(from_year_m.group(1)) if (annual and from_year_m and from_year_m.start() <= pos) else None
+            from_year = (
+                int(from_year_m.group(1))
+                if (annual and from_year_m and from_year_m.start() <= pos)
+                else None
+            )
             cumulative = None
             due: int | str | None = None
             if cumulative_span:
@@ -607,7 +691,11 @@ def extract_targets(
                 if from_year_m and from_year_m.start() == dm.start():
                     pass
                 elif dm.group(2) and 1 <= int(dm.group(2)) <= 12:
-                    due = f"{y:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}" if dm.group(3) else _month_end(y, int(dm.group(2)))
+                    due = (
+                        f"{y:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
+                        if dm.group(3)
+                        else _month_end(y, int(dm.group(2)))
+                    )
                 else:
                     due = y
             if due is None and not annual:
@@ -615,7 +703,10 @@ def extract_targets(
             if annual:
                 due = None
             target = ParsedTarget(
-                label=_label(_label_context(text[s_start:s_end], item_start, pos), text[s_start + q.end:s_start + item_end]),
+                label=_label(
+                    _label_context(text[s_start:s_end], item_start, pos),
+                    text[s_start + q.end : s_start + item_end],
+                ),
                 value=q.value,
                 value_high=q.value_high,
                 cmp=cmp,
@@ -669,21 +760,36 @@ def parse_tasklist(
     seen_numbers: dict[str, int] = {}
     for row in rows:
         if not row.text:
-            raise TaskListError(f"任务 {row.number} 没有任务内容", line=row.line, field_name="工作任务")
+            raise TaskListError(
+                f"任务 {row.number} 没有任务内容", line=row.line, field_name="工作任务"
+            )
         bodies: list[Resolved] = []
         lead_given = bool(row.lead)
         for cell in (row.lead, row.responsible, row.co):
             for body in catalogue.split(cell):
                 if body.name not in {b.name for b in bodies}:
                     bodies.append(body)
-        if not bodies or all(b.kind == KIND_GROUP for b in bodies) and not row.lead and not row.responsible:
-            raise TaskListError(f"任务 {row.number} 没有负责单位", line=row.line, field_name="负责单位")
+        if (
+            not bodies
+            or (all(b.kind == KIND_GROUP for b in bodies)
+            and not row.lead
+            and not row.responsible)
+        ):
+            raise TaskListError(
+                f"任务 {row.number} 没有负责单位", line=row.line, field_name="负责单位"
+            )
         number = row.number
         if number in seen_numbers:
             # Numbering restarts under each section heading in some lists: keep both, distinctly.
             seen_numbers[number] += 1
             number = f"{number}-{seen_numbers[row.number]}"
-            warnings.append({"line": row.line, "task": number, "message": f"序号 {row.number} 重复，记为 {number}"})
+            warnings.append(
+                {
+                    "line": row.line,
+                    "task": number,
+                    "message": f"序号 {row.number} 重复，记为 {number}",
+                }
+            )
         else:
             seen_numbers[number] = 1
         due, annual = parse_deadline(row.deadline)
@@ -703,11 +809,29 @@ def parse_tasklist(
         )
         for body in bodies:
             if not body.known:
-                warnings.append({"line": row.line, "task": number, "message": f"单位“{body.name}”不在部门目录中，已按原文保留，待核对"})
+                warnings.append(
+                    {
+                        "line": row.line,
+                        "task": number,
+                        "message": f"单位“{body.name}”不在部门目录中，已按原文保留，待核对",
+                    }
+                )
         for target in task.targets:
             if target.review:
-                warnings.append({"line": row.line, "task": number, "message": f"目标“{target.source}”：{target.review}"})
+                warnings.append(
+                    {
+                        "line": row.line,
+                        "task": number,
+                        "message": f"目标“{target.source}”：{target.review}",
+                    }
+                )
         if task.lead is None:
-            warnings.append({"line": row.line, "task": number, "message": "只写了群体单位（如各县区政府），没有具体牵头单位"})
+            warnings.append(
+                {
+                    "line": row.line,
+                    "task": number,
+                    "message": "只写了群体单位（如各县区政府），没有具体牵头单位",
+                }
+            )
         tasks.append(task)
     return ParsedTaskList(layout=layout, tasks=tasks, warnings=warnings)

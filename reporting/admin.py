@@ -32,7 +32,9 @@ def _is_supervisor(request: HttpRequest) -> bool:
 
 
 class ReportUploadForm(forms.ModelForm):
-    upload = forms.FileField(label="报告文件", help_text="支持 .txt（UTF-8 或 GBK）、.md 和 Word .docx")
+    upload = forms.FileField(
+        label="报告文件", help_text="支持 .txt（UTF-8 或 GBK）、.md 和 Word .docx"
+    )
 
     class Meta:
         model = Report
@@ -49,7 +51,10 @@ class ReportUploadForm(forms.ModelForm):
             services.report_size_check(name=upload.name, size=upload.size)
             data = upload.read()
             cleaned["checked"] = services.report_read(
-                name=upload.name, data=data, entity=cleaned.get("entity_override") or None, year=cleaned.get("year_override")
+                name=upload.name,
+                data=data,
+                entity=cleaned.get("entity_override") or None,
+                year=cleaned.get("year_override"),
             )
         except services.ReportRejected as exc:
             raise forms.ValidationError(str(exc)) from exc
@@ -79,7 +84,12 @@ class LinkedFigureInline(admin.TabularInline):
     verbose_name_plural = "关联到指标的数据（全部数据见“报告数据”）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(indicator__isnull=False, subject="").select_related("indicator")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(indicator__isnull=False, subject="")
+            .select_related("indicator")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -95,12 +105,34 @@ class LinkedFigureInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "jurisdiction_path", "year", "status", "figure_count", "linked_count", "uploaded_by", "uploaded_at")
+    list_display = (
+        "__str__",
+        "jurisdiction_path",
+        "year",
+        "status",
+        "figure_count",
+        "linked_count",
+        "uploaded_by",
+        "uploaded_at",
+    )
     list_filter = ("status", "year", "jurisdiction__kind")
     search_fields = ("title", "original_name", "jurisdiction__name")
     readonly_fields = (
-        "title", "jurisdiction_path", "year", "status", "message", "figures_link", "original_name", "file", "sha256",
-        "size", "entity_override", "year_override", "uploaded_by", "uploaded_at", "processed_at",
+        "title",
+        "jurisdiction_path",
+        "year",
+        "status",
+        "message",
+        "figures_link",
+        "original_name",
+        "file",
+        "sha256",
+        "size",
+        "entity_override",
+        "year_override",
+        "uploaded_by",
+        "uploaded_at",
+        "processed_at",
     )
     inlines = (FigureConflictInline, LinkedFigureInline)
     actions = ("reprocess",)
@@ -131,7 +163,9 @@ class ReportAdmin(admin.ModelAdmin):
         return _signed_in(request)
 
     def has_add_permission(self, request):
-        return _signed_in(request) and (request.user.is_supervisor or request.user.is_department_staff)
+        return _signed_in(request) and (
+            request.user.is_supervisor or request.user.is_department_staff
+        )
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -164,7 +198,11 @@ class ReportAdmin(admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         # Django's own "added" message would be wrong for a duplicate; say what happened instead.
         if getattr(request, "_report_created", True):
-            self.message_user(request, f"已上传“{obj.original_name}”，正在后台识别数据；刷新本页查看状态", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"已上传“{obj.original_name}”，正在后台识别数据；刷新本页查看状态",
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(reverse("admin:reporting_report_change", args=[obj.pk]))
 
     def save_related(self, request, form, formsets, change):
@@ -195,7 +233,9 @@ class ReportAdmin(admin.ModelAdmin):
             self.message_user(request, "只有督导人员可以重新识别报告", messages.ERROR)
             return
         for report in queryset:
-            Report.objects.filter(pk=report.pk).update(status=ReportStatus.UPLOADED, message="等待后台重新识别")
+            Report.objects.filter(pk=report.pk).update(
+                status=ReportStatus.UPLOADED, message="等待后台重新识别"
+            )
             report_process_task.delay_on_commit(report.pk)
         self.message_user(request, f"已安排重新识别 {queryset.count()} 份报告", messages.INFO)
 
@@ -222,25 +262,67 @@ class FigureReviewForm(forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    note = forms.CharField(label="驳回理由", widget=forms.Textarea(attrs={"rows": 3}), required=True)
+    note = forms.CharField(
+        label="驳回理由", widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
 
 
 @admin.register(Figure)
 class FigureAdmin(SimpleHistoryAdmin):
     form = FigureReviewForm
-    list_display = ("label", "indicator", "value_shown", "kind", "year", "source", "subject", "report", "status", "confidence")
+    list_display = (
+        "label",
+        "indicator",
+        "value_shown",
+        "kind",
+        "year",
+        "source",
+        "subject",
+        "report",
+        "status",
+        "confidence",
+    )
     list_filter = ("kind", "status", LinkedFilter, "indicator", "report__year", "method")
     search_fields = ("label", "text", "report__title")
     list_select_related = ("indicator", "report")
     actions = ("confirm_selected", "reject_selected")
     readonly_fields = (
-        "report", "label", "source", "section", "text", "method", "confidence", "note", "subject", "status",
-        "extracted_shown", "reviewed_by", "reviewed_at",
+        "report",
+        "label",
+        "source",
+        "section",
+        "text",
+        "method",
+        "confidence",
+        "note",
+        "subject",
+        "status",
+        "extracted_shown",
+        "reviewed_by",
+        "reviewed_at",
     )
     fieldsets = (
-        ("出处", {"fields": ("report", "source", "section", "text", "label", "method", "confidence", "note", "subject")}),
+        (
+            "出处",
+            {
+                "fields": (
+                    "report",
+                    "source",
+                    "section",
+                    "text",
+                    "label",
+                    "method",
+                    "confidence",
+                    "note",
+                    "subject",
+                )
+            },
+        ),
         ("数据（督导可更正）", {"fields": ("indicator", "value", "unit", "kind", "year")}),
-        ("审核", {"fields": ("status", "extracted_shown", "review_note", "reviewed_by", "reviewed_at")}),
+        (
+            "审核",
+            {"fields": ("status", "extracted_shown", "review_note", "reviewed_by", "reviewed_at")},
+        ),
     )
 
     def get_queryset(self, request):
@@ -267,11 +349,19 @@ class FigureAdmin(SimpleHistoryAdmin):
         original = Figure.objects.get(pk=obj.pk)
         if changed:
             services.figure_correct(
-                figure=original, by=request.user, indicator=data["indicator"], value=data["value"], unit=data["unit"],
-                kind=data["kind"], year=data["year"], note=data.get("review_note") or "",
+                figure=original,
+                by=request.user,
+                indicator=data["indicator"],
+                value=data["value"],
+                unit=data["unit"],
+                kind=data["kind"],
+                year=data["year"],
+                note=data.get("review_note") or "",
             )
         else:
-            services.figure_confirm(figure=original, by=request.user, note=data.get("review_note") or "")
+            services.figure_confirm(
+                figure=original, by=request.user, note=data.get("review_note") or ""
+            )
 
     @admin.display(description="数值")
     def value_shown(self, obj: Figure) -> str:
@@ -306,7 +396,9 @@ class FigureAdmin(SimpleHistoryAdmin):
             form = RejectForm(request.POST)
             if form.is_valid():
                 for figure in queryset:
-                    services.figure_reject(figure=figure, by=request.user, note=form.cleaned_data["note"])
+                    services.figure_reject(
+                        figure=figure, by=request.user, note=form.cleaned_data["note"]
+                    )
                 self.message_user(request, f"已驳回 {queryset.count()} 个数据", messages.SUCCESS)
                 return None
         else:
@@ -314,7 +406,12 @@ class FigureAdmin(SimpleHistoryAdmin):
         return render(
             request,
             "admin/reporting/figure/reject_form.html",
-            {**self.admin_site.each_context(request), "title": "驳回报告数据", "figures": queryset, "form": form,
-             "action": "reject_selected", "opts": self.model._meta},
+            {
+                **self.admin_site.each_context(request),
+                "title": "驳回报告数据",
+                "figures": queryset,
+                "form": form,
+                "action": "reject_selected",
+                "opts": self.model._meta,
+            },
         )
-

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers as drf_serializers, status
+from rest_framework import mixins, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 
 from api.access import READERS, STAFF, SUPERVISOR
@@ -40,20 +41,34 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             "不保存任何内容；合格则保存并交给后台任务识别数据，返回 202 与 status_url。同一文件重复上传返回 200，不重复导入。"
         ),
         request={"multipart/form-data": serializers.ReportUploadSerializer},
-        responses={202: serializers.ReportAcceptedSerializer, 200: serializers.ReportAcceptedSerializer},
+        responses={
+            202: serializers.ReportAcceptedSerializer,
+            200: serializers.ReportAcceptedSerializer,
+        },
     )
     def create(self, request, *args, **kwargs):
         form = serializers.ReportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        upload, entity, year = form.validated_data["file"], form.validated_data["entity"], form.validated_data.get("year")
+        upload, entity, year = (
+            form.validated_data["file"],
+            form.validated_data["entity"],
+            form.validated_data.get("year"),
+        )
         try:
             services.report_size_check(name=upload.name, size=upload.size)
             data = upload.read()
-            checked = services.report_read(name=upload.name, data=data, entity=entity or None, year=year)
+            checked = services.report_read(
+                name=upload.name, data=data, entity=entity or None, year=year
+            )
         except services.ReportRejected as exc:
             raise drf_serializers.ValidationError({"file": [str(exc)]}) from exc
         report, created = services.report_upload_create(
-            name=upload.name, data=data, uploaded_by=request.user, entity=entity, year=year, checked=checked
+            name=upload.name,
+            data=data,
+            uploaded_by=request.user,
+            entity=entity,
+            year=year,
+            checked=checked,
         )
         if created:
             report_process_task.delay_on_commit(report.pk)
@@ -61,14 +76,23 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         body = {
             "id": report.pk,
             "status": report.status,
-            "message": "已接收，正在后台识别数据" if created else f"该文件已上传过（{report}），不重复导入",
+            "message": "已接收，正在后台识别数据"
+            if created
+            else f"该文件已上传过（{report}），不重复导入",
             "status_url": status_url,
             "duplicate": not created,
         }
-        return Response(body, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK, headers={"Location": status_url})
+        return Response(
+            body,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            headers={"Location": status_url},
+        )
 
 
-@extend_schema_view(list=extend_schema(summary=f"报告数据{LIST_DOC}"), retrieve=extend_schema(summary="报告数据详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"报告数据{LIST_DOC}"),
+    retrieve=extend_schema(summary="报告数据详情"),
+)
 class FigureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """从年度报告中识别出的数据，带出处（行号、表格行）与类别（实际值、计划、比上年变化）。"""
 

@@ -10,7 +10,9 @@ from .models import Figure, FigureKind, FigureStatus, Report, ReportStatus
 
 
 class ReportFilter(SyncFilterSet):
-    jurisdiction = django_filters.CharFilter(method="filter_jurisdiction", label="报告主体：编号或名称（含下属区划与学校）")
+    jurisdiction = django_filters.CharFilter(
+        method="filter_jurisdiction", label="报告主体：编号或名称（含下属区划与学校）"
+    )
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label="处理状态")
 
     class Meta:
@@ -23,10 +25,19 @@ class ReportFilter(SyncFilterSet):
 
 class FigureFilter(SyncFilterSet):
     indicator = django_filters.CharFilter(method="filter_indicator", label="指标：编号、代码或名称")
-    jurisdiction = django_filters.CharFilter(method="filter_jurisdiction", label="数据所属区划：编号或名称（含下属区划与学校）")
-    kind = django_filters.MultipleChoiceFilter(choices=FigureKind.choices, label="类别（actual 实际值、plan 计划……）")
+    jurisdiction = django_filters.CharFilter(
+        method="filter_jurisdiction", label="数据所属区划：编号或名称（含下属区划与学校）"
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=FigureKind.choices, label="类别（actual 实际值、plan 计划……）"
+    )
     status = django_filters.MultipleChoiceFilter(choices=FigureStatus.choices, label="审核状态")
-    linked = StrictBooleanFilter(field_name="indicator", lookup_expr="isnull", exclude=True, label="true：只返回已关联指标的数据")
+    linked = StrictBooleanFilter(
+        field_name="indicator",
+        lookup_expr="isnull",
+        exclude=True,
+        label="true：只返回已关联指标的数据",
+    )
 
     class Meta:
         model = Figure

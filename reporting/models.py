@@ -26,20 +26,35 @@ class Report(models.Model):
 
     title = models.CharField("标题", max_length=200, blank=True)
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="报告主体", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        Jurisdiction,
+        verbose_name="报告主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     year = models.PositiveIntegerField("年度", null=True, blank=True)
-    entity_override = models.CharField("指定报告主体", max_length=100, blank=True, help_text="留空则从标题识别")
-    year_override = models.PositiveIntegerField("指定年度", null=True, blank=True, help_text="留空则从标题识别")
+    entity_override = models.CharField(
+        "指定报告主体", max_length=100, blank=True, help_text="留空则从标题识别"
+    )
+    year_override = models.PositiveIntegerField(
+        "指定年度", null=True, blank=True, help_text="留空则从标题识别"
+    )
     file = models.FileField("报告文件", upload_to=report_upload_to)
     original_name = models.CharField("原文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
     size = models.PositiveIntegerField("大小（字节）", default=0)
-    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.UPLOADED)
+    status = models.CharField(
+        "状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.UPLOADED
+    )
     message = models.TextField("处理结果", blank=True)
     summary = models.JSONField("统计", default=dict, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="uploaded_reports",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
@@ -81,12 +96,21 @@ class FigureMethod(models.TextChoices):
 class Figure(models.Model):
     """A number found in a report, what it measures, and exactly where it was found."""
 
-    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="figures")
+    report = models.ForeignKey(
+        Report, verbose_name="报告", on_delete=models.CASCADE, related_name="figures"
+    )
     indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
+        Indicator,
+        verbose_name="指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="figures",
     )
     label = models.CharField("原文标签", max_length=200)
-    value = models.DecimalField("数值", max_digits=24, decimal_places=4, help_text="基本单位：万、亿已换算")
+    value = models.DecimalField(
+        "数值", max_digits=24, decimal_places=4, help_text="基本单位：万、亿已换算"
+    )
     value_high = models.DecimalField("上限", max_digits=24, decimal_places=4, null=True, blank=True)
     unit = models.CharField("单位", max_length=20, blank=True)
     qualifier = models.CharField(
@@ -103,16 +127,35 @@ class Figure(models.Model):
     confidence = models.FloatField("置信度", default=0)
     note = models.CharField("说明", max_length=200, blank=True)
     subject = models.CharField(
-        "所指单位", max_length=100, blank=True, help_text="分县、分校表格中的行：数据属于该县或学校；空白表示报告主体本身"
+        "所指单位",
+        max_length=100,
+        blank=True,
+        help_text="分县、分校表格中的行：数据属于该县或学校；空白表示报告主体本身",
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="数据所属区划", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="figures", help_text="报告主体，或分县表格中该行所指的县；分校行中的学校不在目录中时为空",
+        Jurisdiction,
+        verbose_name="数据所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="figures",
+        help_text="报告主体，或分县表格中该行所指的县；分校行中的学校不在目录中时为空",
     )
-    status = models.CharField("审核状态", max_length=16, choices=FigureStatus.choices, default=FigureStatus.EXTRACTED)
-    extracted = models.JSONField("识别原值", default=dict, blank=True, help_text="更正前自动识别的指标、数值、单位、类别与年度")
+    status = models.CharField(
+        "审核状态", max_length=16, choices=FigureStatus.choices, default=FigureStatus.EXTRACTED
+    )
+    extracted = models.JSONField(
+        "识别原值",
+        default=dict,
+        blank=True,
+        help_text="更正前自动识别的指标、数值、单位、类别与年度",
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reviewed_figures",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
@@ -151,16 +194,24 @@ class Figure(models.Model):
     def key(self) -> tuple[int, str, str]:
         """What identifies the same figure across re-processing: its line, label and value as read."""
         original = self.extracted or {}
-        return (self.line, original.get("label", self.label), str(original.get("value", self.value)))
+        return (
+            self.line,
+            original.get("label", self.label),
+            str(original.get("value", self.value)),
+        )
 
 
 class FigureConflict(models.Model):
     """Figures of one report for the same indicator and year that disagree. Kept, never averaged."""
 
-    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="conflicts")
+    report = models.ForeignKey(
+        Report, verbose_name="报告", on_delete=models.CASCADE, related_name="conflicts"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT)
     year = models.PositiveIntegerField("年度", null=True, blank=True)
-    figures = models.ManyToManyField(Figure, verbose_name="相互矛盾的数据", related_name="conflicts")
+    figures = models.ManyToManyField(
+        Figure, verbose_name="相互矛盾的数据", related_name="conflicts"
+    )
     description = models.TextField("说明")
 
     class Meta:

@@ -43,14 +43,22 @@ def indicator_catalogue_load() -> IndicatorCatalogue:
 
 def _catalogue_from_file() -> IndicatorCatalogue:
     path = Path(settings.BASE_DIR) / "fixtures" / "indicators.json"
-    return IndicatorCatalogue.from_entries(json.loads(path.read_text(encoding="utf-8"))["indicators"])
+    return IndicatorCatalogue.from_entries(
+        json.loads(path.read_text(encoding="utf-8"))["indicators"]
+    )
 
 
 def report_list_visible_to(user: User) -> QuerySet[Report]:
     """Reports are published documents: everyone signed in to the admin may read them all."""
-    return Report.objects.select_related("jurisdiction", "jurisdiction__parent", "uploaded_by").annotate(
+    return Report.objects.select_related(
+        "jurisdiction", "jurisdiction__parent", "uploaded_by"
+    ).annotate(
         figure_count=Count("figures", distinct=True),
-        linked_count=Count("figures", filter=Q(figures__indicator__isnull=False, figures__subject=""), distinct=True),
+        linked_count=Count(
+            "figures",
+            filter=Q(figures__indicator__isnull=False, figures__subject=""),
+            distinct=True,
+        ),
     )
 
 

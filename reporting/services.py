@@ -43,18 +43,24 @@ def report_size_check(*, name: str, size: int) -> None:
         raise ReportRejected(f"{name}：文件大小为 {_size(size)}，超过上限 {_size(limit)}")
 
 
-def report_read(*, name: str, data: bytes, entity: str | None = None, year: int | None = None) -> extractor.ExtractedReport:
+def report_read(
+    *, name: str, data: bytes, entity: str | None = None, year: int | None = None
+) -> extractor.ExtractedReport:
     """Check an uploaded file and extract its figures, writing nothing. Raises ReportRejected."""
     report_size_check(name=name, size=len(data))
     if not data:
         raise ReportRejected(f"{name}：文件是空的")
     try:
         text = documents.read_document(name, data)
-        extracted = extractor.extract_report(text, indicator_catalogue_load(), entity=entity, year=year)
+        extracted = extractor.extract_report(
+            text, indicator_catalogue_load(), entity=entity, year=year
+        )
     except (documents.DocumentError, extractor.ReportError) as exc:
         raise ReportRejected(f"{name}：{exc}") from exc
     if not extracted.entity:
-        raise ReportRejected(f"{name}：文件（报告主体）：无法从标题识别报告主体（市、县或学校名称），请指定报告主体")
+        raise ReportRejected(
+            f"{name}：文件（报告主体）：无法从标题识别报告主体（市、县或学校名称），请指定报告主体"
+        )
     return extracted
 
 
@@ -110,10 +116,17 @@ def report_process(*, report_id: int) -> Report | None:
     run skips it), and figures are replaced in the same transaction, so a retry never duplicates.
     Figures a reviewer has confirmed, corrected or rejected are kept as they are.
     """
-    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(status=ReportStatus.PROCESSING)
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.PROCESSING
+    )
     with transaction.atomic():
         # order_by(): the default ordering joins the jurisdiction, and FOR UPDATE refuses outer joins.
-        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).order_by("pk").first()
+        report = (
+            Report.objects.select_for_update(skip_locked=True)
+            .filter(pk=report_id)
+            .order_by("pk")
+            .first()
+        )
         if report is None:
             return None  # deleted, or being processed by another worker right now
         try:
@@ -121,9 +134,14 @@ def report_process(*, report_id: int) -> Report | None:
                 with report.file.open("rb") as fh:
                     data = fh.read()
             except OSError as exc:
-                raise ReportRejected(f"{report.original_name}：找不到已上传的文件，请重新上传") from exc
+                raise ReportRejected(
+                    f"{report.original_name}：找不到已上传的文件，请重新上传"
+                ) from exc
             extracted = report_read(
-                name=report.original_name, data=data, entity=report.entity_override or None, year=report.year_override
+                name=report.original_name,
+                data=data,
+                entity=report.entity_override or None,
+                year=report.year_override,
             )
         except ReportRejected as exc:
             report.status = ReportStatus.FAILED
@@ -152,10 +170,17 @@ def report_process(*, report_id: int) -> Report | None:
 
 
 def report_ingest(
-    *, name: str, data: bytes, uploaded_by: User | None = None, entity: str = "", year: int | None = None
+    *,
+    name: str,
+    data: bytes,
+    uploaded_by: User | None = None,
+    entity: str = "",
+    year: int | None = None,
 ) -> tuple[Report, bool]:
     """Upload and process in one go, for operators' batch loads (same code path as an upload)."""
-    report, created = report_upload_create(name=name, data=data, uploaded_by=uploaded_by, entity=entity, year=year)
+    report, created = report_upload_create(
+        name=name, data=data, uploaded_by=uploaded_by, entity=entity, year=year
+    )
     processed = report_process(report_id=report.pk)
     return (processed or report), created
 
@@ -216,7 +241,10 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
         if indicator is None or len(members) < 2:
             continue
         row = FigureConflict.objects.create(
-            report=report, indicator=indicator, year=conflict.year, description=_conflict_text(indicator, conflict)
+            report=report,
+            indicator=indicator,
+            year=conflict.year,
+            description=_conflict_text(indicator, conflict),
         )
         row.figures.set(members)
         conflicts += 1
@@ -241,17 +269,27 @@ def _figures_place(report: Report) -> None:
     """Which place each figure is about: the report's own, or for a per-county or per-school table
     row the named place under it (by name or short name). Rows naming a place we do not know stay
     unplaced: shown with the report, never counted for a place."""
-    report.figures.filter(subject="").update(jurisdiction=report.jurisdiction, updated_at=timezone.now())
+    report.figures.filter(subject="").update(
+        jurisdiction=report.jurisdiction, updated_at=timezone.now()
+    )
     subjects = set(report.figures.exclude(subject="").values_list("subject", flat=True))
     if not subjects or report.jurisdiction is None:
         return
-    below = list(Jurisdiction.objects.filter(Q(parent=report.jurisdiction) | Q(parent__parent=report.jurisdiction)))
+    below = list(
+        Jurisdiction.objects.filter(
+            Q(parent=report.jurisdiction) | Q(parent__parent=report.jurisdiction)
+        )
+    )
     by_place: dict[int | None, list[str]] = {}
     for subject in subjects:
-        place = next((j.pk for j in below if subject == j.name or subject in (j.aliases or [])), None)
+        place = next(
+            (j.pk for j in below if subject == j.name or subject in (j.aliases or [])), None
+        )
         by_place.setdefault(place, []).append(subject)
     for place, named in by_place.items():  # one update per place, not per table row's subject
-        report.figures.filter(subject__in=named).update(jurisdiction_id=place, updated_at=timezone.now())
+        report.figures.filter(subject__in=named).update(
+            jurisdiction_id=place, updated_at=timezone.now()
+        )
 
 
 def _conflict_text(indicator: Indicator, conflict: extractor.Conflict) -> str:
@@ -294,14 +332,18 @@ def jurisdiction_for_report(extracted: extractor.ExtractedReport) -> Jurisdictio
     if kind == JurisdictionKind.SCHOOL:
         parent = None
         if extracted.place:
-            parent = _jurisdiction_lookup(extracted.place, (JurisdictionKind.COUNTY, JurisdictionKind.CITY))
+            parent = _jurisdiction_lookup(
+                extracted.place, (JurisdictionKind.COUNTY, JurisdictionKind.CITY)
+            )
         school = Jurisdiction.objects.filter(name=name, kind=JurisdictionKind.SCHOOL).first()
         if school is None:
             school = Jurisdiction.objects.create(
                 name=name, kind=JurisdictionKind.SCHOOL, parent=parent, needs_review=parent is None
             )
         return school
-    found = _jurisdiction_lookup(name, (JurisdictionKind.CITY, JurisdictionKind.COUNTY, JurisdictionKind.PROVINCE))
+    found = _jurisdiction_lookup(
+        name, (JurisdictionKind.CITY, JurisdictionKind.COUNTY, JurisdictionKind.PROVINCE)
+    )
     if found is not None:
         return found
     # Not in the catalogue: keep it under the name the report uses, for a person to place.
@@ -373,7 +415,11 @@ def _reviewed(figure: Figure, by: User, note: str) -> Figure:
 def reports_folder_ingest(*, folder: Path) -> list[str]:
     """Ingest every yearly report in ``folder``; files that are not reports are listed and skipped."""
     lines: list[str] = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in documents.SUPPORTED_SUFFIXES):
+    for path in sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in documents.SUPPORTED_SUFFIXES
+    ):
         data = path.read_bytes()
         try:
             text = documents.read_document(path.name, data)

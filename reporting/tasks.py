@@ -7,7 +7,9 @@ from . import services
 
 
 @shared_task(
-    autoretry_for=(OperationalError,),  # a database briefly unreachable; a file that cannot be read is not retried
+    autoretry_for=(
+        OperationalError,
+    ),  # a database briefly unreachable; a file that cannot be read is not retried
     retry_backoff=True,
     max_retries=3,
     acks_late=True,

@@ -115,12 +115,24 @@ class JurisdictionAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
-    list_display = ("title", "issuer", "jurisdiction", "period_label", "task_count", "source_name", "imported_at")
+    list_display = (
+        "title",
+        "issuer",
+        "jurisdiction",
+        "period_label",
+        "task_count",
+        "source_name",
+        "imported_at",
+    )
     search_fields = ("title", "issuer")
     list_select_related = ("jurisdiction",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_tasks=Count("tasks", filter=Q(tasks__is_active=True)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_tasks=Count("tasks", filter=Q(tasks__is_active=True)))
+        )
 
     @admin.display(description="任务数", ordering="_tasks")
     def task_count(self, obj: Plan) -> int:
@@ -136,11 +148,19 @@ class DepartmentInvolvedFilter(admin.SimpleListFilter):
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
-        return Department.objects.filter(assignments__isnull=False).distinct().values_list("id", "name")
+        return (
+            Department.objects.filter(assignments__isnull=False)
+            .distinct()
+            .values_list("id", "name")
+        )
 
     def queryset(self, request, queryset):
         if self.value():
-            field = "assignments__department_id" if queryset.model is Task else "task__assignments__department_id"
+            field = (
+                "assignments__department_id"
+                if queryset.model is Task
+                else "task__assignments__department_id"
+            )
             return queryset.filter(**{field: self.value()}).distinct()
         return queryset
 
@@ -185,12 +205,45 @@ def _may_see_task(request: HttpRequest, task: Task | None) -> bool:
 
 @admin.register(Task)
 class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
-    list_display = ("number", "short_text", "lead", "targets_worded", "latest_progress", "deadline", "plan")
+    list_display = (
+        "number",
+        "short_text",
+        "lead",
+        "targets_worded",
+        "latest_progress",
+        "deadline",
+        "plan",
+    )
     list_display_links = ("number", "short_text")
     list_filter = ("plan", DepartmentInvolvedFilter, "lead", "deadline_year", "is_active")
-    search_fields = ("number", "text", "responsibility_text", "lead__name", "assignments__department__name")
-    readonly_fields = ("plan", "number", "text", "lead", "responsibility_text", "deadline_text", "source_line")
-    fields = ("plan", "number", "text", "lead", "responsibility_text", "deadline_text", "deadline_year", "deadline_date", "source_line", "is_active")
+    search_fields = (
+        "number",
+        "text",
+        "responsibility_text",
+        "lead__name",
+        "assignments__department__name",
+    )
+    readonly_fields = (
+        "plan",
+        "number",
+        "text",
+        "lead",
+        "responsibility_text",
+        "deadline_text",
+        "source_line",
+    )
+    fields = (
+        "plan",
+        "number",
+        "text",
+        "lead",
+        "responsibility_text",
+        "deadline_text",
+        "deadline_year",
+        "deadline_date",
+        "source_line",
+        "is_active",
+    )
     inlines = [TaskAssignmentInline, TargetInline]
     list_per_page = 50
 
@@ -198,7 +251,9 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         tasks = selectors.task_list_visible_to(user=request.user)
         # Staff see the latest progress of their own department only, even on shared tasks.
         department_id = request.user.department_id if _is_staff_member(request) else None
-        return selectors.task_latest_progress(tasks=tasks, department_id=department_id).prefetch_related("targets")
+        return selectors.task_latest_progress(
+            tasks=tasks, department_id=department_id
+        ).prefetch_related("targets")
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
@@ -241,20 +296,55 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     measured on) is suggested by the service; supervisors and the lead department's staff confirm
     or change it here, and the attainment is recomputed."""
 
-    list_display = ("task_number", "label", "worded", "indicator", "link_status", "lead", "needs_review", "is_active")
-    list_filter = ("task__plan", DepartmentInvolvedFilter, "link_status", "recurrence", "comparison", "needs_review", "indicator")
+    list_display = (
+        "task_number",
+        "label",
+        "worded",
+        "indicator",
+        "link_status",
+        "lead",
+        "needs_review",
+        "is_active",
+    )
+    list_filter = (
+        "task__plan",
+        DepartmentInvolvedFilter,
+        "link_status",
+        "recurrence",
+        "comparison",
+        "needs_review",
+        "indicator",
+    )
     search_fields = ("label", "source_text", "task__text", "task__number")
     list_select_related = ("task", "task__lead", "indicator")
     autocomplete_fields = ("indicator", "jurisdiction")
     actions = ["confirm_suggested_links"]
     fieldsets = (
         (None, {"fields": ("task", "label", "worded", "source_text")}),
-        ("衡量方式（可由牵头部门或督导确认、修改）", {"fields": ("indicator", "jurisdiction", "link_status", "link_note")}),
+        (
+            "衡量方式（可由牵头部门或督导确认、修改）",
+            {"fields": ("indicator", "jurisdiction", "link_status", "link_note")},
+        ),
         (
             "目标值（来自清单原文）",
-            {"fields": ("comparison", "value", "value_high", "unit", "per_unit", "recurrence", "from_year",
-                        "deadline_year", "deadline_date", "cumulative_from", "cumulative_to", "needs_review",
-                        "review_reason", "is_active")},
+            {
+                "fields": (
+                    "comparison",
+                    "value",
+                    "value_high",
+                    "unit",
+                    "per_unit",
+                    "recurrence",
+                    "from_year",
+                    "deadline_year",
+                    "deadline_date",
+                    "cumulative_from",
+                    "cumulative_to",
+                    "needs_review",
+                    "review_reason",
+                    "is_active",
+                )
+            },
         ),
     )
 
@@ -266,7 +356,9 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         return queryset.distinct(), False
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and _may_see_task(request, obj.task if obj else None)
+        return super().has_view_permission(request, obj) and _may_see_task(
+            request, obj.task if obj else None
+        )
 
     def has_change_permission(self, request, obj=None):
         if request.user.is_superuser or _is_supervisor(request):
@@ -279,7 +371,9 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         fixed = ("task", "label", "worded", "source_text", "link_status", "link_note")
         if request.user.is_superuser:
             return fixed
-        return tuple(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS) + ("worded",)
+        return tuple(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS) + (
+            "worded",
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -288,11 +382,17 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        if change and set(form.changed_data) & set(_LINK_FIELDS) and not set(form.changed_data) - set(_LINK_FIELDS):
+        if (
+            change
+            and set(form.changed_data) & set(_LINK_FIELDS)
+            and not set(form.changed_data) - set(_LINK_FIELDS)
+        ):
             # Only the link changed: that is a person confirming what measures the target.
             from attainment.services import target_link_confirm
 
-            target_link_confirm(target=obj, by=request.user, indicator=obj.indicator, jurisdiction=obj.jurisdiction)
+            target_link_confirm(
+                target=obj, by=request.user, indicator=obj.indicator, jurisdiction=obj.jurisdiction
+            )
             return
         super().save_model(request, obj, form, change)
         from attainment.services import attainment_recompute_enqueue
@@ -305,7 +405,12 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 
         done = 0
         for target in queryset.filter(link_status=LinkStatus.SUGGESTED):
-            target_link_confirm(target=target, by=request.user, indicator=target.indicator, jurisdiction=target.jurisdiction)
+            target_link_confirm(
+                target=target,
+                by=request.user,
+                indicator=target.indicator,
+                jurisdiction=target.jurisdiction,
+            )
             done += 1
         self.message_user(request, f"已确认 {done} 个目标的指标关联，达成情况将重新计算")
 
@@ -336,7 +441,12 @@ class EvidenceInline(admin.TabularInline):
         return obj is None or ProgressEntryAdmin.may_edit(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return self._entry_editable(request, obj) and _is_staff_member(request) or request.user.is_superuser and (obj is None or obj.status != ProgressStatus.APPROVED)
+        return (
+            (self._entry_editable(request, obj)
+            and _is_staff_member(request))
+            or (request.user.is_superuser
+            and (obj is None or obj.status != ProgressStatus.APPROVED))
+        )
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
@@ -374,21 +484,43 @@ class ProgressEntryForm(forms.ModelForm):
         elif task is None:
             raise ValidationError({"task": "请选择任务或目标"})
         if target is not None and cleaned["task"].pk != target.task_id:
-            raise ValidationError({"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"})
+            raise ValidationError(
+                {"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"}
+            )
         return cleaned  # which place a value is for is checked by the model (ProgressEntry.clean)
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), required=True)
+    comment = forms.CharField(
+        label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
 
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(SimpleHistoryAdmin):
     form = ProgressEntryForm
-    list_display = ("__str__", "task_number", "department", "year", "quarter", "value_display", "status", "evidence_count", "updated_at")
+    list_display = (
+        "__str__",
+        "task_number",
+        "department",
+        "year",
+        "quarter",
+        "value_display",
+        "status",
+        "evidence_count",
+        "updated_at",
+    )
     list_filter = ("status", "department", "task__plan", "year", "task__deadline_year")
     search_fields = ("narrative", "task__text", "task__number", "target__label", "department__name")
-    readonly_fields = ("status", "department", "created_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment")
+    readonly_fields = (
+        "status",
+        "department",
+        "created_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
+    )
     autocomplete_fields = ()
     inlines = [EvidenceInline]
     actions = ["submit_selected", "approve_selected", "return_selected"]
@@ -400,19 +532,27 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def may_edit(request: HttpRequest, obj: ProgressEntry | None) -> bool:
         user = request.user
         if obj is None:
-            return _is_staff_member(request) and user.department_id is not None or user.is_superuser
+            return (_is_staff_member(request) and user.department_id is not None) or user.is_superuser
         if obj.pk is not None:
             # The history views pass an old version of the entry; what counts is the entry as it
             # stands now (an approved entry must not be reverted to an earlier draft).
-            current = ProgressEntry.objects.filter(pk=obj.pk).values("status", "department_id").first()
+            current = (
+                ProgressEntry.objects.filter(pk=obj.pk).values("status", "department_id").first()
+            )
             if current is None:
                 return False
-            obj = ProgressEntry(pk=obj.pk, status=current["status"], department_id=current["department_id"])
+            obj = ProgressEntry(
+                pk=obj.pk, status=current["status"], department_id=current["department_id"]
+            )
         if obj.status == ProgressStatus.APPROVED:
             return False  # approved entries are locked for everyone
         if user.is_superuser:
             return True
-        return _is_staff_member(request) and obj.department_id == user.department_id and obj.is_editable_by_author
+        return (
+            _is_staff_member(request)
+            and obj.department_id == user.department_id
+            and obj.is_editable_by_author
+        )
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -421,8 +561,15 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if not (request.user.is_active and request.user.is_staff):
             return False
         if obj is not None and _is_staff_member(request):
-            current = ProgressEntry.objects.filter(pk=obj.pk).values_list("department_id", flat=True).first()
-            return obj.department_id == request.user.department_id and current in (None, request.user.department_id)
+            current = (
+                ProgressEntry.objects.filter(pk=obj.pk)
+                .values_list("department_id", flat=True)
+                .first()
+            )
+            return obj.department_id == request.user.department_id and current in (
+                None,
+                request.user.department_id,
+            )
         return True
 
     def has_add_permission(self, request):
@@ -440,7 +587,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         return self.may_edit(request, obj) and obj.status == ProgressStatus.DRAFT
 
     def get_queryset(self, request):
-        return selectors.progress_entry_list_visible_to(user=request.user).annotate(_evidence=Count("evidence"))
+        return selectors.progress_entry_list_visible_to(user=request.user).annotate(
+            _evidence=Count("evidence")
+        )
 
     def get_list_filter(self, request):
         if _is_staff_member(request):
@@ -473,9 +622,13 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "task":
-            kwargs["queryset"] = selectors.task_list_visible_to(user=request.user).filter(is_active=True)
+            kwargs["queryset"] = selectors.task_list_visible_to(user=request.user).filter(
+                is_active=True
+            )
         elif db_field.name == "target":
-            kwargs["queryset"] = selectors.target_list_visible_to(user=request.user).filter(is_active=True)
+            kwargs["queryset"] = selectors.target_list_visible_to(user=request.user).filter(
+                is_active=True
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -490,7 +643,11 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
-            if inline_form.has_changed() and isinstance(inline_form.instance, Evidence) and not inline_form.instance.uploaded_by_id:
+            if (
+                inline_form.has_changed()
+                and isinstance(inline_form.instance, Evidence)
+                and not inline_form.instance.uploaded_by_id
+            ):
                 inline_form.instance.uploaded_by = request.user
         super().save_formset(request, form, formset, change)
 
@@ -513,7 +670,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     # -- workflow actions ---------------------------------------------------------------------
 
-    def _run(self, request, queryset: QuerySet[ProgressEntry], service, done: str, **kwargs) -> None:
+    def _run(
+        self, request, queryset: QuerySet[ProgressEntry], service, done: str, **kwargs
+    ) -> None:
         ok, failed = 0, []
         for entry in queryset:
             try:
@@ -539,15 +698,27 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         if "apply" in request.POST:
             form = ReturnForm(request.POST)
             if form.is_valid():
-                self._run(request, queryset, services.progress_entry_return, "已退回", comment=form.cleaned_data["comment"])
+                self._run(
+                    request,
+                    queryset,
+                    services.progress_entry_return,
+                    "已退回",
+                    comment=form.cleaned_data["comment"],
+                )
                 return None
         else:
             form = ReturnForm()
         return render(
             request,
             "admin/tasks_registry/progressentry/return_form.html",
-            {**self.admin_site.each_context(request), "title": "退回进展填报", "entries": queryset, "form": form,
-             "action": "return_selected", "opts": self.model._meta},
+            {
+                **self.admin_site.each_context(request),
+                "title": "退回进展填报",
+                "entries": queryset,
+                "form": form,
+                "action": "return_selected",
+                "opts": self.model._meta,
+            },
         )
 
 
@@ -555,9 +726,29 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 class TaskListUploadAdmin(admin.ModelAdmin):
     """Supervisors upload a task list; a background job imports it and reports back here."""
 
-    list_display = ("plan_title", "file", "status", "message", "uploaded_by", "created_at", "finished_at")
+    list_display = (
+        "plan_title",
+        "file",
+        "status",
+        "message",
+        "uploaded_by",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("status",)
-    fields = ("file", "plan_title", "issuer", "period_start", "period_end", "status", "message", "plan", "uploaded_by", "created_at", "finished_at")
+    fields = (
+        "file",
+        "plan_title",
+        "issuer",
+        "period_start",
+        "period_end",
+        "status",
+        "message",
+        "plan",
+        "uploaded_by",
+        "created_at",
+        "finished_at",
+    )
     readonly_fields = ("status", "message", "plan", "uploaded_by", "created_at", "finished_at")
 
     def has_module_permission(self, request):

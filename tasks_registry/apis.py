@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
-from rest_framework.generics import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from api.access import READERS, STAFF, SUPERVISOR
 from api.views import ApiViewSet
 
 from . import filters, selectors, serializers, services
-from .models import Department, Evidence, Indicator, Jurisdiction, Plan, ProgressEntry, TaskAssignment
+from .models import (
+    Department,
+    Evidence,
+    Indicator,
+    Jurisdiction,
+    Plan,
+    ProgressEntry,
+    TaskAssignment,
+)
 
 LIST_DOC = "列表（分页；format=csv 或 format=xlsx 导出全部筛选结果）"
 
 
-@extend_schema_view(list=extend_schema(summary=f"部门{LIST_DOC}"), retrieve=extend_schema(summary="部门详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"部门{LIST_DOC}"), retrieve=extend_schema(summary="部门详情")
+)
 class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """部门目录（参考数据，所有角色可读）。"""
 
@@ -31,7 +41,9 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     export_name = "部门"
 
 
-@extend_schema_view(list=extend_schema(summary=f"指标{LIST_DOC}"), retrieve=extend_schema(summary="指标详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"指标{LIST_DOC}"), retrieve=extend_schema(summary="指标详情")
+)
 class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """指标目录（参考数据，所有角色可读）。"""
 
@@ -43,7 +55,10 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     export_name = "指标"
 
 
-@extend_schema_view(list=extend_schema(summary=f"行政区划与学校{LIST_DOC}"), retrieve=extend_schema(summary="行政区划详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"行政区划与学校{LIST_DOC}"),
+    retrieve=extend_schema(summary="行政区划详情"),
+)
 class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """行政区划与学校（参考数据，所有角色可读）。"""
 
@@ -55,11 +70,16 @@ class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     export_name = "行政区划"
 
 
-@extend_schema_view(list=extend_schema(summary=f"政策文件{LIST_DOC}"), retrieve=extend_schema(summary="政策文件详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"政策文件{LIST_DOC}"),
+    retrieve=extend_schema(summary="政策文件详情"),
+)
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """政策文件（含任务清单），所有角色可读。"""
 
-    queryset = Plan.objects.select_related("jurisdiction").annotate(task_count=Count("tasks", filter=Q(tasks__is_active=True)))
+    queryset = Plan.objects.select_related("jurisdiction").annotate(
+        task_count=Count("tasks", filter=Q(tasks__is_active=True))
+    )
     serializer_class = serializers.PlanSerializer
     filterset_class = filters.PlanFilter
     ordering_fields = ("title", "period_end", "imported_at", "updated_at")
@@ -67,7 +87,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     export_name = "政策文件"
 
 
-@extend_schema_view(list=extend_schema(summary=f"任务{LIST_DOC}"), retrieve=extend_schema(summary="任务详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"任务{LIST_DOC}"), retrieve=extend_schema(summary="任务详情")
+)
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """任务清单中的任务。部门令牌只能看到本部门牵头或配合的任务。"""
 
@@ -79,10 +101,14 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
 
     def get_queryset(self):
         assignments = TaskAssignment.objects.select_related("department").order_by("position")
-        return selectors.task_list_visible_to(user=self.request.user).prefetch_related(Prefetch("assignments", queryset=assignments))
+        return selectors.task_list_visible_to(user=self.request.user).prefetch_related(
+            Prefetch("assignments", queryset=assignments)
+        )
 
 
-@extend_schema_view(list=extend_schema(summary=f"目标{LIST_DOC}"), retrieve=extend_schema(summary="目标详情"))
+@extend_schema_view(
+    list=extend_schema(summary=f"目标{LIST_DOC}"), retrieve=extend_schema(summary="目标详情")
+)
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """任务中的量化目标。部门令牌只能看到本部门任务的目标。"""
 
@@ -93,7 +119,9 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     export_name = "目标"
 
     def get_queryset(self):
-        return selectors.target_list_visible_to(user=self.request.user).select_related("jurisdiction")
+        return selectors.target_list_visible_to(user=self.request.user).select_related(
+            "jurisdiction"
+        )
 
 
 WRITE_DOC = "仅部门工作人员（本部门、草稿或已退回状态）；已提交或已通过的填报返回 409"
@@ -103,16 +131,34 @@ WRITE_DOC = "仅部门工作人员（本部门、草稿或已退回状态）；�
     list=extend_schema(summary=f"进展填报{LIST_DOC}"),
     retrieve=extend_schema(summary="进展填报详情"),
     create=extend_schema(
-        summary="新建进展填报（草稿）", description="仅部门工作人员，且任务须由本部门牵头或配合。",
-        request=serializers.ProgressEntryWriteSerializer, responses={201: serializers.ProgressEntrySerializer},
+        summary="新建进展填报（草稿）",
+        description="仅部门工作人员，且任务须由本部门牵头或配合。",
+        request=serializers.ProgressEntryWriteSerializer,
+        responses={201: serializers.ProgressEntrySerializer},
     ),
-    update=extend_schema(summary="修改进展填报", description=WRITE_DOC, request=serializers.ProgressEntryWriteSerializer, responses={200: serializers.ProgressEntrySerializer}),
-    partial_update=extend_schema(summary="修改进展填报（部分字段）", description=WRITE_DOC, request=serializers.ProgressEntryWriteSerializer, responses={200: serializers.ProgressEntrySerializer}),
-    destroy=extend_schema(summary="删除草稿", description="仅本部门的草稿可删除；其他状态返回 409。"),
+    update=extend_schema(
+        summary="修改进展填报",
+        description=WRITE_DOC,
+        request=serializers.ProgressEntryWriteSerializer,
+        responses={200: serializers.ProgressEntrySerializer},
+    ),
+    partial_update=extend_schema(
+        summary="修改进展填报（部分字段）",
+        description=WRITE_DOC,
+        request=serializers.ProgressEntryWriteSerializer,
+        responses={200: serializers.ProgressEntrySerializer},
+    ),
+    destroy=extend_schema(
+        summary="删除草稿", description="仅本部门的草稿可删除；其他状态返回 409。"
+    ),
 )
 class ProgressEntryViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin, ApiViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ApiViewSet,
 ):
     """部门的进展填报。部门令牌只能看到和修改本部门的填报；督导人员审核；督查室只读。"""
 
@@ -122,11 +168,17 @@ class ProgressEntryViewSet(
     ordering = ("-year", "-quarter", "-updated_at")
     export_name = "进展填报"
     access = {
-        "list": READERS, "retrieve": READERS,
-        "create": frozenset({STAFF}), "update": frozenset({STAFF}), "partial_update": frozenset({STAFF}),
-        "destroy": frozenset({STAFF}), "submit": frozenset({STAFF}), "evidence": frozenset({STAFF}),
+        "list": READERS,
+        "retrieve": READERS,
+        "create": frozenset({STAFF}),
+        "update": frozenset({STAFF}),
+        "partial_update": frozenset({STAFF}),
+        "destroy": frozenset({STAFF}),
+        "submit": frozenset({STAFF}),
+        "evidence": frozenset({STAFF}),
         "evidence_file": READERS,
-        "approve": frozenset({SUPERVISOR}), "return_entry": frozenset({SUPERVISOR}),
+        "approve": frozenset({SUPERVISOR}),
+        "return_entry": frozenset({SUPERVISOR}),
     }
 
     def get_queryset(self):
@@ -138,7 +190,10 @@ class ProgressEntryViewSet(
 
     def _answer(self, entry: ProgressEntry, code: int = status.HTTP_200_OK) -> Response:
         entry = self.get_queryset().get(pk=entry.pk)
-        return Response(serializers.ProgressEntrySerializer(entry, context=self.get_serializer_context()).data, status=code)
+        return Response(
+            serializers.ProgressEntrySerializer(entry, context=self.get_serializer_context()).data,
+            status=code,
+        )
 
     def create(self, request, *args, **kwargs):
         data = serializers.ProgressEntryWriteSerializer(data=request.data)
@@ -155,7 +210,13 @@ class ProgressEntryViewSet(
         if not partial:
             # PUT replaces the entry: what it leaves out is cleared, not kept from before. The task
             # stays when not given, since an entry always has one (the target's, or its own).
-            changes = {"target": None, "jurisdiction": None, "quarter": None, "value": None, **changes}
+            changes = {
+                "target": None,
+                "jurisdiction": None,
+                "quarter": None,
+                "value": None,
+                **changes,
+            }
         entry = services.progress_entry_update(entry=entry, by=request.user, **changes)
         return self._answer(entry)
 
@@ -163,25 +224,49 @@ class ProgressEntryViewSet(
         services.progress_entry_delete(entry=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="提交审核", description="本部门的草稿或已退回填报提交给督导人员审核。", request=None, responses={200: serializers.ProgressEntrySerializer})
+    @extend_schema(
+        summary="提交审核",
+        description="本部门的草稿或已退回填报提交给督导人员审核。",
+        request=None,
+        responses={200: serializers.ProgressEntrySerializer},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._answer(services.progress_entry_submit(entry=self.get_object(), by=request.user))
+        return self._answer(
+            services.progress_entry_submit(entry=self.get_object(), by=request.user)
+        )
 
-    @extend_schema(summary="审核通过", description="仅督导人员；只能审核已提交的填报。通过后锁定，并重新计算目标达成情况。", request=None, responses={200: serializers.ProgressEntrySerializer})
+    @extend_schema(
+        summary="审核通过",
+        description="仅督导人员；只能审核已提交的填报。通过后锁定，并重新计算目标达成情况。",
+        request=None,
+        responses={200: serializers.ProgressEntrySerializer},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._answer(services.progress_entry_approve(entry=self.get_object(), by=request.user))
+        return self._answer(
+            services.progress_entry_approve(entry=self.get_object(), by=request.user)
+        )
 
-    @extend_schema(summary="退回", description="仅督导人员；须填写退回原因。", request=serializers.ReturnSerializer, responses={200: serializers.ProgressEntrySerializer})
+    @extend_schema(
+        summary="退回",
+        description="仅督导人员；须填写退回原因。",
+        request=serializers.ReturnSerializer,
+        responses={200: serializers.ProgressEntrySerializer},
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_entry(self, request, pk=None):
         data = serializers.ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._answer(services.progress_entry_return(entry=self.get_object(), by=request.user, comment=data.validated_data["comment"]))
+        return self._answer(
+            services.progress_entry_return(
+                entry=self.get_object(), by=request.user, comment=data.validated_data["comment"]
+            )
+        )
 
     @extend_schema(
-        summary="上传佐证材料", description="multipart/form-data；文件类型与大小限制同后台。上传完成即保存，返回 201 与材料地址。",
+        summary="上传佐证材料",
+        description="multipart/form-data；文件类型与大小限制同后台。上传完成即保存，返回 201 与材料地址。",
         request={"multipart/form-data": serializers.EvidenceUploadSerializer},
         responses={201: serializers.EvidenceSerializer},
     )
@@ -189,16 +274,25 @@ class ProgressEntryViewSet(
     def evidence(self, request, pk=None):
         data = serializers.EvidenceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.evidence_add(entry=self.get_object(), by=request.user, **data.validated_data)
+        item = services.evidence_add(
+            entry=self.get_object(), by=request.user, **data.validated_data
+        )
         body = serializers.EvidenceSerializer(item).data
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{item.pk}/")
-        return Response(body | {"url": location}, status=status.HTTP_201_CREATED, headers={"Location": location})
+        return Response(
+            body | {"url": location}, status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
 
-    @extend_schema(summary="下载佐证材料", responses={(200, "application/octet-stream"): OpenApiResponse(description="文件内容")})
+    @extend_schema(
+        summary="下载佐证材料",
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="文件内容")},
+    )
     @action(detail=True, methods=["get"], url_path="evidence/(?P<evidence_id>[0-9]+)")
     def evidence_file(self, request, pk=None, evidence_id=None):
         item = get_object_or_404(Evidence, pk=evidence_id, entry=self.get_object())
         try:
-            return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])
+            return FileResponse(
+                item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1]
+            )
         except OSError as exc:
             raise Http404 from exc

@@ -23,7 +23,9 @@ class Department(models.Model):
     name = models.CharField("全称", max_length=100, unique=True)
     kind = models.CharField("类别", max_length=16, choices=DepartmentKind.choices)
     needs_review = models.BooleanField(
-        "待核对", default=False, help_text="导入时不在部门目录中，按原文保留；核对后可合并或取消此标记"
+        "待核对",
+        default=False,
+        help_text="导入时不在部门目录中，按原文保留；核对后可合并或取消此标记",
     )
     history = HistoricalRecords()
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
@@ -40,7 +42,9 @@ class Department(models.Model):
 class DepartmentAlias(models.Model):
     """A short or variant form (市人社局) under which a department appears in documents."""
 
-    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.CASCADE, related_name="aliases")
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.CASCADE, related_name="aliases"
+    )
     alias = models.CharField("简称/别称", max_length=100, unique=True)
 
     class Meta:
@@ -57,26 +61,55 @@ class Indicator(models.Model):
     code = models.SlugField("代码", max_length=64, unique=True)
     name = models.CharField("名称", max_length=100)
     unit = models.CharField("单位", max_length=20, blank=True)
-    aliases = models.JSONField("别称", default=list, blank=True, help_text="报告中作中心词出现的写法，须位于标签末尾")
-    units = models.JSONField("可接受的单位", default=list, blank=True)
-    patterns = models.JSONField("句式", default=list, blank=True, help_text="可出现在句中任意位置的词序，用“…”连接")
-    excludes = models.JSONField("排除词", default=list, blank=True, help_text="同一分句中出现这些词时不匹配本指标")
-    sentence_excludes = models.JSONField(
-        "句内排除词", default=list, blank=True, help_text="标签只是“培训”“取证”这类单词时，句中此前出现这些词即不匹配"
+    aliases = models.JSONField(
+        "别称", default=list, blank=True, help_text="报告中作中心词出现的写法，须位于标签末尾"
     )
-    flow = models.BooleanField("按年计数", default=False, help_text="如培训人次、认定人数：“新增”即当年实际值，而非变化量")
-    max_value = models.DecimalField("合理上限", max_digits=20, decimal_places=4, null=True, blank=True)
+    units = models.JSONField("可接受的单位", default=list, blank=True)
+    patterns = models.JSONField(
+        "句式", default=list, blank=True, help_text="可出现在句中任意位置的词序，用“…”连接"
+    )
+    excludes = models.JSONField(
+        "排除词", default=list, blank=True, help_text="同一分句中出现这些词时不匹配本指标"
+    )
+    sentence_excludes = models.JSONField(
+        "句内排除词",
+        default=list,
+        blank=True,
+        help_text="标签只是“培训”“取证”这类单词时，句中此前出现这些词即不匹配",
+    )
+    flow = models.BooleanField(
+        "按年计数", default=False, help_text="如培训人次、认定人数：“新增”即当年实际值，而非变化量"
+    )
+    max_value = models.DecimalField(
+        "合理上限", max_digits=20, decimal_places=4, null=True, blank=True
+    )
     additive = models.BooleanField(
-        "可按下级合计", default=False, help_text="如学校数、在校生、培训人次：某县没有自己的数据时，可由其下属学校的报告相加得出"
+        "可按下级合计",
+        default=False,
+        help_text="如学校数、在校生、培训人次：某县没有自己的数据时，可由其下属学校的报告相加得出",
     )
     numerator = models.ForeignKey(
-        "self", verbose_name="派生：分子指标", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name="派生：分子指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     denominator = models.ForeignKey(
-        "self", verbose_name="派生：分母指标", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name="派生：分母指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scale = models.DecimalField(
-        "派生：倍数", max_digits=10, decimal_places=4, default=1, help_text="百分比填 100：达标学校占比 = 达标学校 ÷ 学校数 × 100"
+        "派生：倍数",
+        max_digits=10,
+        decimal_places=4,
+        default=1,
+        help_text="百分比填 100：达标学校占比 = 达标学校 ÷ 学校数 × 100",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
@@ -108,11 +141,18 @@ class Jurisdiction(models.Model):
     kind = models.CharField("层级", max_length=16, choices=JurisdictionKind.choices)
     code = models.CharField("行政区划代码", max_length=12, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     aliases = models.JSONField("简称", default=list, blank=True)
     needs_review = models.BooleanField(
-        "待核对", default=False, help_text="由报告标题识别而来、不在区划目录中，按原文保留；核对后可改正上级或名称"
+        "待核对",
+        default=False,
+        help_text="由报告标题识别而来、不在区划目录中，按原文保留；核对后可改正上级或名称",
     )
     history = HistoricalRecords()
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
@@ -121,7 +161,11 @@ class Jurisdiction(models.Model):
         verbose_name = "行政区划/学校"
         verbose_name_plural = "行政区划/学校"
         ordering = ["kind", "code", "name"]
-        constraints = [models.UniqueConstraint(fields=["name", "parent"], name="jurisdiction_unique_name_in_parent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "parent"], name="jurisdiction_unique_name_in_parent"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -186,12 +230,19 @@ class Plan(models.Model):
 class Task(models.Model):
     """One numbered item of a plan's task list."""
 
-    plan = models.ForeignKey(Plan, verbose_name="政策文件", on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(
+        Plan, verbose_name="政策文件", on_delete=models.CASCADE, related_name="tasks"
+    )
     number = models.CharField("序号", max_length=16)
     position = models.PositiveIntegerField("排序", default=0)
     text = models.TextField("工作任务")
     lead = models.ForeignKey(
-        Department, verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks"
+        Department,
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
     )
     departments = models.ManyToManyField(
         Department, verbose_name="责任单位", through="TaskAssignment", related_name="tasks"
@@ -201,7 +252,9 @@ class Task(models.Model):
     deadline_year = models.PositiveIntegerField("完成年份", null=True, blank=True)
     deadline_date = models.DateField("完成日期", null=True, blank=True)
     source_line = models.PositiveIntegerField("原文行号", null=True, blank=True)
-    is_active = models.BooleanField("有效", default=True, help_text="重新导入的清单中已不存在的任务标记为无效，不删除")
+    is_active = models.BooleanField(
+        "有效", default=True, help_text="重新导入的清单中已不存在的任务标记为无效，不删除"
+    )
     history = HistoricalRecords()
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
@@ -209,7 +262,9 @@ class Task(models.Model):
         verbose_name = "任务"
         verbose_name_plural = "任务"
         ordering = ["plan", "position"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number_in_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number_in_plan")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:30]}"
@@ -222,8 +277,12 @@ class AssignmentRole(models.TextChoices):
 
 
 class TaskAssignment(models.Model):
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="assignments")
-    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="assignments")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.CASCADE, related_name="assignments"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField("角色", max_length=8, choices=AssignmentRole.choices)
     position = models.PositiveSmallIntegerField("排序", default=0)
     written_as = models.CharField("原文写法", max_length=100, blank=True)
@@ -233,7 +292,9 @@ class TaskAssignment(models.Model):
         verbose_name_plural = "任务分工"
         ordering = ["task", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "department"], name="assignment_unique_department"),
+            models.UniqueConstraint(
+                fields=["task", "department"], name="assignment_unique_department"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,11 +328,18 @@ _CMP_WORDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "", "approx"
 class Target(models.Model):
     """A quantitative target read from a task's text (培育 8-10 所, 占比 60% 以上, 每年不低于 10 万人次)."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.CASCADE, related_name="targets"
+    )
     position = models.PositiveSmallIntegerField("排序", default=0)
     label = models.CharField("目标内容", max_length=200)
     indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+        Indicator,
+        verbose_name="指标",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
     )
     jurisdiction = models.ForeignKey(
         Jurisdiction,
@@ -283,18 +351,29 @@ class Target(models.Model):
         help_text="为空表示政策文件的适用区划；“按单位计”的目标对其下每个县区分别衡量",
     )
     link_status = models.CharField(
-        "指标关联", max_length=10, choices=LinkStatus.choices, default=LinkStatus.NONE,
+        "指标关联",
+        max_length=10,
+        choices=LinkStatus.choices,
+        default=LinkStatus.NONE,
         help_text="系统按目标文字建议指标；确认后重新导入清单也不会改动",
     )
     link_note = models.CharField("关联说明", max_length=200, blank=True)
     comparison = models.CharField("比较方式", max_length=8, choices=Comparison.choices)
     value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
-    value_high = models.DecimalField("区间上限", max_digits=20, decimal_places=4, null=True, blank=True)
+    value_high = models.DecimalField(
+        "区间上限", max_digits=20, decimal_places=4, null=True, blank=True
+    )
     unit = models.CharField("单位", max_length=20, blank=True)
-    per_unit = models.CharField("按单位计", max_length=20, blank=True, help_text="如“县区”：每个县区分别达到")
-    recurrence = models.CharField("周期", max_length=8, choices=Recurrence.choices, default=Recurrence.ONCE)
+    per_unit = models.CharField(
+        "按单位计", max_length=20, blank=True, help_text="如“县区”：每个县区分别达到"
+    )
+    recurrence = models.CharField(
+        "周期", max_length=8, choices=Recurrence.choices, default=Recurrence.ONCE
+    )
     from_year = models.PositiveIntegerField("起始年份", null=True, blank=True)
-    deadline_year = models.PositiveIntegerField("完成年份", null=True, blank=True, help_text="为空表示规划期末")
+    deadline_year = models.PositiveIntegerField(
+        "完成年份", null=True, blank=True, help_text="为空表示规划期末"
+    )
     deadline_date = models.DateField("完成日期", null=True, blank=True)
     cumulative_from = models.PositiveIntegerField("累计起始年", null=True, blank=True)
     cumulative_to = models.PositiveIntegerField("累计截止年", null=True, blank=True)
@@ -367,12 +446,22 @@ class ProgressStatus(models.TextChoices):
 class ProgressEntry(models.Model):
     """What a department reports for a target (or a task without numeric target) in a period."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="progress_entries")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="progress_entries"
+    )
     target = models.ForeignKey(
-        Target, verbose_name="目标", null=True, blank=True, on_delete=models.PROTECT, related_name="progress_entries"
+        Target,
+        verbose_name="目标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="progress_entries",
     )
     department = models.ForeignKey(
-        Department, verbose_name="填报部门", on_delete=models.PROTECT, related_name="progress_entries"
+        Department,
+        verbose_name="填报部门",
+        on_delete=models.PROTECT,
+        related_name="progress_entries",
     )
     year = models.PositiveIntegerField("年度")
     jurisdiction = models.ForeignKey(
@@ -385,13 +474,21 @@ class ProgressEntry(models.Model):
         help_text="仅“每个县区”类目标需要填写：这是哪个县区的完成值；为空表示全市",
     )
     quarter = models.PositiveSmallIntegerField(
-        "季度", null=True, blank=True, choices=[(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
+        "季度",
+        null=True,
+        blank=True,
+        choices=[(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")],
     )
     value = models.DecimalField("完成值", max_digits=20, decimal_places=4, null=True, blank=True)
     narrative = models.TextField("进展情况", blank=True)
-    status = models.CharField("状态", max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.DRAFT)
+    status = models.CharField(
+        "状态", max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.DRAFT
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="progress_entries"
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.PROTECT,
+        related_name="progress_entries",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -431,8 +528,15 @@ class ProgressEntry(models.Model):
             errors["target"] = f"目标“{target.label}”不属于该任务"
         if self.jurisdiction_id and (target is None or not target.per_unit):
             errors["jurisdiction"] = "只有“每个县区”类目标需要选择县区；其他目标请留空（表示全市）"
-        elif not self.jurisdiction_id and target is not None and target.per_unit and self.value is not None:
-            errors["jurisdiction"] = f"目标“{target.label}”按每个{target.per_unit}分别考核，请选择完成值所属的{target.per_unit}"
+        elif (
+            not self.jurisdiction_id
+            and target is not None
+            and target.per_unit
+            and self.value is not None
+        ):
+            errors["jurisdiction"] = (
+                f"目标“{target.label}”按每个{target.per_unit}分别考核，请选择完成值所属的{target.per_unit}"
+            )
         if self.year and not 2000 <= self.year <= 2100:
             errors["year"] = "年度应为四位年份，如 2023"
         if errors:
@@ -453,7 +557,9 @@ def validate_evidence_file(file) -> None:
     if not file.size:
         raise ValidationError(f"文件“{name}”是空的")
     if file.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(f"文件“{name}”大小为 {_size(file.size)}，超过上限 {_size(settings.EVIDENCE_MAX_BYTES)}")
+        raise ValidationError(
+            f"文件“{name}”大小为 {_size(file.size)}，超过上限 {_size(settings.EVIDENCE_MAX_BYTES)}"
+        )
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -463,11 +569,19 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 class Evidence(models.Model):
     """A supporting file (佐证材料) attached to a progress entry."""
 
-    entry = models.ForeignKey(ProgressEntry, verbose_name="进展填报", on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to=evidence_upload_to, validators=[validate_evidence_file])
+    entry = models.ForeignKey(
+        ProgressEntry, verbose_name="进展填报", on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(
+        "文件", upload_to=evidence_upload_to, validators=[validate_evidence_file]
+    )
     description = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     history = HistoricalRecords()
@@ -495,12 +609,20 @@ class TaskListUpload(models.Model):
     issuer = models.CharField("发文单位", max_length=100, blank=True)
     period_start = models.PositiveIntegerField("起始年份", null=True, blank=True)
     period_end = models.PositiveIntegerField("截止年份", null=True, blank=True)
-    status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     message = models.TextField("结果说明", blank=True)
     summary = models.JSONField("导入摘要", default=dict, blank=True)
-    plan = models.ForeignKey(Plan, verbose_name="政策文件", null=True, blank=True, on_delete=models.SET_NULL)
+    plan = models.ForeignKey(
+        Plan, verbose_name="政策文件", null=True, blank=True, on_delete=models.SET_NULL
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

@@ -47,7 +47,9 @@ def target_list_visible_to(*, user: User) -> QuerySet[Target]:
 
 def progress_entry_list_visible_to(*, user: User) -> QuerySet[ProgressEntry]:
     """Staff see only their own department's entries, even on a task they share with others."""
-    entries = ProgressEntry.objects.select_related("task__plan", "target", "department", "created_by")
+    entries = ProgressEntry.objects.select_related(
+        "task__plan", "target", "department", "created_by"
+    )
     if not user.is_authenticated:
         return entries.none()
     if user.is_department_staff:
@@ -57,11 +59,12 @@ def progress_entry_list_visible_to(*, user: User) -> QuerySet[ProgressEntry]:
     return entries
 
 
-def task_latest_progress(*, tasks: QuerySet[Task], department_id: int | None = None) -> QuerySet[Task]:
+def task_latest_progress(
+    *, tasks: QuerySet[Task], department_id: int | None = None
+) -> QuerySet[Task]:
     """Tasks with their progress entries prefetched newest first, for list pages; only one
     department's entries when ``department_id`` is given."""
     entries = ProgressEntry.objects.order_by("-year", "-quarter", "-updated_at")
     if department_id is not None:
         entries = entries.filter(department_id=department_id)
     return tasks.prefetch_related(Prefetch("progress_entries", queryset=entries))
-

@@ -17,7 +17,14 @@ from django.utils import timezone
 from accounts.models import User
 from policytext import cnnum
 from policytext.departments import KIND_UNKNOWN, Resolved
-from policytext.tasklist import ParsedTarget, ParsedTask, ParsedTaskList, TaskListError, decode, parse_tasklist
+from policytext.tasklist import (
+    ParsedTarget,
+    ParsedTask,
+    ParsedTaskList,
+    TaskListError,
+    decode,
+    parse_tasklist,
+)
 
 from .models import (
     AssignmentRole,
@@ -62,7 +69,9 @@ def reference_data_load(
                 name=entry["name"], defaults={"kind": entry["kind"], "needs_review": False}
             )
             for alias in entry.get("aliases", []):
-                DepartmentAlias.objects.update_or_create(alias=alias, defaults={"department": department})
+                DepartmentAlias.objects.update_or_create(
+                    alias=alias, defaults={"department": department}
+                )
         for entry in indicators:
             max_value = entry.get("max")
             Indicator.objects.update_or_create(
@@ -85,10 +94,21 @@ def reference_data_load(
         for entry in indicators:
             derived = entry.get("derived") or {}
             indicator = by_code[entry["code"]]
-            numerator, denominator = by_code.get(derived.get("numerator")), by_code.get(derived.get("denominator"))
+            numerator, denominator = (
+                by_code.get(derived.get("numerator")),
+                by_code.get(derived.get("denominator")),
+            )
             scale = Decimal(str(derived.get("scale", 1)))
-            if (indicator.numerator, indicator.denominator, indicator.scale) != (numerator, denominator, scale):
-                indicator.numerator, indicator.denominator, indicator.scale = numerator, denominator, scale
+            if (indicator.numerator, indicator.denominator, indicator.scale) != (
+                numerator,
+                denominator,
+                scale,
+            ):
+                indicator.numerator, indicator.denominator, indicator.scale = (
+                    numerator,
+                    denominator,
+                    scale,
+                )
                 indicator.save(update_fields=["numerator", "denominator", "scale", "updated_at"])
         # Parents come before children in the file; a name is unique within its parent.
         by_name: dict[str, Jurisdiction] = {}
@@ -105,7 +125,11 @@ def reference_data_load(
                 },
             )
             by_name[entry["name"]] = jurisdiction
-    return {"departments": len(departments), "indicators": len(indicators), "jurisdictions": len(jurisdictions)}
+    return {
+        "departments": len(departments),
+        "indicators": len(indicators),
+        "jurisdictions": len(jurisdictions),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,13 +208,17 @@ def tasklist_import(
     already reported against them stays. Raises TaskListError (nothing written) on bad input.
     """
     if len(data) > settings.TASKLIST_MAX_BYTES:
-        raise TaskListError(f"文件过大（{len(data) // 1024} KB），上限为 {settings.TASKLIST_MAX_BYTES // 1024} KB")
+        raise TaskListError(
+            f"文件过大（{len(data) // 1024} KB），上限为 {settings.TASKLIST_MAX_BYTES // 1024} KB"
+        )
     if not plan_title.strip():
         raise TaskListError("请填写政策文件名称", field_name="政策文件名称")
     text = decode(data)
     period = period or plan_period_detect(text)
     parsed = parse_tasklist(text, catalogue=catalogue_load(), plan_period=period)
-    result = TaskListImportResult(plan_title=plan_title.strip(), parsed=parsed, period=period, dry_run=dry_run)
+    result = TaskListImportResult(
+        plan_title=plan_title.strip(), parsed=parsed, period=period, dry_run=dry_run
+    )
     if dry_run:
         return result
     with transaction.atomic():
@@ -231,7 +259,9 @@ def tasklist_import(
         from attainment.services import attainment_recompute_enqueue, plan_targets_link
 
         result.links = plan_targets_link(plan=plan)
-        attainment_recompute_enqueue(target_ids=Target.objects.filter(task__plan=plan).values_list("pk", flat=True))
+        attainment_recompute_enqueue(
+            target_ids=Target.objects.filter(task__plan=plan).values_list("pk", flat=True)
+        )
     return result
 
 
@@ -253,7 +283,12 @@ def _task_apply(task: Task, parsed: ParsedTask, position: int) -> list[str]:
         "source_line": parsed.line,
         "is_active": True,
     }
-    labels = {"text": "任务内容", "responsibility_text": "负责单位", "deadline_text": "完成时限", "is_active": "恢复有效"}
+    labels = {
+        "text": "任务内容",
+        "responsibility_text": "负责单位",
+        "deadline_text": "完成时限",
+        "is_active": "恢复有效",
+    }
     changed = []
     for name, value in values.items():
         if getattr(task, name) != value:
@@ -268,7 +303,9 @@ def _department_for(body: Resolved) -> Department:
     if department is None:
         # Not in the catalogue: keep it exactly as written and ask a person to look.
         kind = body.kind if body.kind in DepartmentKind.values else KIND_UNKNOWN
-        department = Department.objects.create(name=body.name, kind=kind, needs_review=not body.known)
+        department = Department.objects.create(
+            name=body.name, kind=kind, needs_review=not body.known
+        )
     return department
 
 
@@ -289,7 +326,8 @@ def _assignments_sync(task: Task, bodies: list[Resolved], lead: Resolved | None)
     if current != {(d.id, role) for d, role, _, _ in wanted}:
         task.assignments.all().delete()
         TaskAssignment.objects.bulk_create(
-            TaskAssignment(task=task, department=d, role=role, position=p, written_as=w) for d, role, p, w in wanted
+            TaskAssignment(task=task, department=d, role=role, position=p, written_as=w)
+            for d, role, p, w in wanted
         )
         # Who is responsible is part of the task as the API serves it: incremental sync must see it.
         Task.objects.filter(pk=task.pk).update(updated_at=timezone.now())
@@ -341,7 +379,13 @@ def _targets_sync(task: Task, parsed_targets: list[ParsedTarget]) -> list[str]:
     for position, parsed in enumerate(parsed_targets):
         values = _target_values(parsed, position)
         match = next(
-            (t for t in unmatched if t.unit == parsed.unit and t.comparison == parsed.cmp and _same(t.value, parsed.value)),
+            (
+                t
+                for t in unmatched
+                if t.unit == parsed.unit
+                and t.comparison == parsed.cmp
+                and _same(t.value, parsed.value)
+            ),
             None,
         ) or next((t for t in unmatched if t.position == position), None)
         if match is None:
@@ -382,7 +426,11 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
         upload.refresh_from_db()
         return upload
     upload.refresh_from_db()
-    period = (upload.period_start, upload.period_end) if upload.period_start and upload.period_end else None
+    period = (
+        (upload.period_start, upload.period_end)
+        if upload.period_start and upload.period_end
+        else None
+    )
     try:
         with upload.file.open("rb") as fh:
             data = fh.read()
@@ -410,7 +458,11 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
             f"导入 {len(result.parsed.tasks)} 项任务、{result.target_count} 个目标；"
             f"新增 {len(result.created)}，更新 {len(result.updated)}，未变 {len(result.unchanged)}，"
             f"移出 {len(result.withdrawn)}"
-            + (f"；待核对单位：{'、'.join(result.parsed.unknown_departments)}" if result.parsed.unknown_departments else "")
+            + (
+                f"；待核对单位：{'、'.join(result.parsed.unknown_departments)}"
+                if result.parsed.unknown_departments
+                else ""
+            )
         )
     upload.finished_at = timezone.now()
     upload.save()
@@ -461,8 +513,15 @@ def progress_entry_create(
     if not task.assignments.filter(department_id=by.department_id).exists():
         raise PermissionDenied(f"任务 {task.number} 不属于{by.department}，不能填报")
     entry = ProgressEntry(
-        task=task, target=target, jurisdiction=jurisdiction, department_id=by.department_id, year=year,
-        quarter=quarter, value=value, narrative=narrative, created_by=by,
+        task=task,
+        target=target,
+        jurisdiction=jurisdiction,
+        department_id=by.department_id,
+        year=year,
+        quarter=quarter,
+        value=value,
+        narrative=narrative,
+        created_by=by,
     )
     entry.full_clean()
     entry.save()
@@ -475,7 +534,9 @@ def progress_entry_update(*, entry: ProgressEntry, by: User, **changes: object) 
     entries are refused (StateConflict): an approved figure is what attainment was computed from."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     _ensure_own(entry, by, "修改")
-    _ensure_state(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能修改")
+    _ensure_state(
+        entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能修改"
+    )
     unknown = set(changes) - set(_ENTRY_FIELDS)
     if unknown:
         raise ValidationError({name: "该字段不能修改" for name in sorted(unknown)})
@@ -495,7 +556,10 @@ def progress_entry_delete(*, entry: ProgressEntry, by: User) -> None:
     """Staff delete their own draft; anything already submitted stays on record."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     _ensure_own(entry, by, "删除")
-    _ensure_state(entry.status == ProgressStatus.DRAFT, f"“{entry}”当前状态为{entry.get_status_display()}，只能删除草稿")
+    _ensure_state(
+        entry.status == ProgressStatus.DRAFT,
+        f"“{entry}”当前状态为{entry.get_status_display()}，只能删除草稿",
+    )
     entry.delete()
 
 
@@ -504,11 +568,16 @@ def evidence_add(*, entry: ProgressEntry, by: User, file, description: str = "")
     """Attach a supporting file to one's own editable entry, with the admin's file checks."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     _ensure_own(entry, by, "为")
-    _ensure_state(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能再添加佐证材料")
+    _ensure_state(
+        entry.is_editable_by_author,
+        f"“{entry}”当前状态为{entry.get_status_display()}，不能再添加佐证材料",
+    )
     evidence = Evidence(entry=entry, file=file, description=description, uploaded_by=by)
     evidence.full_clean()
     evidence.save()
-    entry.save(update_fields=["updated_at"])  # the entry as served lists its evidence: sync must see it
+    entry.save(
+        update_fields=["updated_at"]
+    )  # the entry as served lists its evidence: sync must see it
     return evidence
 
 
@@ -517,7 +586,10 @@ def progress_entry_submit(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     """Send a draft (or a returned entry) for review. Only staff of the entry's department may."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     _ensure_own(entry, by, "提交")
-    _ensure_state(entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能再次提交")
+    _ensure_state(
+        entry.is_editable_by_author,
+        f"“{entry}”当前状态为{entry.get_status_display()}，不能再次提交",
+    )
     entry.status = ProgressStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     entry.save()
@@ -530,13 +602,18 @@ def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     if not by.is_supervisor:
         raise PermissionDenied("只有督导人员可以审核")
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure_state(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能审核已提交的填报")
+    _ensure_state(
+        entry.status == ProgressStatus.SUBMITTED,
+        f"“{entry}”当前状态为{entry.get_status_display()}，只能审核已提交的填报",
+    )
     entry.status = ProgressStatus.APPROVED
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
     entry.save()
     if entry.target_id:
-        from attainment.services import attainment_recompute_enqueue  # attainment builds on this app
+        from attainment.services import (
+            attainment_recompute_enqueue,
+        )  # attainment builds on this app
 
         attainment_recompute_enqueue(target_ids=[entry.target_id])
     return entry
@@ -550,7 +627,10 @@ def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> Pr
     if not comment.strip():
         raise ValidationError({"comment": "退回时请填写退回原因"})
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure_state(entry.status == ProgressStatus.SUBMITTED, f"“{entry}”当前状态为{entry.get_status_display()}，只能退回已提交的填报")
+    _ensure_state(
+        entry.status == ProgressStatus.SUBMITTED,
+        f"“{entry}”当前状态为{entry.get_status_display()}，只能退回已提交的填报",
+    )
     entry.status = ProgressStatus.RETURNED
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
@@ -564,7 +644,19 @@ def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> Pr
 
 
 _DOCUMENT_SUFFIXES = {".txt", ".md", ".csv", ".tsv"}
-_NOT_A_CITY = {"全市", "本市", "我市", "城市", "县市", "省市", "各市", "该市", "地市", "市县", "直辖市"}
+_NOT_A_CITY = {
+    "全市",
+    "本市",
+    "我市",
+    "城市",
+    "县市",
+    "省市",
+    "各市",
+    "该市",
+    "地市",
+    "市县",
+    "直辖市",
+}
 
 
 def tasklist_title_guess(*, text: str, filename: str) -> str:
@@ -572,13 +664,17 @@ def tasklist_title_guess(*, text: str, filename: str) -> str:
     else the city most named in it (南阳市) with 各部门工作任务清单."""
     for line in text.splitlines()[:12]:
         line = line.strip().lstrip("#").strip()
-        if re.search(r"(方案|规划|意见|计划|行动|清单|分工)$", line) and not re.fullmatch(r"(各部门)?(重点)?工作任务清单|任务分工", line):
+        if re.search(r"(方案|规划|意见|计划|行动|清单|分工)$", line) and not re.fullmatch(
+            r"(各部门)?(重点)?工作任务清单|任务分工", line
+        ):
             if len(line) >= 8:
                 return line
     counts: dict[str, int] = {}
     for m in re.finditer(r"([\u4e00-\u9fff]{2})市(?![直级场委民属区县政])", text):
         city = m.group(0)
-        if city not in _NOT_A_CITY and not re.search(r"[的和县区全各本我该省在局等部厅委办府会院校中、]", m.group(1)):
+        if city not in _NOT_A_CITY and not re.search(
+            r"[的和县区全各本我该省在局等部厅委办府会院校中、]", m.group(1)
+        ):
             counts[city] = counts.get(city, 0) + 1
     city = max(counts, key=counts.__getitem__) if counts else ""
     return f"{city}各部门工作任务清单" if city else f"各部门工作任务清单（{Path(filename).stem}）"
@@ -591,8 +687,12 @@ def documents_folder_run(*, folder: Path) -> list[str]:
     list that cannot be read is reported with its line and nothing of it is written.
     """
     counts = reference_data_load()
-    lines = [f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个，行政区划 {counts['jurisdictions']} 个"]
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _DOCUMENT_SUFFIXES):
+    lines = [
+        f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个，行政区划 {counts['jurisdictions']} 个"
+    ]
+    for path in sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _DOCUMENT_SUFFIXES
+    ):
         data = path.read_bytes()
         try:
             text = decode(data)
@@ -610,7 +710,10 @@ def documents_folder_run(*, folder: Path) -> list[str]:
             f"新增 {len(c['created'])}，更新 {len(c['updated'])}，未变 {c['unchanged']}"
         )
         if result.parsed.unknown_departments:
-            lines.append("  待核对单位（不在部门目录中，按原文保留）：" + "、".join(result.parsed.unknown_departments))
+            lines.append(
+                "  待核对单位（不在部门目录中，按原文保留）："
+                + "、".join(result.parsed.unknown_departments)
+            )
     return lines
 
 
@@ -633,8 +736,12 @@ def demo_accounts_create() -> list[tuple[str, str, str]]:
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
-                "last_name": description, "department": department, "role": role, "is_staff": True,
-                "is_active": True, "is_superuser": username == "admin",
+                "last_name": description,
+                "department": department,
+                "role": role,
+                "is_staff": True,
+                "is_active": True,
+                "is_superuser": username == "admin",
             },
         )
         user.set_password(DEMO_PASSWORD)

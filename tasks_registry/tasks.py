@@ -8,7 +8,9 @@ from .models import TaskListUpload
 
 
 @shared_task(
-    autoretry_for=(OperationalError,),  # a database that is briefly unreachable; parse errors are not retried
+    autoretry_for=(
+        OperationalError,
+    ),  # a database that is briefly unreachable; parse errors are not retried
     retry_backoff=True,
     max_retries=3,
     acks_late=True,

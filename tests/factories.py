@@ -46,7 +46,7 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", "pw-12345")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -76,13 +76,17 @@ class TaskFactory(DjangoModelFactory[Task]):
     lead = factory.SubFactory(DepartmentFactory)
 
     @factory.post_generation
-    def co(obj, create, extracted, **kwargs):  # noqa: N805
+    def co(obj, create, extracted, **kwargs):
         if not create:
             return
-        TaskAssignment.objects.get_or_create(task=obj, department=obj.lead, defaults={"role": AssignmentRole.LEAD})
+        TaskAssignment.objects.get_or_create(
+            task=obj, department=obj.lead, defaults={"role": AssignmentRole.LEAD}
+        )
         for position, department in enumerate(extracted or [], start=1):
             TaskAssignment.objects.get_or_create(
-                task=obj, department=department, defaults={"role": AssignmentRole.CO, "position": position}
+                task=obj,
+                department=department,
+                defaults={"role": AssignmentRole.CO, "position": position},
             )
 
 
@@ -124,7 +128,9 @@ class ReportFactory(DjangoModelFactory[Report]):
     class Meta:
         model = Report
 
-    title = factory.LazyAttribute(lambda o: f"{o.jurisdiction.name if o.jurisdiction else ''}{o.year}年职业教育质量年度报告")
+    title = factory.LazyAttribute(
+        lambda o: f"{o.jurisdiction.name if o.jurisdiction else ''}{o.year}年职业教育质量年度报告"
+    )
     jurisdiction = factory.SubFactory(JurisdictionFactory, kind=JurisdictionKind.CITY)
     year = 2023
     original_name = factory.LazyAttribute(lambda o: f"{o.title}.txt")

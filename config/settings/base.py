@@ -94,9 +94,7 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Evidence files (佐证材料): what staff may upload, and how large.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024)
-EVIDENCE_EXTENSIONS = env_list(
-    "EVIDENCE_EXTENSIONS", "pdf,doc,docx,xls,xlsx,jpg,jpeg,png,txt,zip"
-)
+EVIDENCE_EXTENSIONS = env_list("EVIDENCE_EXTENSIONS", "pdf,doc,docx,xls,xlsx,jpg,jpeg,png,txt,zip")
 TASKLIST_MAX_BYTES = env_int("TASKLIST_MAX_BYTES", 5 * 1024 * 1024)
 
 # Celery. Without CELERY_BROKER_URL tasks run in-process (the embedded default).
@@ -128,7 +126,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # Shared cache: throttling counts must be shared by every web worker, so production points
 # CACHE_URL at Redis; the embedded default keeps them in process memory.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL"),
+    }
     if env_str("CACHE_URL", "")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -151,7 +152,10 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every API view declares who may do what (api.access.RoleAccess).
     "DEFAULT_PERMISSION_CLASSES": ["api.access.RoleAccess"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "api.filters.StableOrdering"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StableOrdering",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.exports.FormatNegotiation",
@@ -180,7 +184,7 @@ SPECTACULAR_SETTINGS = {
         "供督查室与各部门业务系统使用的接口（v1）。认证：请求头 `Authorization: Token <令牌>`，"
         "令牌由管理员在后台“API 令牌”中签发；浏览器中也可用登录会话。列表支持分页（page、page_size）、"
         "排序（ordering）、增量同步（updated_since）以及导出（format=csv 或 format=xlsx）。"
-        "错误统一返回 {\"error\": {\"status\", \"code\", \"message\", \"fields\"}}。"
+        '错误统一返回 {"error": {"status", "code", "message", "fields"}}。'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -2,13 +2,15 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_list, env_str
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY 太短或为默认值：生产环境需要至少 32 个字符的随机密钥")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY 太短或为默认值：生产环境需要至少 32 个字符的随机密钥"
+    )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS 为空：生产环境必须列出允许的主机名")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from config.env import env_str
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

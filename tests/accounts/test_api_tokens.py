@@ -56,7 +56,15 @@ def api(token: str) -> APIClient:
 
 def issue_in_admin(client, user, name="教育局业务系统", expiry=("2030-01-01", "08:00:00")):
     return client.post(
-        reverse(ADD), {"user": user.pk, "name": name, "expiry_0": expiry[0], "expiry_1": expiry[1], "_save": "保存"}, follow=True
+        reverse(ADD),
+        {
+            "user": user.pk,
+            "name": name,
+            "expiry_0": expiry[0],
+            "expiry_1": expiry[1],
+            "_save": "保存",
+        },
+        follow=True,
     )
 
 
@@ -74,7 +82,9 @@ def error_message(response) -> str:
 # --- issuing in the admin --------------------------------------------------------------------
 
 
-def test_admin_issues_a_token_and_the_next_page_shows_it_once(admin_client, department_user, superuser):
+def test_admin_issues_a_token_and_the_next_page_shows_it_once(
+    admin_client, department_user, superuser
+):
     response = issue_in_admin(admin_client, department_user)
 
     assert response.status_code == 200
@@ -82,8 +92,12 @@ def test_admin_issues_a_token_and_the_next_page_shows_it_once(admin_client, depa
     token = token_from(response)
     assert token in response.content.decode()
     row = ApiToken.objects.get()
-    assert row.user == department_user and row.name == "教育局业务系统" and row.issued_by == superuser
-    assert timezone.localtime(row.expiry) == timezone.make_aware(datetime.datetime(2030, 1, 1, 8, 0))
+    assert (
+        row.user == department_user and row.name == "教育局业务系统" and row.issued_by == superuser
+    )
+    assert timezone.localtime(row.expiry) == timezone.make_aware(
+        datetime.datetime(2030, 1, 1, 8, 0)
+    )
 
     again = admin_client.get(reverse(CHANGELIST))
     assert token not in again.content.decode()
@@ -114,7 +128,12 @@ def test_admin_issued_department_token_acts_for_that_department(admin_client, de
     token = token_from(issue_in_admin(admin_client, department_user))
     client = api(token)
     assert client.get("/api/v1/progress-entries/").status_code == 200
-    assert client.post("/api/v1/progress-entries/", data="{}", content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/progress-entries/", data="{}", content_type="application/json"
+        ).status_code
+        == 400
+    )
 
 
 def test_supervisor_with_staff_access_cannot_reach_the_token_admin(client, department_user):
@@ -166,14 +185,18 @@ def test_token_for_a_deactivated_user_is_refused_with_a_form_error(admin_client,
 # --- revoking in the admin -------------------------------------------------------------------
 
 
-def test_revoke_action_in_the_admin_makes_the_token_fail_at_once_and_keeps_the_row(admin_client, department_user, superuser):
+def test_revoke_action_in_the_admin_makes_the_token_fail_at_once_and_keeps_the_row(
+    admin_client, department_user, superuser
+):
     token = token_from(issue_in_admin(admin_client, department_user))
     client = api(token)
     assert client.get("/api/v1/tasks/").status_code == 200
     row = ApiToken.objects.get()
 
     response = admin_client.post(
-        reverse(CHANGELIST), {"action": "revoke_selected", "_selected_action": [row.pk], "index": 0}, follow=True
+        reverse(CHANGELIST),
+        {"action": "revoke_selected", "_selected_action": [row.pk], "index": 0},
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -188,9 +211,17 @@ def test_revoke_action_in_the_admin_makes_the_token_fail_at_once_and_keeps_the_r
 def test_admin_offers_no_way_to_delete_a_token(admin_client, department_user):
     issue_in_admin(admin_client, department_user)
     row = ApiToken.objects.get()
-    admin_client.post(reverse(CHANGELIST), {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+    )
     assert ApiToken.objects.filter(pk=row.pk).exists()
-    assert admin_client.post(reverse("admin:accounts_apitoken_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:accounts_apitoken_delete", args=[row.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert ApiToken.objects.filter(pk=row.pk).exists()
 
 
@@ -210,7 +241,11 @@ def test_command_quiet_prints_only_the_token_and_it_works(superuser, office_user
     assert output == token + "\n"
     assert re.fullmatch(r"[0-9A-Za-z_\-]{20,}", token)
     row = ApiToken.objects.get()
-    assert row.digest == hash_token(token) and row.name == "督查室数据同步" and row.issued_by == superuser
+    assert (
+        row.digest == hash_token(token)
+        and row.name == "督查室数据同步"
+        and row.issued_by == superuser
+    )
     assert api(token).get("/api/v1/plans/").status_code == 200
 
 
@@ -221,7 +256,9 @@ def test_command_without_quiet_names_the_user_and_prints_the_token_last(superuse
     token = lines[-1]
     assert api(token).get("/api/v1/tasks/").status_code == 200
     expiry = ApiToken.objects.get().expiry
-    assert abs(expiry - (timezone.now() + datetime.timedelta(days=30))) < datetime.timedelta(minutes=1)
+    assert abs(expiry - (timezone.now() + datetime.timedelta(days=30))) < datetime.timedelta(
+        minutes=1
+    )
 
 
 def test_command_revokes_by_prefix_and_the_token_fails_at_once(superuser, office_user):
@@ -298,7 +335,9 @@ def test_token_expires_when_its_moment_passes(superuser, office_user, time_machi
 def test_default_expiry_is_the_configured_lifetime(superuser, office_user, settings):
     settings.API_TOKEN_TTL_DAYS = 10
     row, _ = api_token_issue(user=office_user, name="督查室", by=superuser)
-    assert abs(row.expiry - (timezone.now() + datetime.timedelta(days=10))) < datetime.timedelta(minutes=1)
+    assert abs(row.expiry - (timezone.now() + datetime.timedelta(days=10))) < datetime.timedelta(
+        minutes=1
+    )
 
 
 def test_token_list_in_the_admin_has_chinese_column_headers(admin_client, office_user):

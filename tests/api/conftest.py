@@ -91,15 +91,33 @@ def world(db) -> World:
         target=target, department=own, created_by=users["staff"], status=status
     )
     draft, submitted, approved, returned = (
-        entry(ProgressStatus.DRAFT), entry(ProgressStatus.SUBMITTED), entry(ProgressStatus.APPROVED), entry(ProgressStatus.RETURNED)
+        entry(ProgressStatus.DRAFT),
+        entry(ProgressStatus.SUBMITTED),
+        entry(ProgressStatus.APPROVED),
+        entry(ProgressStatus.RETURNED),
     )
     other_target = TargetFactory(task=other_task)
-    other_entry = ProgressEntryFactory(target=other_target, department=other, created_by=users["other_staff"])
+    other_entry = ProgressEntryFactory(
+        target=other_target, department=other, created_by=users["other_staff"]
+    )
     entry(ProgressStatus.DRAFT).delete()  # a draft its author threw away: /deletions/ lists it
     return World(
-        city=city, plan=plan, own=own, other=other, task=task, other_task=other_task, target=target,
-        attainment=attainment, report=report, figure=figure, draft=draft, submitted=submitted, approved=approved,
-        returned=returned, other_entry=other_entry, users=users,
+        city=city,
+        plan=plan,
+        own=own,
+        other=other,
+        task=task,
+        other_task=other_task,
+        target=target,
+        attainment=attainment,
+        report=report,
+        figure=figure,
+        draft=draft,
+        submitted=submitted,
+        approved=approved,
+        returned=returned,
+        other_entry=other_entry,
+        users=users,
     )
 
 

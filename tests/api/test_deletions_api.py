@@ -25,7 +25,9 @@ NANYANG_SAMPLE = FIXTURES / "sample" / "南阳市2023年职业教育质量年度
 
 
 def deleted_since(client, moment: datetime.datetime, **params) -> set[tuple[str, int]]:
-    response = client.get(DELETIONS, {"updated_since": moment.isoformat(), "page_size": 500, **params})
+    response = client.get(
+        DELETIONS, {"updated_since": moment.isoformat(), "page_size": 500, **params}
+    )
     assert response.status_code == 200, response.content[:300]
     return {(r["kind"], r["record_id"]) for r in response.json()["results"]}
 
@@ -33,13 +35,22 @@ def deleted_since(client, moment: datetime.datetime, **params) -> set[tuple[str,
 def test_a_draft_deleted_through_the_api_is_listed_with_its_evidence_for_the_office(world, clients):
     from django.core.files.base import ContentFile
 
-    evidence = Evidence.objects.create(entry=world.draft, file=ContentFile(b"x", name="sign.txt"), description="签到表")
+    evidence = Evidence.objects.create(
+        entry=world.draft, file=ContentFile(b"x", name="sign.txt"), description="签到表"
+    )
     since = timezone.now()
 
     assert clients["staff"].delete(f"/api/v1/progress-entries/{world.draft.pk}/").status_code == 204
 
-    assert deleted_since(clients["office"], since) == {("progress-entries", world.draft.pk), ("evidence", evidence.pk)}
-    listed = clients["office"].get("/api/v1/progress-entries/", {"updated_since": since.isoformat()}).json()
+    assert deleted_since(clients["office"], since) == {
+        ("progress-entries", world.draft.pk),
+        ("evidence", evidence.pk),
+    }
+    listed = (
+        clients["office"]
+        .get("/api/v1/progress-entries/", {"updated_since": since.isoformat()})
+        .json()
+    )
     assert listed["count"] == 0  # the list alone would never say it is gone
 
 
@@ -47,7 +58,9 @@ def test_a_draft_deleted_in_the_admin_is_listed_too(world, client):
     since = timezone.now()
     client.force_login(world.users["staff"])
 
-    response = client.post(f"/admin/tasks_registry/progressentry/{world.draft.pk}/delete/", {"post": "yes"})
+    response = client.post(
+        f"/admin/tasks_registry/progressentry/{world.draft.pk}/delete/", {"post": "yes"}
+    )
 
     assert response.status_code == 302, response.content[:300]
     assert not ProgressEntry.objects.filter(pk=world.draft.pk).exists()
@@ -55,14 +68,19 @@ def test_a_draft_deleted_in_the_admin_is_listed_too(world, client):
 
 
 def test_figures_replaced_when_a_report_is_reprocessed_are_listed_by_id(reference_data, world):
-    report, _ = reporting_services.report_upload_create(name=NANYANG_SAMPLE.name, data=NANYANG_SAMPLE.read_bytes())
+    report, _ = reporting_services.report_upload_create(
+        name=NANYANG_SAMPLE.name, data=NANYANG_SAMPLE.read_bytes()
+    )
     reporting_services.report_process(report_id=report.pk)
     first = set(Figure.objects.filter(report=report).values_list("pk", flat=True))
     since = timezone.now()
 
     reporting_services.report_process(report_id=report.pk)
 
-    gone = {("figures", pk) for pk in first - set(Figure.objects.filter(report=report).values_list("pk", flat=True))}
+    gone = {
+        ("figures", pk)
+        for pk in first - set(Figure.objects.filter(report=report).values_list("pk", flat=True))
+    }
     assert len(gone) == len(first) > 10
     assert deleted_since(_office(world), since, kind="figures") == gone
 
@@ -77,7 +95,9 @@ def test_attainments_of_a_target_that_no_longer_applies_are_listed(world):
     attainment_recompute(target_ids=[world.target.pk])
 
     assert not Attainment.objects.filter(target=world.target).exists()
-    assert deleted_since(_office(world), since, kind="attainments") == {("attainments", pk) for pk in rows}
+    assert deleted_since(_office(world), since, kind="attainments") == {
+        ("attainments", pk) for pk in rows
+    }
 
 
 def test_a_delete_that_is_rolled_back_leaves_no_deletion(world, clients):

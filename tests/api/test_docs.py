@@ -33,7 +33,8 @@ def test_schema_describes_every_field_and_parameter_in_chinese(clients):
         for path, item in schema["paths"].items()
         for op in item.values()
         for p in op.get("parameters", [])
-        if p["in"] == "query" and not any("\u4e00" <= ch <= "\u9fff" for ch in p.get("description", ""))
+        if p["in"] == "query"
+        and not any("\u4e00" <= ch <= "\u9fff" for ch in p.get("description", ""))
     ]
     assert parameters == []
 

@@ -36,7 +36,11 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
     assert isinstance(error["message"], str) and _is_chinese(error["message"]), error["message"]
     assert isinstance(error["fields"], dict)
     for name, messages in error["fields"].items():
-        assert isinstance(name, str) and isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+        assert (
+            isinstance(name, str)
+            and isinstance(messages, list)
+            and all(isinstance(m, str) for m in messages)
+        )
     return error
 
 
@@ -57,7 +61,11 @@ def test_request_without_token_is_refused_with_401_and_how_to_sign_in(world):
 
 
 def test_garbage_token_is_refused_with_401_saying_the_token_is_invalid(world):
-    error = assert_error(_raw_client("Token not-a-real-token-at-all").get("/api/v1/plans/"), 401, "authentication_failed")
+    error = assert_error(
+        _raw_client("Token not-a-real-token-at-all").get("/api/v1/plans/"),
+        401,
+        "authentication_failed",
+    )
     assert "令牌无效" in error["message"]
 
 
@@ -116,7 +124,9 @@ def test_token_of_a_deactivated_user_is_refused_with_401(world):
 
 def test_office_may_not_create_a_progress_entry_403(world, clients):
     response = clients["office"].post(
-        "/api/v1/progress-entries/", {"target": world.target.pk, "year": 2024, "narrative": "已完成"}, format="json"
+        "/api/v1/progress-entries/",
+        {"target": world.target.pk, "year": 2024, "narrative": "已完成"},
+        format="json",
     )
     error = assert_error(response, 403, "permission_denied")
     assert error["message"] == "您的账号无权执行此操作"
@@ -170,7 +180,9 @@ def test_unknown_department_name_in_filter_answers_400_naming_the_department_fie
 
 
 def test_unknown_department_id_in_filter_answers_400(world, clients):
-    error = assert_error(clients["office"].get("/api/v1/targets/", {"lead_department": "987654"}), 400)
+    error = assert_error(
+        clients["office"].get("/api/v1/targets/", {"lead_department": "987654"}), 400
+    )
     assert "lead_department" in error["fields"]
 
 
@@ -187,21 +199,33 @@ def test_bad_boolean_in_overdue_filter_answers_400(world, clients):
 
 
 def test_bad_updated_since_answers_400(world, clients):
-    error = assert_error(clients["office"].get("/api/v1/plans/", {"updated_since": "yesterday"}), 400)
+    error = assert_error(
+        clients["office"].get("/api/v1/plans/", {"updated_since": "yesterday"}), 400
+    )
     assert "updated_since" in error["fields"]
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59-10:00"])
-def test_updated_since_that_leaves_the_calendar_in_utc_answers_400_saying_the_format(world, clients, moment):
-    error = assert_error(clients["office"].get("/api/v1/tasks/", {"updated_since": moment}), 400, "invalid")
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59-10:00"]
+)
+def test_updated_since_that_leaves_the_calendar_in_utc_answers_400_saying_the_format(
+    world, clients, moment
+):
+    error = assert_error(
+        clients["office"].get("/api/v1/tasks/", {"updated_since": moment}), 400, "invalid"
+    )
     assert "ISO 8601" in error["fields"]["updated_since"][0]
 
 
 def test_updated_since_with_an_offset_postgres_cannot_hold_is_read_in_utc(world, clients):
     # -23:45 is valid ISO 8601 but beyond PostgreSQL's ±15:59; 2744 is after every record.
-    response = clients["office"].get("/api/v1/tasks/", {"updated_since": "2744-01-05T18:44:29.6-23:45"})
+    response = clients["office"].get(
+        "/api/v1/tasks/", {"updated_since": "2744-01-05T18:44:29.6-23:45"}
+    )
     assert response.status_code == 200 and response.json()["count"] == 0
-    earlier = clients["office"].get("/api/v1/tasks/", {"updated_since": "2000-01-01T00:00:00-23:45"})
+    earlier = clients["office"].get(
+        "/api/v1/tasks/", {"updated_since": "2000-01-01T00:00:00-23:45"}
+    )
     assert earlier.status_code == 200 and earlier.json()["count"] == 2
 
 
@@ -211,8 +235,12 @@ def test_page_beyond_the_last_answers_404_with_chinese_message(world, clients):
 
 
 @pytest.mark.parametrize("page_size", ["abc", "0", "-5", "1.5", "五十"])
-def test_page_size_that_is_not_a_positive_whole_number_answers_400_not_the_default_page(world, clients, page_size):
-    error = assert_error(clients["office"].get("/api/v1/tasks/", {"page_size": page_size}), 400, "invalid")
+def test_page_size_that_is_not_a_positive_whole_number_answers_400_not_the_default_page(
+    world, clients, page_size
+):
+    error = assert_error(
+        clients["office"].get("/api/v1/tasks/", {"page_size": page_size}), 400, "invalid"
+    )
     assert "每页条数" in error["fields"]["page_size"][0]
 
 
@@ -223,13 +251,17 @@ def test_page_size_above_the_maximum_is_served_at_the_maximum(world, clients):
 
 
 def test_json_syntax_error_in_post_body_answers_400_saying_the_body_is_not_json(world, clients):
-    response = clients["staff"].post("/api/v1/progress-entries/", data='{"year": 2024,', content_type="application/json")
+    response = clients["staff"].post(
+        "/api/v1/progress-entries/", data='{"year": 2024,', content_type="application/json"
+    )
     error = assert_error(response, 400, "parse_error")
     assert error["message"] == "提交的数据有误：请求体不是有效的 application/json，无法读取"
 
 
 def test_a_null_body_answers_400_in_chinese_saying_the_body_is_empty(world, clients):
-    response = clients["staff"].post("/api/v1/progress-entries/", data="null", content_type="application/json")
+    response = clients["staff"].post(
+        "/api/v1/progress-entries/", data="null", content_type="application/json"
+    )
     error = assert_error(response, 400, "null")
     assert "请求体为空" in error["message"] and "No data" not in str(error)
 
@@ -242,13 +274,17 @@ def test_an_unknown_format_answers_406_in_json_naming_the_formats_there_are(worl
 
 @pytest.mark.parametrize("task", ["99999999999999999999999", "1.5", "abc", "999999"])
 def test_a_task_filter_that_names_no_task_answers_400(world, clients, task):
-    error = assert_error(clients["office"].get("/api/v1/attainments/", {"task": task}), 400, "invalid_choice")
+    error = assert_error(
+        clients["office"].get("/api/v1/attainments/", {"task": task}), 400, "invalid_choice"
+    )
     assert "task" in error["fields"]
 
 
 def test_invalid_field_in_post_body_answers_400_naming_the_field(world, clients):
     response = clients["staff"].post(
-        "/api/v1/progress-entries/", {"target": world.target.pk, "year": 1800, "narrative": "x"}, format="json"
+        "/api/v1/progress-entries/",
+        {"target": world.target.pk, "year": 1800, "narrative": "x"},
+        format="json",
     )
     error = assert_error(response, 400, "min_value")
     assert "year" in error["fields"]
@@ -269,7 +305,9 @@ def test_missing_token_with_an_export_format_still_answers_json(world, fmt):
     assert "Content-Disposition" not in response
 
 
-def test_page_beyond_the_last_with_csv_format_is_not_an_error_because_export_is_unpaged(world, clients):
+def test_page_beyond_the_last_with_csv_format_is_not_an_error_because_export_is_unpaged(
+    world, clients
+):
     response = clients["office"].get("/api/v1/tasks/", {"format": "csv", "page": 999})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -285,10 +323,15 @@ def test_unknown_record_with_csv_format_answers_json_404(world, clients):
 
 @pytest.fixture
 def three_per_minute(settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "3/minute"},
+    }
 
 
-def test_fourth_request_in_a_minute_answers_429_with_retry_after_and_chinese_message(world, three_per_minute):
+def test_fourth_request_in_a_minute_answers_429_with_retry_after_and_chinese_message(
+    world, three_per_minute
+):
     client = token_client(world.users["office"])
     for _ in range(3):
         assert client.get("/api/v1/plans/").status_code == 200
@@ -299,7 +342,9 @@ def test_fourth_request_in_a_minute_answers_429_with_retry_after_and_chinese_mes
     retry_after = response["Retry-After"]
     assert retry_after.isdigit() and 1 <= int(retry_after) <= 60
     assert "请求过于频繁" in error["message"]
-    assert f"{retry_after} 秒" in error["message"] or f"{int(retry_after) + 1} 秒" in error["message"]
+    assert (
+        f"{retry_after} 秒" in error["message"] or f"{int(retry_after) + 1} 秒" in error["message"]
+    )
 
 
 def test_budget_is_per_token_a_second_token_of_the_same_user_has_its_own(world, three_per_minute):

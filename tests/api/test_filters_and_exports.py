@@ -43,7 +43,9 @@ def list_route_names() -> list[str]:
     """Every list of /api/v1/: URL names ending in -list in the API's namespace. A list added
     later is picked up here, so it must support everything every list supports."""
     _prefix, resolver = get_resolver().namespace_dict["api"]
-    return sorted(name for name in resolver.reverse_dict if isinstance(name, str) and name.endswith("-list"))
+    return sorted(
+        name for name in resolver.reverse_dict if isinstance(name, str) and name.endswith("-list")
+    )
 
 
 LIST_ROUTES = list_route_names()
@@ -76,8 +78,19 @@ def _is_chinese(text: str) -> bool:
 
 
 def test_list_routes_are_discovered_under_api_v1():
-    assert {"plan-list", "task-list", "target-list", "attainment-list", "overdue-list", "progress-entry-list",
-            "report-list", "figure-list", "department-list", "indicator-list", "jurisdiction-list"} <= set(LIST_ROUTES)
+    assert {
+        "plan-list",
+        "task-list",
+        "target-list",
+        "attainment-list",
+        "overdue-list",
+        "progress-entry-list",
+        "report-list",
+        "figure-list",
+        "department-list",
+        "indicator-list",
+        "jurisdiction-list",
+    } <= set(LIST_ROUTES)
     assert all(url(name).startswith("/api/v1/") for name in LIST_ROUTES)
 
 
@@ -112,7 +125,9 @@ def many(world, indicator):
         JurisdictionFactory(parent=world.city)
         task = TaskFactory(plan=world.plan, lead=world.own)
         target = TargetFactory(task=task)
-        AttainmentFactory(target=target, year=2024 + n % 2, status=Status.OVERDUE, overdue_since="2025-01-01")
+        AttainmentFactory(
+            target=target, year=2024 + n % 2, status=Status.OVERDUE, overdue_since="2025-01-01"
+        )
         ProgressEntryFactory(target=target, department=world.own, created_by=world.users["staff"])
         report = ReportFactory(jurisdiction=world.city, year=2020 + n)
         FigureFactory(report=report)
@@ -128,21 +143,33 @@ def many(world, indicator):
 def responsibility(world, other_target):
     """The staff department (市教育局) leads world.task and only co-operates on other_task."""
     DepartmentAlias.objects.create(department=world.own, alias="教育局")
-    other_attainment = AttainmentFactory(target=other_target, status=Status.OVERDUE, overdue_since="2026-02-01")
+    other_attainment = AttainmentFactory(
+        target=other_target, status=Status.OVERDUE, overdue_since="2026-02-01"
+    )
     unrelated_task = TaskFactory(plan=world.plan, lead=DepartmentFactory(name="市人社局"))
-    unrelated_attainment = AttainmentFactory(target=TargetFactory(task=unrelated_task), status=Status.OVERDUE)
+    unrelated_attainment = AttainmentFactory(
+        target=TargetFactory(task=unrelated_task), status=Status.OVERDUE
+    )
     return other_attainment, unrelated_task, unrelated_attainment
 
 
 @pytest.mark.parametrize("how", ["id", "full name", "short alias"])
-def test_department_filter_accepts_id_full_name_and_alias_and_matches_any_role(world, sup, responsibility, other_target, how):
+def test_department_filter_accepts_id_full_name_and_alias_and_matches_any_role(
+    world, sup, responsibility, other_target, how
+):
     other_attainment, _, _ = responsibility
     value = {"id": str(world.own.pk), "full name": "市教育局", "short alias": "教育局"}[how]
 
     assert ids(sup, "/api/v1/tasks/", department=value) == {world.task.pk, world.other_task.pk}
     assert ids(sup, "/api/v1/targets/", department=value) == {world.target.pk, other_target.pk}
-    assert ids(sup, "/api/v1/attainments/", department=value) == {world.attainment.pk, other_attainment.pk}
-    assert ids(sup, "/api/v1/overdue/", department=value) == {world.attainment.pk, other_attainment.pk}
+    assert ids(sup, "/api/v1/attainments/", department=value) == {
+        world.attainment.pk,
+        other_attainment.pk,
+    }
+    assert ids(sup, "/api/v1/overdue/", department=value) == {
+        world.attainment.pk,
+        other_attainment.pk,
+    }
 
 
 @pytest.mark.parametrize("how", ["id", "full name", "short alias"])
@@ -155,7 +182,9 @@ def test_lead_department_filter_matches_only_the_lead(world, sup, responsibility
     assert ids(sup, "/api/v1/overdue/", lead_department=value) == {world.attainment.pk}
 
 
-def test_department_that_only_leads_does_not_match_the_task_it_does_not_take_part_in(world, sup, responsibility, other_target):
+def test_department_that_only_leads_does_not_match_the_task_it_does_not_take_part_in(
+    world, sup, responsibility, other_target
+):
     other_attainment, _, _ = responsibility
     assert ids(sup, "/api/v1/tasks/", department="市财政局") == {world.other_task.pk}
     assert ids(sup, "/api/v1/targets/", lead_department="市财政局") == {other_target.pk}
@@ -165,7 +194,10 @@ def test_department_that_only_leads_does_not_match_the_task_it_does_not_take_par
 def test_progress_entries_filter_by_reporting_department_name(world, sup):
     assert ids(sup, "/api/v1/progress-entries/", department="市财政局") == {world.other_entry.pk}
     assert ids(sup, "/api/v1/progress-entries/", department="市教育局") == {
-        world.draft.pk, world.submitted.pk, world.approved.pk, world.returned.pk
+        world.draft.pk,
+        world.submitted.pk,
+        world.approved.pk,
+        world.returned.pk,
     }
 
 
@@ -184,8 +216,12 @@ def places(world):
 
 def test_attainments_by_place_name_include_its_counties_and_schools(world, sup, places):
     county, school, elsewhere = places
-    in_county = AttainmentFactory(target=world.target, jurisdiction=county, year=2024, status=Status.MET)
-    in_school = AttainmentFactory(target=world.target, jurisdiction=school, year=2024, status=Status.ON_TRACK)
+    in_county = AttainmentFactory(
+        target=world.target, jurisdiction=county, year=2024, status=Status.MET
+    )
+    in_school = AttainmentFactory(
+        target=world.target, jurisdiction=school, year=2024, status=Status.ON_TRACK
+    )
     AttainmentFactory(target=world.target, jurisdiction=elsewhere, year=2024, status=Status.OVERDUE)
 
     assert ids(sup, "/api/v1/attainments/", jurisdiction="测试市") == {in_county.pk, in_school.pk}
@@ -205,15 +241,36 @@ def test_targets_by_place_name_are_those_measured_in_it_or_below(world, sup, pla
 def test_plans_reports_figures_and_entries_by_place_name_include_child_places(world, sup, places):
     county, school, elsewhere = places
     county_plan, far_plan = PlanFactory(jurisdiction=county), PlanFactory(jurisdiction=elsewhere)
-    school_report, far_report = ReportFactory(jurisdiction=school), ReportFactory(jurisdiction=elsewhere)
-    school_figure, far_figure = FigureFactory(report=school_report), FigureFactory(report=far_report)
-    county_entry = ProgressEntryFactory(target=world.target, department=world.own, jurisdiction=county, created_by=world.users["staff"])
+    school_report, far_report = (
+        ReportFactory(jurisdiction=school),
+        ReportFactory(jurisdiction=elsewhere),
+    )
+    school_figure, far_figure = (
+        FigureFactory(report=school_report),
+        FigureFactory(report=far_report),
+    )
+    county_entry = ProgressEntryFactory(
+        target=world.target,
+        department=world.own,
+        jurisdiction=county,
+        created_by=world.users["staff"],
+    )
 
     assert ids(sup, "/api/v1/plans/", jurisdiction="测试市") == {world.plan.pk, county_plan.pk}
-    assert ids(sup, "/api/v1/reports/", jurisdiction="测试市") == {world.report.pk, school_report.pk}
-    assert ids(sup, "/api/v1/figures/", jurisdiction="测试市") == {world.figure.pk, school_figure.pk}
+    assert ids(sup, "/api/v1/reports/", jurisdiction="测试市") == {
+        world.report.pk,
+        school_report.pk,
+    }
+    assert ids(sup, "/api/v1/figures/", jurisdiction="测试市") == {
+        world.figure.pk,
+        school_figure.pk,
+    }
     assert ids(sup, "/api/v1/progress-entries/", jurisdiction="测试市") == {county_entry.pk}
-    assert ids(sup, "/api/v1/jurisdictions/", within="测试市") == {world.city.pk, county.pk, school.pk}
+    assert ids(sup, "/api/v1/jurisdictions/", within="测试市") == {
+        world.city.pk,
+        county.pk,
+        school.pk,
+    }
     assert far_plan.pk not in ids(sup, "/api/v1/plans/", jurisdiction="卧龙区")
     assert ids(sup, "/api/v1/figures/", jurisdiction="别的市") == {far_figure.pk}
 
@@ -227,7 +284,9 @@ def test_unknown_place_name_answers_400_naming_the_parameter(world, sup):
 # --- indicators, status, year, overdue ---------------------------------------------------------
 
 
-def test_indicator_filter_by_code_id_or_name_on_targets_attainments_and_figures(world, sup, indicator):
+def test_indicator_filter_by_code_id_or_name_on_targets_attainments_and_figures(
+    world, sup, indicator
+):
     figure = FigureFactory(report=world.report, indicator=indicator, value=Decimal("58"))
     for value in ("double_teacher_ratio", str(indicator.pk), "“双师型”教师占比"):
         assert ids(sup, "/api/v1/targets/", indicator=value) == {world.target.pk}
@@ -240,25 +299,42 @@ def test_indicator_filter_by_code_id_or_name_on_targets_attainments_and_figures(
 
 @pytest.fixture
 def met(world, other_target) -> Attainment:
-    return AttainmentFactory(target=other_target, year=2024, status=Status.MET, due_date=datetime.date(2024, 12, 31), overdue_since=None)
+    return AttainmentFactory(
+        target=other_target,
+        year=2024,
+        status=Status.MET,
+        due_date=datetime.date(2024, 12, 31),
+        overdue_since=None,
+    )
 
 
 def test_status_and_year_filters_on_attainments(world, sup, met):
     assert ids(sup, "/api/v1/attainments/", status="met") == {met.pk}
-    assert ids(sup, "/api/v1/attainments/", status=["met", "overdue"]) == {met.pk, world.attainment.pk}
+    assert ids(sup, "/api/v1/attainments/", status=["met", "overdue"]) == {
+        met.pk,
+        world.attainment.pk,
+    }
     assert ids(sup, "/api/v1/attainments/", year=2024) == {met.pk}
     assert ids(sup, "/api/v1/attainments/", year=2025) == {world.attainment.pk}
 
 
-def test_status_and_year_filters_on_targets_match_any_of_their_periods(world, sup, met, other_target):
+def test_status_and_year_filters_on_targets_match_any_of_their_periods(
+    world, sup, met, other_target
+):
     assert ids(sup, "/api/v1/targets/", status="overdue") == {world.target.pk}
     assert ids(sup, "/api/v1/targets/", status="met") == {other_target.pk}
     assert ids(sup, "/api/v1/targets/", year=2024) == {other_target.pk}
 
 
 def test_status_filter_on_progress_entries_accepts_several(world, sup):
-    assert ids(sup, "/api/v1/progress-entries/", status="draft") == {world.draft.pk, world.other_entry.pk}
-    assert ids(sup, "/api/v1/progress-entries/", status=["submitted", "approved"]) == {world.submitted.pk, world.approved.pk}
+    assert ids(sup, "/api/v1/progress-entries/", status="draft") == {
+        world.draft.pk,
+        world.other_entry.pk,
+    }
+    assert ids(sup, "/api/v1/progress-entries/", status=["submitted", "approved"]) == {
+        world.submitted.pk,
+        world.approved.pk,
+    }
 
 
 def test_unknown_status_answers_400(world, sup):
@@ -288,10 +364,14 @@ def test_task_is_not_overdue_because_of_a_withdrawn_target(world, sup):
 def deadline_tasks(world):
     """A plan ending 2025 with tasks due on a date, in a year only, and at the plan's end."""
     plan = PlanFactory(period_start=2021, period_end=2025)
-    on_date = TaskFactory(plan=plan, lead=world.own, deadline_year=2024, deadline_date=datetime.date(2024, 6, 30))
+    on_date = TaskFactory(
+        plan=plan, lead=world.own, deadline_year=2024, deadline_date=datetime.date(2024, 6, 30)
+    )
     year_only = TaskFactory(plan=plan, lead=world.own, deadline_year=2024)
     plan_end = TaskFactory(plan=plan, lead=world.own)
-    next_year = TaskFactory(plan=plan, lead=world.own, deadline_year=2025, deadline_date=datetime.date(2025, 3, 1))
+    next_year = TaskFactory(
+        plan=plan, lead=world.own, deadline_year=2025, deadline_date=datetime.date(2025, 3, 1)
+    )
     return plan, on_date, year_only, plan_end, next_year
 
 
@@ -312,10 +392,19 @@ def deadline_tasks(world):
         ("deadline_after", "2026-01-01", set()),
     ],
 )
-def test_task_deadline_filters_count_a_year_only_deadline_as_december_31(sup, deadline_tasks, param, value, expected):
+def test_task_deadline_filters_count_a_year_only_deadline_as_december_31(
+    sup, deadline_tasks, param, value, expected
+):
     plan, on_date, year_only, plan_end, next_year = deadline_tasks
-    named = {"on_date": on_date.pk, "year_only": year_only.pk, "plan_end": plan_end.pk, "next_year": next_year.pk}
-    assert ids(sup, "/api/v1/tasks/", plan=plan.pk, **{param: value}) == {named[n] for n in expected}
+    named = {
+        "on_date": on_date.pk,
+        "year_only": year_only.pk,
+        "plan_end": plan_end.pk,
+        "next_year": next_year.pk,
+    }
+    assert ids(sup, "/api/v1/tasks/", plan=plan.pk, **{param: value}) == {
+        named[n] for n in expected
+    }
 
 
 @pytest.fixture
@@ -325,7 +414,9 @@ def deadline_targets(world):
     task_open = TaskFactory(plan=plan, lead=world.own)
     return plan, {
         "year_only": TargetFactory(task=task_open, deadline_year=2024),
-        "on_date": TargetFactory(task=task_open, deadline_year=2024, deadline_date=datetime.date(2024, 6, 30)),
+        "on_date": TargetFactory(
+            task=task_open, deadline_year=2024, deadline_date=datetime.date(2024, 6, 30)
+        ),
         "from_task": TargetFactory(task=task_2023),
         "plan_end": TargetFactory(task=task_open),
     }
@@ -346,17 +437,26 @@ def deadline_targets(world):
         ("deadline_after", "2025-12-31", {"plan_end"}),
     ],
 )
-def test_target_deadline_filters_count_a_year_only_deadline_as_december_31(sup, deadline_targets, param, value, expected):
+def test_target_deadline_filters_count_a_year_only_deadline_as_december_31(
+    sup, deadline_targets, param, value, expected
+):
     plan, targets = deadline_targets
-    assert ids(sup, "/api/v1/targets/", plan=plan.pk, **{param: value}) == {targets[n].pk for n in expected}
+    assert ids(sup, "/api/v1/targets/", plan=plan.pk, **{param: value}) == {
+        targets[n].pk for n in expected
+    }
 
 
 def test_attainment_deadline_filters_use_the_due_date_inclusively(world, sup, other_target):
-    mid = AttainmentFactory(target=other_target, year=2024, due_date=datetime.date(2024, 6, 30), status=Status.MET)
+    mid = AttainmentFactory(
+        target=other_target, year=2024, due_date=datetime.date(2024, 6, 30), status=Status.MET
+    )
     # world.attainment is due 2025-12-31
     assert ids(sup, "/api/v1/attainments/", deadline_before="2024-06-30") == {mid.pk}
     assert ids(sup, "/api/v1/attainments/", deadline_before="2024-06-29") == set()
-    assert ids(sup, "/api/v1/attainments/", deadline_after="2024-06-30") == {mid.pk, world.attainment.pk}
+    assert ids(sup, "/api/v1/attainments/", deadline_after="2024-06-30") == {
+        mid.pk,
+        world.attainment.pk,
+    }
     assert ids(sup, "/api/v1/attainments/", deadline_after="2024-07-01") == {world.attainment.pk}
     assert ids(sup, "/api/v1/overdue/", deadline_before="2025-12-31") == {world.attainment.pk}
     assert ids(sup, "/api/v1/overdue/", deadline_before="2025-12-30") == set()
@@ -366,14 +466,18 @@ def test_attainment_deadline_filters_use_the_due_date_inclusively(world, sup, ot
 
 
 @pytest.mark.parametrize("name", LIST_ROUTES)
-def test_updated_since_on_every_list_returns_what_changed_at_or_after_the_moment(world, indicator, sup, time_machine, name):
+def test_updated_since_on_every_list_returns_what_changed_at_or_after_the_moment(
+    world, indicator, sup, time_machine, name
+):
     start = timezone.now()
     time_machine.move_to(start, tick=False)
     path = url(name)
     everything = ids(sup, path)
     assert everything, f"{name}: the test world should have rows here"
 
-    assert ids(sup, path, updated_since=(start - datetime.timedelta(days=1)).isoformat()) == everything
+    assert (
+        ids(sup, path, updated_since=(start - datetime.timedelta(days=1)).isoformat()) == everything
+    )
     later = start + datetime.timedelta(hours=1)
     assert ids(sup, path, updated_since=later.isoformat()) == set(), f"{name} ignores updated_since"
 
@@ -382,11 +486,15 @@ def test_updated_since_on_every_list_returns_what_changed_at_or_after_the_moment
     model_of(name).objects.get(pk=touched).save()
 
     assert ids(sup, path, updated_since=later.isoformat()) == {touched}
-    assert ids(sup, path, updated_since=later.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")) == {touched}
+    assert ids(
+        sup, path, updated_since=later.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    ) == {touched}
 
 
 @pytest.mark.parametrize("name", LIST_ROUTES)
-def test_largest_updated_at_received_can_be_passed_back_as_updated_since(world, indicator, sup, name):
+def test_largest_updated_at_received_can_be_passed_back_as_updated_since(
+    world, indicator, sup, name
+):
     received = rows(sup, url(name))
     newest = max(received, key=lambda r: r["updated_at"])
     again = ids(sup, url(name), updated_since=newest["updated_at"])
@@ -419,8 +527,12 @@ def walk(client, path: str, **params) -> tuple[list[int], int]:
 
 @pytest.mark.parametrize("ordering", [None, "updated_at", "-updated_at"])
 @pytest.mark.parametrize("name", LIST_ROUTES)
-def test_walking_every_page_yields_each_row_once_even_when_the_sort_key_ties(world, many, sup, name, ordering):
-    model_of(name).objects.update(updated_at=timezone.now().replace(microsecond=0))  # every row ties
+def test_walking_every_page_yields_each_row_once_even_when_the_sort_key_ties(
+    world, many, sup, name, ordering
+):
+    model_of(name).objects.update(
+        updated_at=timezone.now().replace(microsecond=0)
+    )  # every row ties
     params = {"ordering": ordering} if ordering else {}
     path = url(name)
     whole = [r["id"] for r in rows(sup, path, **params)]
@@ -471,7 +583,9 @@ def export(client, path: str, fmt: str, **params):
         assert response["Content-Type"].startswith("text/csv")
         table = read_csv(response)
     else:
-        assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        assert response["Content-Type"].startswith(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         table = xlsx_rows(response)
     return response, table
 
@@ -526,7 +640,12 @@ def test_export_applies_the_same_filter_as_the_list(world, many, sup, responsibi
 
 def test_export_of_a_department_token_holds_only_its_own_rows(world, clients):
     _, table = export(clients["staff"], "/api/v1/progress-entries/", "csv")
-    assert {int(row[0]) for row in table[1:]} == {world.draft.pk, world.submitted.pk, world.approved.pk, world.returned.pk}
+    assert {int(row[0]) for row in table[1:]} == {
+        world.draft.pk,
+        world.submitted.pk,
+        world.approved.pk,
+        world.returned.pk,
+    }
 
 
 def test_export_flattens_references_and_keeps_numbers_numeric(world, sup):
@@ -534,7 +653,9 @@ def test_export_flattens_references_and_keeps_numbers_numeric(world, sup):
     header, row = sheet[0], sheet[1]
     cells = dict(zip(header, row))
     assert "市财政局" in cells.values()  # the lead, {id, name}, becomes its name
-    assert any(isinstance(v, str) and "市教育局" in v and "市财政局" in v for v in row)  # every department, joined
+    assert any(
+        isinstance(v, str) and "市教育局" in v and "市财政局" in v for v in row
+    )  # every department, joined
     _, figures = export(sup, "/api/v1/figures/", "xlsx")
     assert 41.2 in figures[1]
 
@@ -545,7 +666,12 @@ FORMULAS = ['=HYPERLINK("http://example.com","点我")', "+1+1", "-2+3", "@SUM(A
 @pytest.fixture
 def formula_entries(world):
     return [
-        ProgressEntryFactory(target=world.target, department=world.own, created_by=world.users["staff"], narrative=text)
+        ProgressEntryFactory(
+            target=world.target,
+            department=world.own,
+            created_by=world.users["staff"],
+            narrative=text,
+        )
         for text in FORMULAS
     ]
 
@@ -564,7 +690,10 @@ def test_xlsx_export_keeps_a_narrative_starting_with_equals_as_text(world, sup, 
     sheet = read_xlsx(response)
     header = [c.value for c in sheet[1]]
     column = header.index("进展情况") + 1
-    cells = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=column) for r in range(2, sheet.max_row + 1)}
+    cells = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=column)
+        for r in range(2, sheet.max_row + 1)
+    }
     for entry in formula_entries:
         cell = cells[entry.pk]
         assert cell.data_type == "s"
@@ -584,8 +713,9 @@ def test_export_carries_the_chinese_status_display_of_the_filtered_rows(world, s
     assert "已提交待审" in table[1]
 
 
-
-def test_xlsx_export_survives_control_characters_a_department_sent_in_a_narrative(world, clients, sup):
+def test_xlsx_export_survives_control_characters_a_department_sent_in_a_narrative(
+    world, clients, sup
+):
     """Word's manual line break is a vertical tab (\x0b); the API accepts it in a narrative, so the
     spreadsheet export must not fail on it (XML forbids it: drop or replace it)."""
     created = clients["staff"].post(
@@ -621,7 +751,9 @@ def fails_after_seconds():
     signal.signal(signal.SIGALRM, previous)
 
 
-def test_place_filter_answers_even_when_an_edit_made_a_place_its_own_ancestor(world, sup, places, fails_after_seconds):
+def test_place_filter_answers_even_when_an_edit_made_a_place_its_own_ancestor(
+    world, sup, places, fails_after_seconds
+):
     """The admin lets anyone correct a place's 上级; a slip (县 above 市 above 县) must not hang
     every request that filters by place. Jurisdiction.ancestors() already guards against this."""
     county, school, _ = places

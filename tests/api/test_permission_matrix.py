@@ -29,16 +29,17 @@ answers 405 to every signed-in role (401 to anonymous callers).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
-from reporting.models import Report
 from api.models import Deletion
+from reporting.models import Report
 from tasks_registry.models import Evidence, Indicator, ProgressEntry, ProgressStatus
 from tests.api.conftest import ROLES, World
 from tests.factories import DepartmentFactory, TaskFactory
@@ -46,7 +47,13 @@ from tests.factories import DepartmentFactory, TaskFactory
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-ANONYMOUS, OFFICE, SUPERVISOR, STAFF, OTHER_STAFF = "anonymous", "office", "supervisor", "staff", "other_staff"
+ANONYMOUS, OFFICE, SUPERVISOR, STAFF, OTHER_STAFF = (
+    "anonymous",
+    "office",
+    "supervisor",
+    "staff",
+    "other_staff",
+)
 assert set(ROLES) == {ANONYMOUS, OFFICE, SUPERVISOR, STAFF, OTHER_STAFF}
 
 SIGNED_IN = frozenset({OFFICE, SUPERVISOR, STAFF, OTHER_STAFF})
@@ -93,10 +100,16 @@ def discover_routes() -> dict[str, Route]:
     format-suffix copies of each route."""
     routes: dict[str, Route] = {}
     for pattern, namespace, p in _patterns(get_resolver()):
-        if not pattern.startswith("api/") or p.name == "api-root" or "format" in p.pattern.regex.groupindex:
+        if (
+            not pattern.startswith("api/")
+            or p.name == "api-root"
+            or "format" in p.pattern.regex.groupindex
+        ):
             continue
         assert p.name, f"API route without a name: {pattern}"
-        assert p.name not in routes, f"two API routes named {p.name}: {routes[p.name].pattern} and {pattern}"
+        assert p.name not in routes, (
+            f"two API routes named {p.name}: {routes[p.name].pattern} and {pattern}"
+        )
         routes[p.name] = Route(
             name=p.name,
             reverse_name=f"{namespace}:{p.name}" if namespace else p.name,
@@ -114,7 +127,9 @@ OUTSIDE_MATRIX = {"api-docs": "Swagger 页面（浏览器登录）", "api-redoc"
 
 API_ROUTES = discover_routes()
 ROUTES = {
-    name: r for name, r in API_ROUTES.items() if r.pattern.startswith("api/v1/") or r.pattern == "api/schema/"
+    name: r
+    for name, r in API_ROUTES.items()
+    if r.pattern.startswith("api/v1/") or r.pattern == "api/schema/"
 }
 V1_ROUTES = {name for name, r in ROUTES.items() if r.pattern.startswith("api/v1/")}
 
@@ -197,7 +212,12 @@ NOT_FOUND: dict[tuple[str, str], frozenset[str]] = {
 MSG_401 = "未登录或令牌无效：请在请求头中提供 Authorization: Token <令牌>"
 MSG_403 = "您的账号无权执行此操作"
 MSG_404 = "找不到该记录，或您无权查看"
-ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+ERROR_CODES = {
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,7 +247,10 @@ URL_KWARGS: dict[str, Callable[[Ctx], dict[str, int]]] = {
     "progress-entry-detail": lambda c: {"pk": c.world.draft.pk},
     "progress-entry-submit": lambda c: {"pk": c.world.draft.pk},
     "progress-entry-evidence": lambda c: {"pk": c.world.draft.pk},
-    "progress-entry-evidence-file": lambda c: {"pk": c.world.draft.pk, "evidence_id": c.evidence.pk},
+    "progress-entry-evidence-file": lambda c: {
+        "pk": c.world.draft.pk,
+        "evidence_id": c.evidence.pk,
+    },
     "progress-entry-approve": lambda c: {"pk": c.world.submitted.pk},
     "progress-entry-return-entry": lambda c: {"pk": c.world.submitted.pk},
     "deletion-detail": lambda c: {"pk": Deletion.objects.earliest("pk").pk},
@@ -236,20 +259,35 @@ URL_KWARGS: dict[str, Callable[[Ctx], dict[str, int]]] = {
 # (data, format) per routed (route, method) that takes a body; a valid body, so allowed calls succeed.
 BODIES: dict[tuple[str, str], Callable[[Ctx], tuple[dict[str, Any], str]]] = {
     ("progress-entry-list", "POST"): lambda c: (
-        {"target": c.world.target.pk, "year": 2024, "value": "45.5", "narrative": "新增“双师型”教师 120 人"}, "json"
+        {
+            "target": c.world.target.pk,
+            "year": 2024,
+            "value": "45.5",
+            "narrative": "新增“双师型”教师 120 人",
+        },
+        "json",
     ),
     ("progress-entry-detail", "PUT"): lambda c: (
-        {"target": c.world.target.pk, "year": 2024, "value": "50", "narrative": "全年数据"}, "json"
+        {"target": c.world.target.pk, "year": 2024, "value": "50", "narrative": "全年数据"},
+        "json",
     ),
     ("progress-entry-detail", "PATCH"): lambda c: ({"value": "50"}, "json"),
-    ("progress-entry-return-entry", "POST"): lambda c: ({"comment": "数据口径与年度报告不一致，请核对"}, "json"),
+    ("progress-entry-return-entry", "POST"): lambda c: (
+        {"comment": "数据口径与年度报告不一致，请核对"},
+        "json",
+    ),
     ("progress-entry-evidence", "POST"): lambda c: (
-        {"file": SimpleUploadedFile("培训签到表.txt", "签到 120 人".encode(), "text/plain"), "description": "签到表"},
+        {
+            "file": SimpleUploadedFile("培训签到表.txt", "签到 120 人".encode(), "text/plain"),
+            "description": "签到表",
+        },
         "multipart",
     ),
     ("report-list", "POST"): lambda c: (
         {
-            "file": SimpleUploadedFile("测试市2024年职业教育质量年度报告.txt", REPORT_TEXT.encode(), "text/plain"),
+            "file": SimpleUploadedFile(
+                "测试市2024年职业教育质量年度报告.txt", REPORT_TEXT.encode(), "text/plain"
+            ),
             "entity": "测试市",
             "year": 2024,
         },
@@ -260,9 +298,13 @@ BODIES: dict[tuple[str, str], Callable[[Ctx], tuple[dict[str, Any], str]]] = {
 
 @pytest.fixture
 def ctx(world) -> Ctx:
-    indicator = Indicator.objects.create(code="dual_teacher_ratio", name="“双师型”教师占比", unit="%")
+    indicator = Indicator.objects.create(
+        code="dual_teacher_ratio", name="“双师型”教师占比", unit="%"
+    )
     evidence = Evidence.objects.create(
-        entry=world.draft, file=ContentFile("会议纪要".encode(), name="会议纪要.txt"), description="会议纪要",
+        entry=world.draft,
+        file=ContentFile("会议纪要".encode(), name="会议纪要.txt"),
+        description="会议纪要",
         uploaded_by=world.users["staff"],
     )
     return Ctx(world=world, indicator=indicator, evidence=evidence)
@@ -270,9 +312,13 @@ def ctx(world) -> Ctx:
 
 def _url(route: Route, c: Ctx) -> str:
     if route.params:
-        assert route.name in URL_KWARGS, f"{route.name} ({route.pattern}) takes {sorted(route.params)}: add it to URL_KWARGS"
+        assert route.name in URL_KWARGS, (
+            f"{route.name} ({route.pattern}) takes {sorted(route.params)}: add it to URL_KWARGS"
+        )
         kwargs = URL_KWARGS[route.name](c)
-        assert set(kwargs) == route.params, f"{route.name}: URL_KWARGS gives {sorted(kwargs)}, the route takes {sorted(route.params)}"
+        assert set(kwargs) == route.params, (
+            f"{route.name}: URL_KWARGS gives {sorted(kwargs)}, the route takes {sorted(route.params)}"
+        )
         return reverse(route.reverse_name, kwargs=kwargs)
     return reverse(route.reverse_name)
 
@@ -285,7 +331,11 @@ def _call(client, method: str, url: str, body: tuple[dict[str, Any], str] | None
 def _state() -> tuple:
     """What a write could change: every entry, every evidence file, every report."""
     return (
-        sorted(ProgressEntry.objects.values_list("pk", "status", "year", "value", "narrative", "reviewed_by_id")),
+        sorted(
+            ProgressEntry.objects.values_list(
+                "pk", "status", "year", "value", "narrative", "reviewed_by_id"
+            )
+        ),
         sorted(Evidence.objects.values_list("pk", "entry_id", "file")),
         sorted(Report.objects.values_list("pk", "sha256")),
     )
@@ -308,7 +358,12 @@ CELLS = [(name, method, role) for name in sorted(ROUTES) for method in METHODS f
 
 def test_the_resolver_lists_the_api_routes_the_matrix_walks():
     # A sanity check on the discovery itself: if it found nothing, the matrix would prove nothing.
-    assert {"plan-list", "progress-entry-detail", "progress-entry-evidence-file", "overdue-list"} <= V1_ROUTES
+    assert {
+        "plan-list",
+        "progress-entry-detail",
+        "progress-entry-evidence-file",
+        "overdue-list",
+    } <= V1_ROUTES
     assert "api-schema" in ROUTES
     assert "api-root" not in ROUTES
     assert ROUTES["progress-entry-detail"].routed == {"GET", "PUT", "PATCH", "DELETE"}
@@ -325,24 +380,36 @@ def test_every_routed_method_is_in_the_expected_table():
     discovered = {(r.name, m) for r in ROUTES.values() for m in r.routed}
     unlisted = sorted(discovered - set(EXPECTED))
     stale = sorted(set(EXPECTED) - discovered)
-    assert not unlisted, f"routes/methods nobody decided the access for (add them to EXPECTED): {unlisted}"
+    assert not unlisted, (
+        f"routes/methods nobody decided the access for (add them to EXPECTED): {unlisted}"
+    )
     assert not stale, f"EXPECTED lists routes/methods the resolver no longer has: {stale}"
-    assert set(SUCCESS) <= set(EXPECTED) and set(NOT_FOUND) <= set(EXPECTED) and set(BODIES) <= set(EXPECTED)
+    assert (
+        set(SUCCESS) <= set(EXPECTED)
+        and set(NOT_FOUND) <= set(EXPECTED)
+        and set(BODIES) <= set(EXPECTED)
+    )
 
 
 @pytest.mark.parametrize("size", [len(CELLS)], ids=[f"{len(CELLS)}-cells"])
 def test_the_matrix_has_one_cell_per_route_method_and_role(size):
-    print(f"permission matrix: {len(ROUTES)} routes × {len(METHODS)} methods × {len(ROLES)} roles = {size} cells")
+    print(
+        f"permission matrix: {len(ROUTES)} routes × {len(METHODS)} methods × {len(ROLES)} roles = {size} cells"
+    )
     assert size == len(ROUTES) * len(METHODS) * len(ROLES)
     assert len(set(CELLS)) == size
 
 
-@pytest.mark.parametrize(("route_name", "method", "role"), CELLS, ids=[f"{n}-{m}-{r}" for n, m, r in CELLS])
+@pytest.mark.parametrize(
+    ("route_name", "method", "role"), CELLS, ids=[f"{n}-{m}-{r}" for n, m, r in CELLS]
+)
 def test_permission_matrix(route_name, method, role, ctx, clients):
     route = ROUTES[route_name]
     routed = method in route.routed
     if routed:
-        assert (route_name, method) in EXPECTED, f"{route_name} {method} ({route.pattern}) is not in EXPECTED"
+        assert (route_name, method) in EXPECTED, (
+            f"{route_name} {method} ({route.pattern}) is not in EXPECTED"
+        )
     url = _url(route, ctx)
     body = BODIES[(route_name, method)](ctx) if (route_name, method) in BODIES else None
     before = _state()
@@ -364,8 +431,14 @@ def test_permission_matrix(route_name, method, role, ctx, clients):
         expected = 404
     else:
         expected = 403
-    detail = response.content[:300].decode("utf-8", "replace") if not hasattr(response, "streaming_content") else ""
-    assert response.status_code == expected, f"{role} {method} {url}: expected {expected}, got {response.status_code} {detail}"
+    detail = (
+        response.content[:300].decode("utf-8", "replace")
+        if not hasattr(response, "streaming_content")
+        else ""
+    )
+    assert response.status_code == expected, (
+        f"{role} {method} {url}: expected {expected}, got {response.status_code} {detail}"
+    )
 
     if allowed and method in WRITES:
         assert _state() != before, f"{role} {method} {url} answered {expected} but changed nothing"
@@ -409,13 +482,19 @@ def _draft_snapshot(entry: ProgressEntry) -> tuple:
     ],
     ids=["GET", "PATCH", "PUT", "DELETE", "submit"],
 )
-def test_other_departments_staff_get_404_for_a_draft_that_is_not_theirs(world, clients, method, suffix, body):
+def test_other_departments_staff_get_404_for_a_draft_that_is_not_theirs(
+    world, clients, method, suffix, body
+):
     before = _draft_snapshot(world.draft)
 
-    response = getattr(clients["other_staff"], method)(f"/api/v1/progress-entries/{world.draft.pk}/{suffix}", body, format="json")
+    response = getattr(clients["other_staff"], method)(
+        f"/api/v1/progress-entries/{world.draft.pk}/{suffix}", body, format="json"
+    )
 
     assert response.status_code == 404
-    assert response.json() == {"error": {"status": 404, "code": "not_found", "message": MSG_404, "fields": {}}}
+    assert response.json() == {
+        "error": {"status": 404, "code": "not_found", "message": MSG_404, "fields": {}}
+    }
     assert _draft_snapshot(world.draft) == before
     assert ProgressEntry.objects.filter(pk=world.draft.pk).exists()
 
@@ -431,16 +510,25 @@ def test_other_departments_staff_do_not_see_the_draft_in_their_list_either(world
     ("method", "suffix", "body", "message"),
     [
         ("patch", "", {"value": "99"}, "当前状态为已通过，不能修改"),
-        ("put", "", {"year": 2024, "value": "99", "narrative": "改写"}, "当前状态为已通过，不能修改"),
+        (
+            "put",
+            "",
+            {"year": 2024, "value": "99", "narrative": "改写"},
+            "当前状态为已通过，不能修改",
+        ),
         ("delete", "", None, "当前状态为已通过，只能删除草稿"),
         ("post", "submit/", None, "当前状态为已通过，不能再次提交"),
     ],
     ids=["PATCH", "PUT", "DELETE", "submit"],
 )
-def test_staff_get_409_when_changing_an_approved_entry(world, clients, method, suffix, body, message):
+def test_staff_get_409_when_changing_an_approved_entry(
+    world, clients, method, suffix, body, message
+):
     before = _draft_snapshot(world.approved)
 
-    response = getattr(clients["staff"], method)(f"/api/v1/progress-entries/{world.approved.pk}/{suffix}", body, format="json")
+    response = getattr(clients["staff"], method)(
+        f"/api/v1/progress-entries/{world.approved.pk}/{suffix}", body, format="json"
+    )
 
     assert response.status_code == 409
     error = response.json()["error"]
@@ -455,7 +543,11 @@ def test_staff_get_409_when_changing_an_approved_entry(world, clients, method, s
 def test_staff_get_409_when_attaching_evidence_to_an_approved_entry(world, clients):
     upload = SimpleUploadedFile("补充材料.txt", "补充".encode(), "text/plain")
 
-    response = clients["staff"].post(f"/api/v1/progress-entries/{world.approved.pk}/evidence/", {"file": upload}, format="multipart")
+    response = clients["staff"].post(
+        f"/api/v1/progress-entries/{world.approved.pk}/evidence/",
+        {"file": upload},
+        format="multipart",
+    )
 
     assert response.status_code == 409
     assert response.json()["error"]["message"].endswith("当前状态为已通过，不能再添加佐证材料")
@@ -467,24 +559,37 @@ def test_staff_cannot_create_an_entry_on_a_task_their_department_has_no_part_in(
     before = ProgressEntry.objects.count()
 
     response = clients["staff"].post(
-        "/api/v1/progress-entries/", {"task": unrelated.pk, "year": 2024, "narrative": "已完成"}, format="json"
+        "/api/v1/progress-entries/",
+        {"task": unrelated.pk, "year": 2024, "narrative": "已完成"},
+        format="json",
     )
 
     assert response.status_code == 403
     assert response.json() == {
-        "error": {"status": 403, "code": "permission_denied", "message": "任务 9 不属于市教育局，不能填报", "fields": {}}
+        "error": {
+            "status": 403,
+            "code": "permission_denied",
+            "message": "任务 9 不属于市教育局，不能填报",
+            "fields": {},
+        }
     }
     assert ProgressEntry.objects.count() == before
 
 
 def test_staff_may_create_an_entry_on_a_task_their_department_co_operates_on(world, clients):
     response = clients["staff"].post(
-        "/api/v1/progress-entries/", {"task": world.other_task.pk, "year": 2024, "narrative": "配合完成"}, format="json"
+        "/api/v1/progress-entries/",
+        {"task": world.other_task.pk, "year": 2024, "narrative": "配合完成"},
+        format="json",
     )
 
     assert response.status_code == 201, response.content
     created = ProgressEntry.objects.get(pk=response.json()["id"])
-    assert (created.department, created.task, created.status) == (world.own, world.other_task, ProgressStatus.DRAFT)
+    assert (created.department, created.task, created.status) == (
+        world.own,
+        world.other_task,
+        ProgressStatus.DRAFT,
+    )
 
 
 def test_staff_see_a_task_they_co_operate_on_but_not_another_departments_task(world, clients):

@@ -39,7 +39,10 @@ def error_of(response, status: int) -> dict:
 def snapshot(entry) -> dict:
     """What a person entered, to show a refused request left it alone."""
     entry.refresh_from_db()
-    return {name: getattr(entry, name) for name in ("task_id", "target_id", "year", "quarter", "value", "narrative", "status")}
+    return {
+        name: getattr(entry, name)
+        for name in ("task_id", "target_id", "year", "quarter", "value", "narrative", "status")
+    }
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -51,7 +54,9 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 @pytest.mark.django_db
-def test_a_department_creates_a_draft_for_a_target_and_the_task_is_taken_from_the_target(world, clients):
+def test_a_department_creates_a_draft_for_a_target_and_the_task_is_taken_from_the_target(
+    world, clients
+):
     before = ProgressEntry.objects.count()
 
     response = clients["staff"].post(
@@ -71,14 +76,19 @@ def test_a_department_creates_a_draft_for_a_target_and_the_task_is_taken_from_th
     assert ProgressEntry.objects.count() == before + 1
     stored = ProgressEntry.objects.get(pk=body["id"])
     assert (stored.task, stored.department, stored.status, stored.value) == (
-        world.task, world.own, ProgressStatus.DRAFT, Decimal("45.5")
+        world.task,
+        world.own,
+        ProgressStatus.DRAFT,
+        Decimal("45.5"),
     )
 
 
 @pytest.mark.django_db
 def test_a_null_task_beside_a_target_means_not_given_and_the_targets_task_is_used(world, clients):
     response = clients["staff"].post(
-        ENTRIES, {"task": None, "target": world.target.pk, "year": 2024, "value": "45.5"}, format="json"
+        ENTRIES,
+        {"task": None, "target": world.target.pk, "year": 2024, "value": "45.5"},
+        format="json",
     )
 
     assert response.status_code == 201, response.content.decode()
@@ -88,7 +98,9 @@ def test_a_null_task_beside_a_target_means_not_given_and_the_targets_task_is_use
 @pytest.mark.django_db
 def test_the_largest_value_allowed_is_stored_and_read_back_exactly(world, clients):
     response = clients["staff"].post(
-        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "99999999999.9999"}, format="json"
+        ENTRIES,
+        {"target": world.target.pk, "year": 2024, "value": "99999999999.9999"},
+        format="json",
     )
 
     assert response.status_code == 201, response.content.decode()
@@ -99,13 +111,24 @@ def test_the_largest_value_allowed_is_stored_and_read_back_exactly(world, client
 @pytest.mark.django_db
 def test_a_department_creates_a_draft_for_a_task_with_only_a_narrative(world, clients):
     response = clients["staff"].post(
-        ENTRIES, {"task": world.task.pk, "year": 2024, "quarter": 2, "narrative": "已完成全市中职教师摸底。"}, format="json"
+        ENTRIES,
+        {
+            "task": world.task.pk,
+            "year": 2024,
+            "quarter": 2,
+            "narrative": "已完成全市中职教师摸底。",
+        },
+        format="json",
     )
 
     assert response.status_code == 201, response.content.decode()
     body = response.json()
     assert (body["task"], body["target"], body["value"]) == (world.task.pk, None, None)
-    assert (body["year"], body["quarter"], body["narrative"]) == (2024, 2, "已完成全市中职教师摸底。")
+    assert (body["year"], body["quarter"], body["narrative"]) == (
+        2024,
+        2,
+        "已完成全市中职教师摸底。",
+    )
     assert body["department"]["id"] == world.own.pk
     assert body["status"] == "draft"
 
@@ -113,7 +136,9 @@ def test_a_department_creates_a_draft_for_a_task_with_only_a_narrative(world, cl
 @pytest.mark.django_db
 def test_a_department_may_report_on_a_task_it_only_co_operates_on(world, clients):
     response = clients["staff"].post(
-        ENTRIES, {"task": world.other_task.pk, "year": 2024, "narrative": "配合完成经费测算。"}, format="json"
+        ENTRIES,
+        {"task": world.other_task.pk, "year": 2024, "narrative": "配合完成经费测算。"},
+        format="json",
     )
 
     assert response.status_code == 201, response.content.decode()
@@ -124,7 +149,9 @@ def test_a_department_may_report_on_a_task_it_only_co_operates_on(world, clients
 def test_the_supervision_office_cannot_create_an_entry(world, clients):
     before = ProgressEntry.objects.count()
 
-    response = clients["office"].post(ENTRIES, {"target": world.target.pk, "year": 2024, "value": "45"}, format="json")
+    response = clients["office"].post(
+        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "45"}, format="json"
+    )
 
     error_of(response, 403)
     assert ProgressEntry.objects.count() == before
@@ -134,7 +161,9 @@ def test_the_supervision_office_cannot_create_an_entry(world, clients):
 def test_an_anonymous_caller_cannot_create_an_entry(world, clients):
     before = ProgressEntry.objects.count()
 
-    response = clients["anonymous"].post(ENTRIES, {"target": world.target.pk, "year": 2024, "value": "45"}, format="json")
+    response = clients["anonymous"].post(
+        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "45"}, format="json"
+    )
 
     error = error_of(response, 401)
     assert "Token" in error["message"]
@@ -145,7 +174,9 @@ def test_an_anonymous_caller_cannot_create_an_entry(world, clients):
 def test_a_supervisor_cannot_create_an_entry(world, clients):
     before = ProgressEntry.objects.count()
 
-    response = clients["supervisor"].post(ENTRIES, {"target": world.target.pk, "year": 2024, "value": "45"}, format="json")
+    response = clients["supervisor"].post(
+        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "45"}, format="json"
+    )
 
     error_of(response, 403)
     assert ProgressEntry.objects.count() == before
@@ -156,33 +187,72 @@ def test_a_supervisor_cannot_create_an_entry(world, clients):
 
 
 def _per_county_target(world):
-    return TargetFactory(task=world.task, label="标准化建设达标学校", value=Decimal("2"), unit="所", per_unit="县区")
+    return TargetFactory(
+        task=world.task, label="标准化建设达标学校", value=Decimal("2"), unit="所", per_unit="县区"
+    )
 
 
 INVALID = [
-    pytest.param(lambda w: {"target": w.target.pk, "year": 1999, "value": "40"}, "year", id="year-too-early"),
-    pytest.param(lambda w: {"target": w.target.pk, "year": 2101, "value": "40"}, "year", id="year-too-late"),
-    pytest.param(lambda w: {"target": w.target.pk, "year": "明年", "value": "40"}, "year", id="year-not-a-number"),
-    pytest.param(lambda w: {"target": w.target.pk, "year": 2024, "value": "四十"}, "value", id="value-not-a-number"),
     pytest.param(
-        lambda w: {"task": w.task.pk, "target": w.other_entry.target_id, "year": 2024, "value": "40"},
-        "target", id="target-of-another-task",
+        lambda w: {"target": w.target.pk, "year": 1999, "value": "40"}, "year", id="year-too-early"
     ),
     pytest.param(
-        lambda w: {"target": _per_county_target(w).pk, "year": 2024, "value": "3"}, "jurisdiction",
+        lambda w: {"target": w.target.pk, "year": 2101, "value": "40"}, "year", id="year-too-late"
+    ),
+    pytest.param(
+        lambda w: {"target": w.target.pk, "year": "明年", "value": "40"},
+        "year",
+        id="year-not-a-number",
+    ),
+    pytest.param(
+        lambda w: {"target": w.target.pk, "year": 2024, "value": "四十"},
+        "value",
+        id="value-not-a-number",
+    ),
+    pytest.param(
+        lambda w: {
+            "task": w.task.pk,
+            "target": w.other_entry.target_id,
+            "year": 2024,
+            "value": "40",
+        },
+        "target",
+        id="target-of-another-task",
+    ),
+    pytest.param(
+        lambda w: {"target": _per_county_target(w).pk, "year": 2024, "value": "3"},
+        "jurisdiction",
         id="per-county-target-without-county",
     ),
-    pytest.param(lambda w: {"target": w.target.pk, "year": 2024, "narative": "拼错了字段名"}, "narative", id="misspelt-field"),
-    pytest.param(lambda w: {"target": w.target.pk, "year": 2024}, "narrative", id="neither-value-nor-narrative"),
+    pytest.param(
+        lambda w: {"target": w.target.pk, "year": 2024, "narative": "拼错了字段名"},
+        "narative",
+        id="misspelt-field",
+    ),
+    pytest.param(
+        lambda w: {"target": w.target.pk, "year": 2024},
+        "narrative",
+        id="neither-value-nor-narrative",
+    ),
     pytest.param(lambda w: {"year": 2024, "value": "40"}, "task", id="neither-task-nor-target"),
-    pytest.param(lambda w: {"target": 999999, "year": 2024, "value": "40"}, "target", id="target-that-does-not-exist"),
-    pytest.param(lambda w: {"target": w.target.pk, "year": 2024, "value": "1" + "0" * 11}, "value", id="value-of-12-digits"),
+    pytest.param(
+        lambda w: {"target": 999999, "year": 2024, "value": "40"},
+        "target",
+        id="target-that-does-not-exist",
+    ),
+    pytest.param(
+        lambda w: {"target": w.target.pk, "year": 2024, "value": "1" + "0" * 11},
+        "value",
+        id="value-of-12-digits",
+    ),
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("make", "field"), INVALID)
-def test_a_refused_new_entry_answers_400_naming_the_field_and_writes_nothing(world, clients, make, field):
+def test_a_refused_new_entry_answers_400_naming_the_field_and_writes_nothing(
+    world, clients, make, field
+):
     data = make(world)
     before = ProgressEntry.objects.count()
 
@@ -199,14 +269,17 @@ def test_a_refused_new_entry_answers_400_naming_the_field_and_writes_nothing(wor
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("field", "value"), [("status", "approved"), ("department", "OTHER"), ("reviewed_by", "supervisor")]
+    ("field", "value"),
+    [("status", "approved"), ("department", "OTHER"), ("reviewed_by", "supervisor")],
 )
 def test_a_department_cannot_set_what_the_workflow_decides(world, clients, field, value):
     before = ProgressEntry.objects.count()
     value = world.other.pk if value == "OTHER" else value
 
     created = clients["staff"].post(
-        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "40", field: value}, format="json"
+        ENTRIES,
+        {"target": world.target.pk, "year": 2024, "value": "40", field: value},
+        format="json",
     )
     patched = clients["staff"].patch(entry_url(world.draft), {field: value}, format="json")
 
@@ -214,7 +287,11 @@ def test_a_department_cannot_set_what_the_workflow_decides(world, clients, field
     assert list(error_of(patched, 400)["fields"]) == [field]
     assert ProgressEntry.objects.count() == before
     world.draft.refresh_from_db()
-    assert (world.draft.status, world.draft.department, world.draft.reviewed_by) == (ProgressStatus.DRAFT, world.own, None)
+    assert (world.draft.status, world.draft.department, world.draft.reviewed_by) == (
+        ProgressStatus.DRAFT,
+        world.own,
+        None,
+    )
 
 
 @pytest.mark.django_db
@@ -223,7 +300,9 @@ def test_a_value_for_a_per_county_target_is_accepted_with_its_county(world, clie
     target = _per_county_target(world)
 
     response = clients["staff"].post(
-        ENTRIES, {"target": target.pk, "jurisdiction": county.pk, "year": 2024, "value": "3"}, format="json"
+        ENTRIES,
+        {"target": target.pk, "jurisdiction": county.pk, "year": 2024, "value": "3"},
+        format="json",
     )
 
     assert response.status_code == 201, response.content.decode()
@@ -232,7 +311,9 @@ def test_a_value_for_a_per_county_target_is_accepted_with_its_county(world, clie
 
 @pytest.mark.django_db
 def test_the_year_out_of_range_message_says_what_is_allowed(world, clients):
-    response = clients["staff"].post(ENTRIES, {"target": world.target.pk, "year": 1999, "value": "40"}, format="json")
+    response = clients["staff"].post(
+        ENTRIES, {"target": world.target.pk, "year": 1999, "value": "40"}, format="json"
+    )
 
     error = error_of(response, 400)
     assert "2000" in error["fields"]["year"][0]
@@ -241,7 +322,13 @@ def test_the_year_out_of_range_message_says_what_is_allowed(world, clients):
 @pytest.mark.django_db
 def test_a_misspelt_field_is_refused_and_the_message_lists_the_real_ones(world, clients):
     response = clients["staff"].post(
-        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "40", "narative": "全市中职“双师型”教师 1700 人。"},
+        ENTRIES,
+        {
+            "target": world.target.pk,
+            "year": 2024,
+            "value": "40",
+            "narative": "全市中职“双师型”教师 1700 人。",
+        },
         format="json",
     )
 
@@ -255,7 +342,9 @@ def test_a_department_cannot_report_on_a_task_that_is_not_its_own(world, clients
     before = ProgressEntry.objects.count()
 
     # The first department's task is not the second department's.
-    response = clients["other_staff"].post(ENTRIES, {"target": world.target.pk, "year": 2024, "value": "40"}, format="json")
+    response = clients["other_staff"].post(
+        ENTRIES, {"target": world.target.pk, "year": 2024, "value": "40"}, format="json"
+    )
 
     error = error_of(response, 403)
     assert "不属于" in error["message"]
@@ -275,7 +364,11 @@ def test_patch_changes_only_the_fields_sent(world, clients):
     assert response.status_code == 200, response.content.decode()
     body = response.json()
     assert Decimal(str(body["value"])) == Decimal("47.3")
-    assert (body["narrative"], body["year"], body["status"]) == (before["narrative"], before["year"], "draft")
+    assert (body["narrative"], body["year"], body["status"]) == (
+        before["narrative"],
+        before["year"],
+        "draft",
+    )
     after = snapshot(world.draft)
     assert after == before | {"value": Decimal("47.3")}
 
@@ -284,17 +377,31 @@ def test_patch_changes_only_the_fields_sent(world, clients):
 def test_put_rewrites_the_draft(world, clients):
     response = clients["staff"].put(
         entry_url(world.draft),
-        {"target": world.target.pk, "year": 2024, "quarter": 3, "value": "50", "narrative": "前三季度新认定 120 人。"},
+        {
+            "target": world.target.pk,
+            "year": 2024,
+            "quarter": 3,
+            "value": "50",
+            "narrative": "前三季度新认定 120 人。",
+        },
         format="json",
     )
 
     assert response.status_code == 200, response.content.decode()
     body = response.json()
     assert (body["year"], body["quarter"], Decimal(str(body["value"])), body["narrative"]) == (
-        2024, 3, Decimal("50"), "前三季度新认定 120 人。"
+        2024,
+        3,
+        Decimal("50"),
+        "前三季度新认定 120 人。",
     )
     stored = snapshot(world.draft)
-    assert (stored["year"], stored["quarter"], stored["value"], stored["narrative"]) == (2024, 3, Decimal("50"), "前三季度新认定 120 人。")
+    assert (stored["year"], stored["quarter"], stored["value"], stored["narrative"]) == (
+        2024,
+        3,
+        Decimal("50"),
+        "前三季度新认定 120 人。",
+    )
 
 
 @pytest.mark.django_db
@@ -302,11 +409,18 @@ def test_put_clears_what_it_leaves_out(world, clients):
     world.draft.value, world.draft.quarter = Decimal("41.2"), 2
     world.draft.save()
 
-    response = clients["staff"].put(entry_url(world.draft), {"year": 2024, "narrative": "只写进展情况"}, format="json")
+    response = clients["staff"].put(
+        entry_url(world.draft), {"year": 2024, "narrative": "只写进展情况"}, format="json"
+    )
 
     assert response.status_code == 200, response.content.decode()
     world.draft.refresh_from_db()
-    assert (world.draft.value, world.draft.quarter, world.draft.target, world.draft.task) == (None, None, None, world.task)
+    assert (world.draft.value, world.draft.quarter, world.draft.target, world.draft.task) == (
+        None,
+        None,
+        None,
+        world.task,
+    )
     assert world.draft.narrative == "只写进展情况"
 
 
@@ -314,7 +428,9 @@ def test_put_clears_what_it_leaves_out(world, clients):
 def test_put_without_the_year_is_refused(world, clients):
     before = snapshot(world.draft)
 
-    response = clients["staff"].put(entry_url(world.draft), {"target": world.target.pk, "value": "50"}, format="json")
+    response = clients["staff"].put(
+        entry_url(world.draft), {"target": world.target.pk, "value": "50"}, format="json"
+    )
 
     error = error_of(response, 400)
     assert list(error["fields"]) == ["year"]
@@ -333,7 +449,9 @@ def test_a_returned_entry_can_be_edited_again(world, clients):
 def test_a_misspelt_field_in_a_patch_is_refused_and_nothing_changes(world, clients):
     before = snapshot(world.draft)
 
-    response = clients["staff"].patch(entry_url(world.draft), {"narative": "新的进展"}, format="json")
+    response = clients["staff"].patch(
+        entry_url(world.draft), {"narative": "新的进展"}, format="json"
+    )
 
     error = error_of(response, 400)
     assert list(error["fields"]) == ["narative"]
@@ -342,7 +460,9 @@ def test_a_misspelt_field_in_a_patch_is_refused_and_nothing_changes(world, clien
 
 @pytest.mark.django_db
 def test_a_patch_with_a_null_task_keeps_the_entrys_task(world, clients):
-    response = clients["staff"].patch(entry_url(world.draft), {"task": None, "narrative": "新的进展"}, format="json")
+    response = clients["staff"].patch(
+        entry_url(world.draft), {"task": None, "narrative": "新的进展"}, format="json"
+    )
 
     assert response.status_code == 200, response.content.decode()
     world.draft.refresh_from_db()
@@ -353,7 +473,9 @@ def test_a_patch_with_a_null_task_keeps_the_entrys_task(world, clients):
 def test_a_patch_with_an_invalid_value_is_refused_and_nothing_changes(world, clients):
     before = snapshot(world.draft)
 
-    response = clients["staff"].patch(entry_url(world.draft), {"year": 2024, "value": "不详"}, format="json")
+    response = clients["staff"].patch(
+        entry_url(world.draft), {"year": 2024, "value": "不详"}, format="json"
+    )
 
     error = error_of(response, 400)
     assert list(error["fields"]) == ["value"]
@@ -365,7 +487,9 @@ def test_a_patch_moving_the_entry_to_a_target_of_another_task_is_refused(world, 
     before = snapshot(world.draft)
 
     response = clients["staff"].patch(
-        entry_url(world.draft), {"task": world.task.pk, "target": world.other_entry.target_id}, format="json"
+        entry_url(world.draft),
+        {"task": world.task.pk, "target": world.other_entry.target_id},
+        format="json",
     )
 
     error = error_of(response, 400)
@@ -379,7 +503,9 @@ def test_a_submitted_entry_cannot_be_edited(world, clients, method):
     before = snapshot(world.submitted)
 
     response = getattr(clients["staff"], method)(
-        entry_url(world.submitted), {"target": world.target.pk, "year": 2024, "value": "99"}, format="json"
+        entry_url(world.submitted),
+        {"target": world.target.pk, "year": 2024, "value": "99"},
+        format="json",
     )
 
     error = error_of(response, 409)
@@ -389,11 +515,15 @@ def test_a_submitted_entry_cannot_be_edited(world, clients, method):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["patch", "put"])
-def test_an_approved_entry_cannot_be_edited_and_the_message_says_it_was_approved(world, clients, method):
+def test_an_approved_entry_cannot_be_edited_and_the_message_says_it_was_approved(
+    world, clients, method
+):
     before = snapshot(world.approved)
 
     response = getattr(clients["staff"], method)(
-        entry_url(world.approved), {"target": world.target.pk, "year": 2024, "value": "99"}, format="json"
+        entry_url(world.approved),
+        {"target": world.target.pk, "year": 2024, "value": "99"},
+        format="json",
     )
 
     error = error_of(response, 409)
@@ -445,7 +575,11 @@ def test_a_supervisor_approves_a_submitted_entry(world, clients):
 
     assert response.status_code == 200, response.content.decode()
     body = response.json()
-    assert (body["status"], body["status_display"], body["reviewed_by"]) == ("approved", "已通过", "supervisor")
+    assert (body["status"], body["status_display"], body["reviewed_by"]) == (
+        "approved",
+        "已通过",
+        "supervisor",
+    )
     assert body["reviewed_at"] is not None
     world.submitted.refresh_from_db()
     assert world.submitted.status == ProgressStatus.APPROVED
@@ -477,15 +611,26 @@ def test_a_supervisor_returns_an_entry_with_a_comment(world, clients):
 
     assert response.status_code == 200, response.content.decode()
     body = response.json()
-    assert (body["status"], body["status_display"], body["review_comment"]) == ("returned", "已退回", "请补充认定文件。")
+    assert (body["status"], body["status_display"], body["review_comment"]) == (
+        "returned",
+        "已退回",
+        "请补充认定文件。",
+    )
     world.submitted.refresh_from_db()
-    assert (world.submitted.status, world.submitted.review_comment) == (ProgressStatus.RETURNED, "请补充认定文件。")
+    assert (world.submitted.status, world.submitted.review_comment) == (
+        ProgressStatus.RETURNED,
+        "请补充认定文件。",
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data", [{}, {"comment": ""}, {"comment": "   "}], ids=["missing", "empty", "blank"])
+@pytest.mark.parametrize(
+    "data", [{}, {"comment": ""}, {"comment": "   "}], ids=["missing", "empty", "blank"]
+)
 def test_returning_an_entry_requires_a_comment(world, clients, data):
-    response = clients["supervisor"].post(f"{entry_url(world.submitted)}return/", data, format="json")
+    response = clients["supervisor"].post(
+        f"{entry_url(world.submitted)}return/", data, format="json"
+    )
 
     error = error_of(response, 400)
     assert list(error["fields"]) == ["comment"]
@@ -495,7 +640,9 @@ def test_returning_an_entry_requires_a_comment(world, clients, data):
 
 @pytest.mark.django_db
 def test_staff_cannot_return_an_entry(world, clients):
-    response = clients["staff"].post(f"{entry_url(world.submitted)}return/", {"comment": "自己退回"}, format="json")
+    response = clients["staff"].post(
+        f"{entry_url(world.submitted)}return/", {"comment": "自己退回"}, format="json"
+    )
 
     error_of(response, 403)
     assert snapshot(world.submitted)["status"] == ProgressStatus.SUBMITTED
@@ -505,7 +652,9 @@ def test_staff_cannot_return_an_entry(world, clients):
 # Evidence
 
 
-PDF = b"%PDF-1.4\n% \xe4\xbd\x90\xe8\xaf\x81\xe6\x9d\x90\xe6\x96\x99\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n% \xe4\xbd\x90\xe8\xaf\x81\xe6\x9d\x90\xe6\x96\x99\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+)
 
 
 @pytest.mark.django_db
@@ -521,7 +670,11 @@ def test_evidence_is_uploaded_and_downloads_back_with_the_same_bytes(world, clie
     body = response.json()
     assert location.startswith("http://testserver/api/v1/progress-entries/")
     assert body["url"] == location
-    assert (body["name"], body["description"], body["size"]) == ("双师型认定名单.pdf", "2024 年认定名单", len(PDF))
+    assert (body["name"], body["description"], body["size"]) == (
+        "双师型认定名单.pdf",
+        "2024 年认定名单",
+        len(PDF),
+    )
     evidence = Evidence.objects.get(entry=world.draft)
     assert location.endswith(f"/{world.draft.pk}/evidence/{evidence.pk}/")
 
@@ -537,7 +690,11 @@ def test_evidence_is_uploaded_and_downloads_back_with_the_same_bytes(world, clie
 
 @pytest.mark.django_db
 def test_the_supervisor_can_download_a_departments_evidence(world, clients):
-    created = clients["staff"].post(f"{entry_url(world.draft)}evidence/", {"file": upload("签到表.pdf", PDF)}, format="multipart")
+    created = clients["staff"].post(
+        f"{entry_url(world.draft)}evidence/",
+        {"file": upload("签到表.pdf", PDF)},
+        format="multipart",
+    )
     assert created.status_code == 201, created.content.decode()
 
     download = clients["supervisor"].get(created["Location"])
@@ -549,7 +706,9 @@ def test_the_supervisor_can_download_a_departments_evidence(world, clients):
 @pytest.mark.django_db
 def test_evidence_of_a_disallowed_type_is_refused_with_the_file_name(world, clients):
     response = clients["staff"].post(
-        f"{entry_url(world.draft)}evidence/", {"file": upload("setup.exe", b"MZ\x90\x00" * 16)}, format="multipart"
+        f"{entry_url(world.draft)}evidence/",
+        {"file": upload("setup.exe", b"MZ\x90\x00" * 16)},
+        format="multipart",
     )
 
     error = error_of(response, 400)
@@ -563,7 +722,9 @@ def test_oversize_evidence_is_refused_with_the_file_name(world, clients, setting
     settings.EVIDENCE_MAX_BYTES = 1024
 
     response = clients["staff"].post(
-        f"{entry_url(world.draft)}evidence/", {"file": upload("会议纪要.pdf", PDF * 100)}, format="multipart"
+        f"{entry_url(world.draft)}evidence/",
+        {"file": upload("会议纪要.pdf", PDF * 100)},
+        format="multipart",
     )
 
     error = error_of(response, 400)
@@ -573,7 +734,9 @@ def test_oversize_evidence_is_refused_with_the_file_name(world, clients, setting
 
 
 @pytest.mark.django_db
-def test_the_oversize_message_does_not_say_the_file_is_as_large_as_the_limit(world, clients, settings):
+def test_the_oversize_message_does_not_say_the_file_is_as_large_as_the_limit(
+    world, clients, settings
+):
     """A 2.3 MB file over a 2 MB limit must not read “大小为 2 MB，超过上限 2 MB” (sizes are
     rounded down to whole megabytes), nor a small file over a small limit “0 MB，超过上限 0 MB”."""
     settings.EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
@@ -594,7 +757,11 @@ def test_the_oversize_message_does_not_say_the_file_is_as_large_as_the_limit(wor
 
 @pytest.mark.django_db
 def test_evidence_cannot_be_added_to_an_approved_entry(world, clients):
-    response = clients["staff"].post(f"{entry_url(world.approved)}evidence/", {"file": upload("补充.pdf", PDF)}, format="multipart")
+    response = clients["staff"].post(
+        f"{entry_url(world.approved)}evidence/",
+        {"file": upload("补充.pdf", PDF)},
+        format="multipart",
+    )
 
     error = error_of(response, 409)
     assert "已通过" in error["message"]
@@ -613,7 +780,11 @@ def test_another_departments_staff_cannot_add_evidence(world, clients):
 
 @pytest.mark.django_db
 def test_another_departments_staff_cannot_download_evidence(world, clients):
-    created = clients["staff"].post(f"{entry_url(world.draft)}evidence/", {"file": upload("签到表.pdf", PDF)}, format="multipart")
+    created = clients["staff"].post(
+        f"{entry_url(world.draft)}evidence/",
+        {"file": upload("签到表.pdf", PDF)},
+        format="multipart",
+    )
     assert created.status_code == 201, created.content.decode()
 
     response = clients["other_staff"].get(created["Location"])
@@ -626,7 +797,8 @@ def test_evidence_with_a_misspelt_field_is_refused_and_nothing_is_stored(world, 
     before = Evidence.objects.count()
 
     response = clients["staff"].post(
-        f"{entry_url(world.draft)}evidence/", {"file": upload("签到表.txt", "签到 120 人".encode()), "descripton": "签到表"},
+        f"{entry_url(world.draft)}evidence/",
+        {"file": upload("签到表.txt", "签到 120 人".encode()), "descripton": "签到表"},
         format="multipart",
     )
 
@@ -639,7 +811,9 @@ def test_evidence_with_a_misspelt_field_is_refused_and_nothing_is_stored(world, 
 @pytest.mark.django_db
 def test_a_return_with_a_misspelt_field_is_refused_and_the_entry_stays_submitted(world, clients):
     response = clients["supervisor"].post(
-        f"{entry_url(world.submitted)}return/", {"comment": "请核对", "commnet": "请核对口径"}, format="json"
+        f"{entry_url(world.submitted)}return/",
+        {"comment": "请核对", "commnet": "请核对口径"},
+        format="json",
     )
 
     assert list(error_of(response, 400)["fields"]) == ["commnet"]
@@ -649,7 +823,9 @@ def test_a_return_with_a_misspelt_field_is_refused_and_the_entry_stays_submitted
 
 @pytest.mark.django_db
 def test_evidence_without_a_file_is_refused_naming_the_field(world, clients):
-    response = clients["staff"].post(f"{entry_url(world.draft)}evidence/", {"description": "忘了附文件"}, format="multipart")
+    response = clients["staff"].post(
+        f"{entry_url(world.draft)}evidence/", {"description": "忘了附文件"}, format="multipart"
+    )
 
     error = error_of(response, 400)
     assert list(error["fields"]) == ["file"]

@@ -18,9 +18,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 import pytest
 from django.core.files.base import ContentFile
@@ -77,7 +77,11 @@ def discover_list_routes() -> dict[str, str]:
     """{url name: path} of every list under /api/v1/ (format-suffix copies left out)."""
     found: dict[str, str] = {}
     for pattern, _, p in _patterns(get_resolver()):
-        if pattern.startswith("api/v1/") and (p.name or "").endswith("-list") and "format" not in p.pattern.regex.groupindex:
+        if (
+            pattern.startswith("api/v1/")
+            and (p.name or "").endswith("-list")
+            and "format" not in p.pattern.regex.groupindex
+        ):
             path = "/" + pattern.replace("^", "").replace("$", "")
             assert p.name not in found, f"two list routes named {p.name}"
             found[p.name] = path
@@ -104,7 +108,9 @@ def people(db) -> People:
     own = DepartmentFactory(name="市教育局")
     supervisor = UserFactory(username="supervisor", role=Role.SUPERVISOR, department=None)
     staff = UserFactory(username="jiaoyu", department=own)
-    return People(own, supervisor, staff, {SUPERVISOR: token_client(supervisor), STAFF: token_client(staff)})
+    return People(
+        own, supervisor, staff, {SUPERVISOR: token_client(supervisor), STAFF: token_client(staff)}
+    )
 
 
 def _place(i: int, tag: str) -> Jurisdiction:
@@ -120,7 +126,9 @@ def _indicator(i: int, tag: str) -> Indicator:
 def _own_task(p: People, i: int, tag: str) -> Task:
     """A task 市教育局 takes part in: it leads every other one, co-operates on the rest; each task
     has two more departments on it."""
-    plan = PlanFactory(jurisdiction=JurisdictionFactory(name=f"{tag}方案市{i}", kind=JurisdictionKind.CITY))
+    plan = PlanFactory(
+        jurisdiction=JurisdictionFactory(name=f"{tag}方案市{i}", kind=JurisdictionKind.CITY)
+    )
     a, b = DepartmentFactory(name=f"{tag}甲局{i}"), DepartmentFactory(name=f"{tag}乙局{i}")
     if i % 2 == 0:
         return TaskFactory(plan=plan, lead=p.own, co=[a, b])
@@ -129,16 +137,26 @@ def _own_task(p: People, i: int, tag: str) -> Task:
 
 def _others_task(i: int, tag: str) -> Task:
     """A task 市教育局 has no part in."""
-    plan = PlanFactory(jurisdiction=JurisdictionFactory(name=f"{tag}他方案市{i}", kind=JurisdictionKind.CITY))
-    return TaskFactory(plan=plan, lead=DepartmentFactory(name=f"{tag}丙局{i}"), co=[DepartmentFactory(name=f"{tag}丁局{i}")])
+    plan = PlanFactory(
+        jurisdiction=JurisdictionFactory(name=f"{tag}他方案市{i}", kind=JurisdictionKind.CITY)
+    )
+    return TaskFactory(
+        plan=plan,
+        lead=DepartmentFactory(name=f"{tag}丙局{i}"),
+        co=[DepartmentFactory(name=f"{tag}丁局{i}")],
+    )
 
 
 def _target(task: Task, i: int, tag: str, **extra) -> Target:
-    return TargetFactory(task=task, indicator=_indicator(i, tag), jurisdiction=_place(i, tag), **extra)
+    return TargetFactory(
+        task=task, indicator=_indicator(i, tag), jurisdiction=_place(i, tag), **extra
+    )
 
 
 def build_plans(p: People, i: int) -> None:
-    plan = PlanFactory(jurisdiction=JurisdictionFactory(name=f"方案市{i}", kind=JurisdictionKind.CITY))
+    plan = PlanFactory(
+        jurisdiction=JurisdictionFactory(name=f"方案市{i}", kind=JurisdictionKind.CITY)
+    )
     TaskFactory(plan=plan, lead=p.own)
     TaskFactory(plan=plan, lead=p.own, is_active=False)
 
@@ -165,7 +183,9 @@ def build_indicators(p: People, i: int) -> None:
         return
     # A derived one: the previous indicator over itself (what matters is that it has both parts).
     earlier = Indicator.objects.get(code=f"plain_{i - 1}")
-    Indicator.objects.create(code=f"ratio_{i}", name=f"占比{i}", unit="%", numerator=earlier, denominator=earlier)
+    Indicator.objects.create(
+        code=f"ratio_{i}", name=f"占比{i}", unit="%", numerator=earlier, denominator=earlier
+    )
 
 
 def build_jurisdictions(p: People, i: int) -> None:
@@ -175,12 +195,23 @@ def build_jurisdictions(p: People, i: int) -> None:
 def build_progress_entries(p: People, i: int) -> None:
     target = _target(_own_task(p, i, "填报"), i, "填报", per_unit="县区")
     entry = ProgressEntryFactory(
-        target=target, department=p.own, created_by=p.staff, jurisdiction=target.jurisdiction,
-        status=ProgressStatus.APPROVED, reviewed_by=p.supervisor, reviewed_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+        target=target,
+        department=p.own,
+        created_by=p.staff,
+        jurisdiction=target.jurisdiction,
+        status=ProgressStatus.APPROVED,
+        reviewed_by=p.supervisor,
+        reviewed_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
     )
-    Evidence.objects.create(entry=entry, file=ContentFile(f"签到表{i}".encode(), name=f"签到表{i}.txt"), uploaded_by=p.staff)
+    Evidence.objects.create(
+        entry=entry,
+        file=ContentFile(f"签到表{i}".encode(), name=f"签到表{i}.txt"),
+        uploaded_by=p.staff,
+    )
     other_task = _others_task(i, "填报")
-    other = ProgressEntryFactory(target=_target(other_task, i + 1000, "填报"), department=other_task.lead)
+    other = ProgressEntryFactory(
+        target=_target(other_task, i + 1000, "填报"), department=other_task.lead
+    )
     Evidence.objects.create(entry=other, file=ContentFile(b"x", name=f"other{i}.txt"))
 
 
@@ -192,36 +223,68 @@ def build_reports(p: People, i: int) -> None:
 
 def build_figures(p: People, i: int) -> None:
     report = ReportFactory(jurisdiction=_place(i, "数据"))
-    FigureFactory(report=report, indicator=_indicator(i, "数据"), reviewed_by=p.supervisor, value=Decimal(i))
+    FigureFactory(
+        report=report, indicator=_indicator(i, "数据"), reviewed_by=p.supervisor, value=Decimal(i)
+    )
 
 
 _STATUSES = [Status.MET, Status.OVERDUE, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA]
-_SOURCE = {"kind": "figure", "tier": 2, "display": "41.2%", "value": "41.2", "year": 2023, "where": "《报告》第 12 行", "line": 12}
+_SOURCE = {
+    "kind": "figure",
+    "tier": 2,
+    "display": "41.2%",
+    "value": "41.2",
+    "year": 2023,
+    "where": "《报告》第 12 行",
+    "line": 12,
+}
 
 
 def build_attainments(p: People, i: int) -> None:
-    for target in (_target(_own_task(p, i, "达成"), i, "达成"), _target(_others_task(i, "达成"), i + 1000, "达成")):
-        AttainmentFactory(target=target, jurisdiction=target.jurisdiction, status=_STATUSES[i % len(_STATUSES)], sources=[_SOURCE])
+    for target in (
+        _target(_own_task(p, i, "达成"), i, "达成"),
+        _target(_others_task(i, "达成"), i + 1000, "达成"),
+    ):
+        AttainmentFactory(
+            target=target,
+            jurisdiction=target.jurisdiction,
+            status=_STATUSES[i % len(_STATUSES)],
+            sources=[_SOURCE],
+        )
 
 
 def build_overdue(p: People, i: int) -> None:
-    for target in (_target(_own_task(p, i, "逾期"), i, "逾期"), _target(_others_task(i, "逾期"), i + 1000, "逾期")):
+    for target in (
+        _target(_own_task(p, i, "逾期"), i, "逾期"),
+        _target(_others_task(i, "逾期"), i + 1000, "逾期"),
+    ):
         AttainmentFactory(
-            target=target, jurisdiction=target.jurisdiction, status=Status.OVERDUE,
-            overdue_since=datetime.date(2025, 1, 1) + datetime.timedelta(days=i), sources=[_SOURCE],
+            target=target,
+            jurisdiction=target.jurisdiction,
+            status=Status.OVERDUE,
+            overdue_since=datetime.date(2025, 1, 1) + datetime.timedelta(days=i),
+            sources=[_SOURCE],
         )
         # Met in an earlier year: an attainment of the same target that is not overdue.
-        AttainmentFactory(target=target, jurisdiction=target.jurisdiction, year=2023, status=Status.MET)
+        AttainmentFactory(
+            target=target, jurisdiction=target.jurisdiction, year=2023, status=Status.MET
+        )
 
 
 def build_deletions(p: People, i: int) -> None:
-    ProgressEntryFactory(target=_target(_own_task(p, i, "删除"), i, "删除"), department=p.own).delete()
+    ProgressEntryFactory(
+        target=_target(_own_task(p, i, "删除"), i, "删除"), department=p.own
+    ).delete()
 
 
 @dataclass(frozen=True)
 class Builder:
-    build: Callable[[People, int], None]  # adds row i (and, for scoped lists, another department's row)
-    expected: Callable[[int], dict[str, int]]  # how many rows each reader sees once rows 0…n-1 are built
+    build: Callable[
+        [People, int], None
+    ]  # adds row i (and, for scoped lists, another department's row)
+    expected: Callable[
+        [int], dict[str, int]
+    ]  # how many rows each reader sees once rows 0…n-1 are built
 
 
 BUILDERS: dict[str, Builder] = {
@@ -251,7 +314,9 @@ def _cases() -> list[tuple[str, str]]:
 
 
 def _builder(name: str) -> Builder:
-    assert name in BUILDERS, f"list route {name} ({LIST_ROUTES[name]}) has no data builder: add one to BUILDERS"
+    assert name in BUILDERS, (
+        f"list route {name} ({LIST_ROUTES[name]}) has no data builder: add one to BUILDERS"
+    )
     return BUILDERS[name]
 
 
@@ -269,7 +334,9 @@ def _measured_get(client: APIClient, url: str):
 
 
 def _explain(small: list[str], large: list[str]) -> str:
-    lines = [f"{len(small)} queries for {SMALL} rows, {len(large)} for {LARGE} rows; the {LARGE}-row request ran:"]
+    lines = [
+        f"{len(small)} queries for {SMALL} rows, {len(large)} for {LARGE} rows; the {LARGE}-row request ran:"
+    ]
     lines += [f"  {sql[:200]}" for sql in large]
     return "\n".join(lines)
 

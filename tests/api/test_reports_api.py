@@ -97,7 +97,9 @@ def upload(clients, reference_data, django_capture_on_commit_callbacks):
 
     def send(name: str, text: str | bytes, *, role: str = "staff", **fields):
         with django_capture_on_commit_callbacks(execute=True):
-            return clients[role].post(REPORTS, {"file": report_file(name, text), **fields}, format="multipart")
+            return clients[role].post(
+                REPORTS, {"file": report_file(name, text), **fields}, format="multipart"
+            )
 
     return send
 
@@ -107,7 +109,9 @@ def upload(clients, reference_data, django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
-def test_an_upload_is_accepted_with_202_and_its_status_url_shows_it_done_with_figures(upload, clients):
+def test_an_upload_is_accepted_with_202_and_its_status_url_shows_it_done_with_figures(
+    upload, clients
+):
     before = Report.objects.count()
 
     response = upload("开封市2023年质量报告.txt", KAIFENG_2023)
@@ -126,7 +130,11 @@ def test_an_upload_is_accepted_with_202_and_its_status_url_shows_it_done_with_fi
     report = status.json()
     assert (report["status"], report["status_display"]) == ("done", "已完成"), report["message"]
     assert report["jurisdiction"]["name"] == "开封市"
-    assert (report["year"], report["title"], report["original_name"]) == (2023, "开封市职业教育质量年度报告", "开封市2023年质量报告.txt")
+    assert (report["year"], report["title"], report["original_name"]) == (
+        2023,
+        "开封市职业教育质量年度报告",
+        "开封市2023年质量报告.txt",
+    )
     assert report["figure_count"] == Figure.objects.filter(report_id=body["id"]).count() >= 7
     assert report["linked_count"] >= 7
     assert report["message"].startswith(f"识别 {report['figure_count']} 个数据")
@@ -145,12 +153,18 @@ def test_the_reports_figures_are_listed_with_where_each_came_from(upload, client
     assert body["count"] == len(rows) == Figure.objects.filter(report_id=report_id).count()
     assert {r["report"] for r in rows} == {report_id}
     seen = {
-        (r["indicator"]["code"] if r["indicator"] else None, r["kind"], Decimal(str(r["value"]))): r for r in rows
+        (r["indicator"]["code"] if r["indicator"] else None, r["kind"], Decimal(str(r["value"]))): r
+        for r in rows
     }
 
     training_line = line_of(KAIFENG_2023, "5.2 万人次")
     training = seen[("training_sessions", "actual", Decimal("52000"))]
-    assert (training["line"], training["table_row"], training["unit"], training["year"]) == (training_line, None, "人次", 2023)
+    assert (training["line"], training["table_row"], training["unit"], training["year"]) == (
+        training_line,
+        None,
+        "人次",
+        2023,
+    )
     assert "5.2 万人次" in training["text"]
     assert training["kind_display"] and is_chinese(training["kind_display"])
     assert training["jurisdiction"]["name"] == "开封市"
@@ -166,7 +180,10 @@ def test_the_reports_figures_are_listed_with_where_each_came_from(upload, client
     assert graduates["table_title"]
 
     enrollment = seen[("enrollment", "actual", Decimal("46000"))]
-    assert (enrollment["line"], enrollment["table_row"]) == (line_of(KAIFENG_2023, "在校生 4.6 万人"), None)
+    assert (enrollment["line"], enrollment["table_row"]) == (
+        line_of(KAIFENG_2023, "在校生 4.6 万人"),
+        None,
+    )
 
 
 @pytest.mark.django_db
@@ -220,7 +237,9 @@ def test_the_uploader_can_give_the_year(upload, clients):
 
 REFUSED = [
     pytest.param("开封市2023年报告.txt", b"", "文件是空的", id="empty"),
-    pytest.param("开封市2023年报告.txt", bytes(range(0x80, 0x100)) * 8, "无法识别文件编码", id="undecodable"),
+    pytest.param(
+        "开封市2023年报告.txt", bytes(range(0x80, 0x100)) * 8, "无法识别文件编码", id="undecodable"
+    ),
     pytest.param("开封市2023年报告.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "PDF", id="pdf"),
     pytest.param("年度报告.txt", YEAR_ONLY_TITLE.encode(), "报告主体", id="entity-not-recognised"),
 ]
@@ -228,7 +247,9 @@ REFUSED = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "data", "reason"), REFUSED)
-def test_a_file_that_cannot_become_a_report_is_refused_with_its_name_and_nothing_is_stored(upload, name, data, reason):
+def test_a_file_that_cannot_become_a_report_is_refused_with_its_name_and_nothing_is_stored(
+    upload, name, data, reason
+):
     before = Report.objects.count()
 
     response = upload(name, data)
@@ -245,14 +266,22 @@ def test_a_file_that_cannot_become_a_report_is_refused_with_its_name_and_nothing
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "title",
-    ["职业教育质量年度报告（2023年度）", "中等职业教育质量年度报告（2023年度）", "本市职业教育质量年度报告（2023年度）"],
+    [
+        "职业教育质量年度报告（2023年度）",
+        "中等职业教育质量年度报告（2023年度）",
+        "本市职业教育质量年度报告（2023年度）",
+    ],
     ids=["zhiye-jiaoyu", "zhongdeng", "benshi"],
 )
-def test_a_report_whose_title_names_no_place_is_refused_rather_than_filed_under_a_made_up_place(upload, title):
+def test_a_report_whose_title_names_no_place_is_refused_rather_than_filed_under_a_made_up_place(
+    upload, title
+):
     """“职业教育”, “中等” and “本市” are not the names of a city, county or school."""
     before = (Report.objects.count(), Jurisdiction.objects.count())
 
-    response = upload("年度报告.txt", f"{title}\n\n一、基本情况\n\n全市共有中等职业学校 9 所，在校生 1.2 万人。\n")
+    response = upload(
+        "年度报告.txt", f"{title}\n\n一、基本情况\n\n全市共有中等职业学校 9 所，在校生 1.2 万人。\n"
+    )
 
     error = error_of(response, 400)
     assert "年度报告.txt" in error["message"]
@@ -275,11 +304,15 @@ def test_a_file_over_the_size_limit_is_refused_with_its_name(upload, settings):
 
 
 @pytest.mark.django_db
-def test_a_file_over_the_size_limit_is_refused_before_it_is_read_into_memory(clients, reference_data, settings, monkeypatch):
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read_into_memory(
+    clients, reference_data, settings, monkeypatch
+):
     from django.core.files.uploadedfile import InMemoryUploadedFile
     from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-    body = encode_multipart(BOUNDARY, {"file": report_file("开封市2023年质量报告.txt", KAIFENG_2023)})
+    body = encode_multipart(
+        BOUNDARY, {"file": report_file("开封市2023年质量报告.txt", KAIFENG_2023)}
+    )
 
     def never(self):
         raise AssertionError("an oversize upload was read")
@@ -333,4 +366,3 @@ def test_an_anonymous_caller_cannot_upload_a_report(upload):
 
     error_of(response, 401)
     assert Report.objects.count() == before
-

@@ -25,8 +25,11 @@ def dual_qualified(world, reference_data):
     """The city's “双师型” share, ≥60% by the end of 2024, measured by the catalogue's indicator,
     on a task the staff user's department leads; attainment computed once before any entry."""
     target = TargetFactory(
-        task=world.task, indicator=Indicator.objects.get(code="dual_qualified_ratio"), link_status=LinkStatus.CONFIRMED,
-        deadline_year=YEAR, jurisdiction=None,
+        task=world.task,
+        indicator=Indicator.objects.get(code="dual_qualified_ratio"),
+        link_status=LinkStatus.CONFIRMED,
+        deadline_year=YEAR,
+        jurisdiction=None,
     )
     assert timezone.localdate() > datetime.date(YEAR, 12, 31)
     return target
@@ -52,7 +55,12 @@ def attainment_seen_by(client, target) -> dict:
 
 def report_progress(send, clients, target, value: str, narrative: str) -> dict:
     """The department's system: create a draft with a value, then submit it."""
-    created = send(clients["staff"], "post", ENTRIES, {"target": target.pk, "year": YEAR, "value": value, "narrative": narrative})
+    created = send(
+        clients["staff"],
+        "post",
+        ENTRIES,
+        {"target": target.pk, "year": YEAR, "value": value, "narrative": narrative},
+    )
     assert created.status_code == 201, created.content.decode()
     entry = created.json()
     submitted = send(clients["staff"], "post", f"{ENTRIES}{entry['id']}/submit/")
@@ -68,13 +76,22 @@ def approve(send, clients, entry: dict) -> None:
 
 
 @pytest.mark.django_db
-def test_an_approved_value_turns_a_target_without_data_into_met(world, clients, send, dual_qualified):
+def test_an_approved_value_turns_a_target_without_data_into_met(
+    world, clients, send, dual_qualified
+):
     attainment_services.attainment_recompute(target_ids=[dual_qualified.pk])
     before = attainment_seen_by(clients["office"], dual_qualified)
-    assert (before["status"], before["status_display"], before["actual"], before["sources"]) == ("no_data", "无数据", None, [])
+    assert (before["status"], before["status_display"], before["actual"], before["sources"]) == (
+        "no_data",
+        "无数据",
+        None,
+        [],
+    )
     assert before["jurisdiction"]["name"] == "测试市"
 
-    entry = report_progress(send, clients, dual_qualified, "62.5", "全市中职“双师型”教师 2600 人，占专任教师 62.5%。")
+    entry = report_progress(
+        send, clients, dual_qualified, "62.5", "全市中职“双师型”教师 2600 人，占专任教师 62.5%。"
+    )
     # Submitted is not yet approved: the office still sees no data.
     assert attainment_seen_by(clients["office"], dual_qualified)["status"] == "no_data"
 
@@ -82,16 +99,26 @@ def test_an_approved_value_turns_a_target_without_data_into_met(world, clients, 
 
     after = attainment_seen_by(clients["office"], dual_qualified)
     assert (after["status"], after["status_display"]) == ("met", "已达成")
-    assert (Decimal(str(after["actual"])), after["actual_year"], after["percent"]) == (Decimal("62.5"), YEAR, 100)
+    assert (Decimal(str(after["actual"])), after["actual_year"], after["percent"]) == (
+        Decimal("62.5"),
+        YEAR,
+        100,
+    )
     [source] = after["sources"]
-    assert (source["kind"], source["entry_id"], source["department"]) == ("progress", entry["id"], "市教育局")
+    assert (source["kind"], source["entry_id"], source["department"]) == (
+        "progress",
+        entry["id"],
+        "市教育局",
+    )
     assert source["where"] == f"市教育局填报（{YEAR}年，已审核）"
     assert "62.5%" in source["text"]
     assert "达到目标" in after["reason"]
 
 
 @pytest.mark.django_db
-def test_an_approved_value_short_of_the_target_shows_overdue_with_that_value(world, clients, send, dual_qualified):
+def test_an_approved_value_short_of_the_target_shows_overdue_with_that_value(
+    world, clients, send, dual_qualified
+):
     attainment_services.attainment_recompute(target_ids=[dual_qualified.pk])
     assert attainment_seen_by(clients["office"], dual_qualified)["status"] == "no_data"
 
@@ -100,28 +127,45 @@ def test_an_approved_value_short_of_the_target_shows_overdue_with_that_value(wor
 
     after = attainment_seen_by(clients["office"], dual_qualified)
     assert (after["status"], after["status_display"]) == ("overdue", "逾期未完成")
-    assert (Decimal(str(after["actual"])), Decimal(str(after["ratio"])), after["percent"]) == (Decimal("48"), Decimal("0.8"), 80)
+    assert (Decimal(str(after["actual"])), Decimal(str(after["ratio"])), after["percent"]) == (
+        Decimal("48"),
+        Decimal("0.8"),
+        80,
+    )
     assert after["overdue_since"] == timezone.localdate().isoformat()
     assert [s["entry_id"] for s in after["sources"]] == [entry["id"]]
     assert "已过完成时限" in after["reason"]
 
 
 @pytest.mark.django_db
-def test_an_approved_entry_replaces_an_overdue_report_figure_as_the_source(world, clients, send, dual_qualified):
-    report = ReportFactory(jurisdiction=world.city, year=2023, title="测试市2023年职业教育质量年度报告")
-    figure = FigureFactory(report=report, indicator=dual_qualified.indicator, value=Decimal("41.2"), line=254)
+def test_an_approved_entry_replaces_an_overdue_report_figure_as_the_source(
+    world, clients, send, dual_qualified
+):
+    report = ReportFactory(
+        jurisdiction=world.city, year=2023, title="测试市2023年职业教育质量年度报告"
+    )
+    figure = FigureFactory(
+        report=report, indicator=dual_qualified.indicator, value=Decimal("41.2"), line=254
+    )
     attainment_services.attainment_recompute(target_ids=[dual_qualified.pk])
     before = attainment_seen_by(clients["office"], dual_qualified)
-    assert (before["status"], before["status_display"], Decimal(str(before["actual"]))) == ("overdue", "逾期未完成", Decimal("41.2"))
+    assert (before["status"], before["status_display"], Decimal(str(before["actual"]))) == (
+        "overdue",
+        "逾期未完成",
+        Decimal("41.2"),
+    )
     assert [(s["kind"], s["figure_id"]) for s in before["sources"]] == [("figure", figure.pk)]
 
     entry = report_progress(send, clients, dual_qualified, "61", "全市中职“双师型”教师占比 61%。")
     approve(send, clients, entry)
 
     after = attainment_seen_by(clients["office"], dual_qualified)
-    assert (after["status"], after["status_display"], Decimal(str(after["actual"])), after["actual_year"]) == (
-        "met", "已达成", Decimal("61"), YEAR
-    )
+    assert (
+        after["status"],
+        after["status_display"],
+        Decimal(str(after["actual"])),
+        after["actual_year"],
+    ) == ("met", "已达成", Decimal("61"), YEAR)
     assert [(s["kind"], s["entry_id"]) for s in after["sources"]] == [("progress", entry["id"])]
     assert after["overdue_since"] is None
 
@@ -131,7 +175,12 @@ def test_a_returned_entry_does_not_count(world, clients, send, dual_qualified):
     attainment_services.attainment_recompute(target_ids=[dual_qualified.pk])
     entry = report_progress(send, clients, dual_qualified, "75", "全市中职“双师型”教师占比 75%。")
 
-    returned = send(clients["supervisor"], "post", f"{ENTRIES}{entry['id']}/return/", {"comment": "请附认定名单。"})
+    returned = send(
+        clients["supervisor"],
+        "post",
+        f"{ENTRIES}{entry['id']}/return/",
+        {"comment": "请附认定名单。"},
+    )
 
     assert returned.status_code == 200, returned.content.decode()
     after = attainment_seen_by(clients["office"], dual_qualified)
@@ -139,9 +188,13 @@ def test_a_returned_entry_does_not_count(world, clients, send, dual_qualified):
 
 
 @pytest.mark.django_db
-def test_the_department_sees_the_same_recomputed_attainment_for_its_own_task(world, clients, send, dual_qualified):
+def test_the_department_sees_the_same_recomputed_attainment_for_its_own_task(
+    world, clients, send, dual_qualified
+):
     attainment_services.attainment_recompute(target_ids=[dual_qualified.pk])
-    entry = report_progress(send, clients, dual_qualified, "62.5", "全市中职“双师型”教师占比 62.5%。")
+    entry = report_progress(
+        send, clients, dual_qualified, "62.5", "全市中职“双师型”教师占比 62.5%。"
+    )
     approve(send, clients, entry)
 
     mine = attainment_seen_by(clients["staff"], dual_qualified)

@@ -27,10 +27,13 @@ import pytest
 import schemathesis
 from django.core.files.base import ContentFile
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
-)
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from accounts.services import api_token_issue
 from api.models import Deletion
@@ -38,7 +41,15 @@ from attainment.models import Attainment
 from config.wsgi import application
 from reporting.models import Figure, Report
 from tasks_registry.models import (
-    Department, Evidence, Indicator, Jurisdiction, Plan, ProgressEntry, ProgressStatus, Target, Task,
+    Department,
+    Evidence,
+    Indicator,
+    Jurisdiction,
+    Plan,
+    ProgressEntry,
+    ProgressStatus,
+    Target,
+    Task,
 )
 from tests.factories import ProgressEntryFactory
 
@@ -52,20 +63,36 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # acceptance (positive/negative_data_rejection); the API also refuses schema-valid input on
 # business rules (a target of another task, a year outside the plan) and reads page=last.
 CHECKS = [
-    not_a_server_error, status_code_conformance, content_type_conformance,
-    response_headers_conformance, response_schema_conformance,
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
 ]
 # Coverage phase per role: None = every operation, () = none, else these operation ids only.
 COVERAGE: dict[str, tuple[str, ...] | None] = {
     "staff": None,
-    "supervisor": ("progress_entries_approve_create", "progress_entries_return_create", "reports_create"),
+    "supervisor": (
+        "progress_entries_approve_create",
+        "progress_entries_return_create",
+        "reports_create",
+    ),
     "office": (),
 }
 # Which table a path's {id} names, so that generated ids can hit real rows.
 ID_MODELS = {
-    "attainments": Attainment, "overdue": Attainment, "deletions": Deletion, "departments": Department, "figures": Figure,
-    "indicators": Indicator, "jurisdictions": Jurisdiction, "plans": Plan, "progress-entries": ProgressEntry,
-    "reports": Report, "targets": Target, "tasks": Task,
+    "attainments": Attainment,
+    "overdue": Attainment,
+    "deletions": Deletion,
+    "departments": Department,
+    "figures": Figure,
+    "indicators": Indicator,
+    "jurisdictions": Jurisdiction,
+    "plans": Plan,
+    "progress-entries": ProgressEntry,
+    "reports": Report,
+    "targets": Target,
+    "tasks": Task,
 }
 
 _tally: dict[str, Counter] = {}
@@ -74,19 +101,24 @@ _operations: dict[str, set[str]] = {}
 
 def _config(role: str) -> schemathesis.Config:
     coverage = COVERAGE[role]
-    operations = [{"include-operation-id": op, "phases": {"coverage": {"enabled": True}}} for op in coverage or ()]
-    return schemathesis.Config.from_dict({
-        "seed": SEED,
-        "generation": {
-            "max-examples": MAX_EXAMPLES,
-            "deterministic": True,
-            "database": "none",
-            # The token is a fixed header: fuzzing it would only exercise authentication.
-            "with-security-parameters": False,
-        },
-        "phases": {"coverage": {"enabled": coverage is None}},
-        "operations": operations,
-    })
+    operations = [
+        {"include-operation-id": op, "phases": {"coverage": {"enabled": True}}}
+        for op in coverage or ()
+    ]
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "generation": {
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+                # The token is a fixed header: fuzzing it would only exercise authentication.
+                "with-security-parameters": False,
+            },
+            "phases": {"coverage": {"enabled": coverage is None}},
+            "operations": operations,
+        }
+    )
 
 
 def _digits(value) -> bool:
@@ -111,12 +143,17 @@ def _entry_ids(case, world, role: str) -> list[int]:
     if action in ("approve", "return"):
         wanted = {"status": ProgressStatus.SUBMITTED}
     elif method in WRITES and role == "staff":
-        wanted = {"status__in": (ProgressStatus.DRAFT, ProgressStatus.RETURNED), "department": world.own}
+        wanted = {
+            "status__in": (ProgressStatus.DRAFT, ProgressStatus.RETURNED),
+            "department": world.own,
+        }
     entries = ProgressEntry.objects.order_by("pk")
     if wanted is not None:
         if not entries.filter(**wanted).exists():
             ProgressEntryFactory(
-                target=world.target, department=world.own, created_by=world.users.get("staff"),
+                target=world.target,
+                department=world.own,
+                created_by=world.users.get("staff"),
                 status=wanted.get("status", ProgressStatus.DRAFT),
             )
         first = list(entries.filter(**wanted).values_list("pk", flat=True))
@@ -144,7 +181,9 @@ def _point_at_rows(case, world, role: str) -> None:
         body = dict(case.body)
         for name, model in (("task", Task), ("target", Target)):
             if isinstance(body.get(name), int) and not isinstance(body[name], bool):
-                body[name] = _pick(list(model.objects.order_by("pk").values_list("pk", flat=True)), body[name])
+                body[name] = _pick(
+                    list(model.objects.order_by("pk").values_list("pk", flat=True)), body[name]
+                )
         case.body = body
 
 
@@ -165,12 +204,19 @@ def api_schema(request, world, settings, _quiet_client_errors):
     # pytest 9.2 no longer has (node ids live in ``node._id``); give it the attribute it reads.
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "100000/minute"},
+    }
     # Something to download: a piece of evidence on the staff's draft.
-    Evidence.objects.create(entry=world.draft, file=ContentFile(b"%PDF-1.4\n", name="依据.pdf"), description="依据")
+    Evidence.objects.create(
+        entry=world.draft, file=ContentFile(b"%PDF-1.4\n", name="依据.pdf"), description="依据"
+    )
     _, token = api_token_issue(user=world.users[role], name="schemathesis", by=None)
     headers = {"Authorization": f"Token {token}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=_config(role), headers=headers)
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", application, config=_config(role), headers=headers
+    )
     schema.config.headers = headers
     schema.fuzz_role = role
     schema.fuzz_world = world
@@ -189,7 +235,13 @@ def _summary():
     distinct = len(set().union(*_operations.values()))
     cases = sum(c["cases"] for c in _tally.values())
     errors = sum(c["5xx"] for c in _tally.values())
-    phases = sum((Counter({k: v for k, v in c.items() if k not in ("cases", "5xx")}) for c in _tally.values()), Counter())
+    phases = sum(
+        (
+            Counter({k: v for k, v in c.items() if k not in ("cases", "5xx")})
+            for c in _tally.values()
+        ),
+        Counter(),
+    )
     per_role = ", ".join(f"{role} {c['cases']}/{c['5xx']}" for role, c in _tally.items())
     line = (
         f"schemathesis: {distinct} operations x {len(_tally)} roles = {runs} operation runs, {cases} cases "
@@ -208,7 +260,9 @@ def _reaches_permission_check(case) -> bool:
     if not all(_digits(v) for v in (case.path_parameters or {}).values()):
         return False
     meta = case.meta
-    return meta is None or not (meta.is_negative_at(ParameterLocation.QUERY) or meta.is_negative_at(ParameterLocation.PATH))
+    return meta is None or not (
+        meta.is_negative_at(ParameterLocation.QUERY) or meta.is_negative_at(ParameterLocation.PATH)
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -229,6 +283,8 @@ def test_api_schema(case, api_schema):
     # documented write itself must be refused for the read-only office.
     if role == "office" and documented in WRITES and case.method.upper() == documented:
         expected = "403" if _reaches_permission_check(case) else "4xx"
-        assert response.status_code == 403 or (expected == "4xx" and 400 <= response.status_code < 500), (
+        assert response.status_code == 403 or (
+            expected == "4xx" and 400 <= response.status_code < 500
+        ), (
             f"督查室只读：{case.method} {case.formatted_path} 应返回 {expected}，实际 {response.status_code}"
         )

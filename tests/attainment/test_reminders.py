@@ -45,15 +45,21 @@ def education_bureau(db):
     UserFactory(username="wang", department=bureau, email="wang@jyj.example.cn")
     UserFactory(username="li", department=bureau, email="li@jyj.example.cn")
     UserFactory(username="zhao", department=bureau, email="")
-    UserFactory(username="former", department=bureau, email="former@jyj.example.cn", is_active=False)
-    UserFactory(username="hrss", department=DepartmentFactory(name="市人社局"), email="hr@rsj.example.cn")
+    UserFactory(
+        username="former", department=bureau, email="former@jyj.example.cn", is_active=False
+    )
+    UserFactory(
+        username="hrss", department=DepartmentFactory(name="市人社局"), email="hr@rsj.example.cn"
+    )
     return bureau
 
 
 @pytest.fixture
 def supervisors(db) -> list[str]:
     SupervisorFactory(username="dudao", email="dudao@dcs.example.cn")
-    SupervisorFactory(username="admin", email="admin@dcs.example.cn", role="office", is_superuser=True)
+    SupervisorFactory(
+        username="admin", email="admin@dcs.example.cn", role="office", is_superuser=True
+    )
     # The read-only office (督查室) gets no notices.
     SupervisorFactory(username="office", email="office@dcs.example.cn", role="office")
     return ["admin@dcs.example.cn", "dudao@dcs.example.cn"]
@@ -79,7 +85,9 @@ def test_a_target_due_within_the_window_is_announced_to_the_lead_departments_sta
 ):
     soon = attainment(education_bureau, status=Status.AT_RISK, due_date=DUE)
     later = datetime.date(2026, 3, 31)
-    attainment(education_bureau, label="技能培训", number="8", status=Status.AT_RISK, due_date=later)
+    attainment(
+        education_bureau, label="技能培训", number="8", status=Status.AT_RISK, due_date=later
+    )
     attainment(education_bureau, label="取证", number="9", status=Status.MET, due_date=DUE)
 
     sent = services.reminders_send(today=datetime.date(2025, 12, 10))
@@ -97,8 +105,12 @@ def test_a_target_due_within_the_window_is_announced_to_the_lead_departments_sta
 def test_the_due_soon_window_ends_after_the_configured_days(education_bureau, mailoutbox):
     attainment(education_bureau, status=Status.ON_TRACK, due_date=DUE)
 
-    assert services.reminders_send(today=datetime.date(2025, 11, 30))["due_soon"] == 0  # 31 days ahead
-    assert services.reminders_send(today=datetime.date(2025, 12, 1))["due_soon"] == 1  # 30 days ahead
+    assert (
+        services.reminders_send(today=datetime.date(2025, 11, 30))["due_soon"] == 0
+    )  # 31 days ahead
+    assert (
+        services.reminders_send(today=datetime.date(2025, 12, 1))["due_soon"] == 1
+    )  # 30 days ahead
     assert len(mailoutbox) == 1
 
 
@@ -111,7 +123,11 @@ def test_an_overdue_target_is_chased_with_its_task_number_and_target_in_chinese(
     education_bureau, supervisors, mailoutbox
 ):
     overdue = attainment(
-        education_bureau, status=Status.OVERDUE, actual=D("41.2"), due_date=DUE, period_label="截至2025年底"
+        education_bureau,
+        status=Status.OVERDUE,
+        actual=D("41.2"),
+        due_date=DUE,
+        period_label="截至2025年底",
     )
 
     sent = services.reminders_send(today=datetime.date(2026, 1, 5))
@@ -144,7 +160,9 @@ def test_a_past_due_target_with_no_data_is_chased_too(education_bureau, mailoutb
 
 @pytest.mark.django_db
 def test_one_email_per_department_lists_all_its_targets(education_bureau, mailoutbox):
-    attainment(education_bureau, label="职业院校“双师型”教师占比", number="7", status=Status.OVERDUE)
+    attainment(
+        education_bureau, label="职业院校“双师型”教师占比", number="7", status=Status.OVERDUE
+    )
     attainment(education_bureau, label="技能培训", number="12", status=Status.OVERDUE)
     attainment(DepartmentFactory(name="市人社局"), label="取证", number="15", status=Status.OVERDUE)
 
@@ -152,7 +170,10 @@ def test_one_email_per_department_lists_all_its_targets(education_bureau, mailou
 
     assert sent["overdue"] == 3
     mails = {m.subject: m for m in mailoutbox}
-    assert sorted(mails) == ["【催办】市人社局：1 项目标已逾期未完成", "【催办】市教育局：2 项目标已逾期未完成"]
+    assert sorted(mails) == [
+        "【催办】市人社局：1 项目标已逾期未完成",
+        "【催办】市教育局：2 项目标已逾期未完成",
+    ]
     bureau = mails["【催办】市教育局：2 项目标已逾期未完成"].body
     assert "任务 7：职业院校“双师型”教师占比" in bureau and "任务 12：技能培训" in bureau
     assert "取证" not in bureau
@@ -188,7 +209,9 @@ def test_a_second_run_sends_nothing(education_bureau, supervisors, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_a_notice_that_could_not_be_sent_is_tried_again_on_the_next_run(education_bureau, mailoutbox, monkeypatch):
+def test_a_notice_that_could_not_be_sent_is_tried_again_on_the_next_run(
+    education_bureau, mailoutbox, monkeypatch
+):
     attainment(education_bureau, status=Status.OVERDUE)
 
     def smtp_down(*args, **kwargs):
@@ -209,7 +232,9 @@ def test_a_notice_that_could_not_be_sent_is_tried_again_on_the_next_run(educatio
 
 
 def at(day: datetime.date) -> time_machine.travel:
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=SHANGHAI), tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=SHANGHAI), tick=False
+    )
 
 
 @pytest.mark.django_db
@@ -235,7 +260,9 @@ def test_a_target_still_overdue_14_days_after_the_notice_is_escalated_to_supervi
     assert escalation.subject == "【督办】市教育局：1 项目标逾期超过 14 天仍未完成"
     assert escalation.to == supervisors
     assert escalation.body.startswith("以下目标逾期后仍未完成，现报督导跟进：")
-    assert "任务 7：职业院校“双师型”教师占比" in escalation.body and "技能培训" not in escalation.body
+    assert (
+        "任务 7：职业院校“双师型”教师占比" in escalation.body and "技能培训" not in escalation.body
+    )
     with at(datetime.date(2026, 2, 19)):
         assert services.reminders_send()["escalation"] == 0
 
@@ -250,7 +277,8 @@ def test_nightly_scan_recomputes_then_chases_what_became_overdue(reference_data,
     UserFactory(username="wang", department=bureau, email="wang@jyj.example.cn")
     nanyang = Jurisdiction.objects.get(name="南阳市")
     target = TargetFactory(
-        task__lead=bureau, task__number="7",
+        task__lead=bureau,
+        task__number="7",
         task__plan=PlanFactory(title="南阳市职业教育提质培优实施方案", jurisdiction=nanyang),
         indicator=Indicator.objects.get(code="dual_qualified_ratio"),
     )
@@ -263,5 +291,11 @@ def test_nightly_scan_recomputes_then_chases_what_became_overdue(reference_data,
     assert before["reminders"] == {"due_soon": 1, "overdue": 0, "escalation": 0}
     assert after["recompute"]["updated"] == 1
     assert after["reminders"] == {"due_soon": 0, "overdue": 1, "escalation": 0}
-    assert [m.subject for m in mailoutbox] == ["【交办提醒】市教育局：1 项目标即将到期", "【催办】市教育局：1 项目标已逾期未完成"]
-    assert "任务 7：职业院校“双师型”教师占比 ≥60%（南阳市），截至2025年底，实际 55.5%，逾期未完成" in mailoutbox[1].body
+    assert [m.subject for m in mailoutbox] == [
+        "【交办提醒】市教育局：1 项目标即将到期",
+        "【催办】市教育局：1 项目标已逾期未完成",
+    ]
+    assert (
+        "任务 7：职业院校“双师型”教师占比 ≥60%（南阳市），截至2025年底，实际 55.5%，逾期未完成"
+        in mailoutbox[1].body
+    )

@@ -49,7 +49,9 @@ def reading(
     precision: str = "0",
 ) -> Reading:
     source = {"unit": unit, "where": where} if where else {"unit": unit}
-    return Reading(D(value), year, tier, source, qualifier=qualifier, precision=D(precision), quarter=quarter)
+    return Reading(
+        D(value), year, tier, source, qualifier=qualifier, precision=D(precision), quarter=quarter
+    )
 
 
 def progress(value: str, year: int, quarter: int | None = None, unit: str = "") -> Reading:
@@ -65,7 +67,9 @@ def annual(year: int) -> Period:
 
 
 def cumulative(first: int = 2021, last: int = 2025) -> Period:
-    return Period("cumulative", last, date(last, 12, 31), start_year=first, first_year=first, last_year=last)
+    return Period(
+        "cumulative", last, date(last, 12, 31), start_year=first, first_year=first, last_year=last
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,13 +81,21 @@ def cumulative(first: int = 2021, last: int = 2025) -> Period:
     [
         pytest.param(DUAL_QUALIFIED, "60", "", MET, "1", id="ge-reached-exactly"),
         pytest.param(DUAL_QUALIFIED, "59.9", "", OVERDUE, "0.9983", id="ge-just-short"),
-        pytest.param(Goal("gt", D("60"), unit="%"), "60", "", OVERDUE, "1", id="gt-equal-is-not-above"),
+        pytest.param(
+            Goal("gt", D("60"), unit="%"), "60", "", OVERDUE, "1", id="gt-equal-is-not-above"
+        ),
         pytest.param(Goal("gt", D("60"), unit="%"), "60.5", "", MET, "1.0083", id="gt-above"),
-        pytest.param(Goal("gt", D("60"), unit="%"), "60", "gt", MET, "1", id="gt-reported-as-超过60"),
+        pytest.param(
+            Goal("gt", D("60"), unit="%"), "60", "gt", MET, "1", id="gt-reported-as-超过60"
+        ),
         pytest.param(STUDENT_TEACHER, "16", "", MET, "1.25", id="le-below-ratio-inverted"),
         pytest.param(STUDENT_TEACHER, "25", "", OVERDUE, "0.8", id="le-above-ratio-inverted"),
-        pytest.param(Goal("lt", D("20"), unit=":"), "20", "", OVERDUE, "1", id="lt-equal-is-not-below"),
-        pytest.param(Goal("lt", D("20"), unit=":"), "19", "", MET, "1.0526", id="lt-below-ratio-inverted"),
+        pytest.param(
+            Goal("lt", D("20"), unit=":"), "20", "", OVERDUE, "1", id="lt-equal-is-not-below"
+        ),
+        pytest.param(
+            Goal("lt", D("20"), unit=":"), "19", "", MET, "1.0526", id="lt-below-ratio-inverted"
+        ),
         pytest.param(Goal("eq", D("1"), unit="个"), "2", "", MET, "2", id="eq-means-at-least"),
         pytest.param(ABOUT_10000, "9500", "", MET, "0.95", id="approx-5-percent-below"),
         pytest.param(ABOUT_10000, "9499", "", OVERDUE, "0.9499", id="approx-beyond-5-percent"),
@@ -92,7 +104,9 @@ def cumulative(first: int = 2021, last: int = 2025) -> Period:
         pytest.param(EIGHT_TO_TEN, "7", "", OVERDUE, "0.875", id="range-below-lower-end"),
     ],
 )
-def test_each_comparison_is_met_and_measured_as_the_rules_say(goal, value, qualifier, status, ratio):
+def test_each_comparison_is_met_and_measured_as_the_rules_say(
+    goal, value, qualifier, status, ratio
+):
     verdict = rules.judge(
         goal, once(2025), [reading(value, 2025, qualifier=qualifier)], today=date(2026, 3, 1)
     )
@@ -116,7 +130,10 @@ def test_nanyang_training_of_2023_is_overdue_with_a_third_of_the_target():
     where = f"{NANYANG_2023}第 254 行"
 
     verdict = rules.judge(
-        TRAINING, annual(2023), [reading("33938", 2023, unit="人次", where=where)], today=date(2026, 11, 23)
+        TRAINING,
+        annual(2023),
+        [reading("33938", 2023, unit="人次", where=where)],
+        today=date(2026, 11, 23),
     )
 
     assert verdict.status == OVERDUE
@@ -130,33 +147,66 @@ def test_nanyang_training_of_2023_is_overdue_with_a_third_of_the_target():
     ("readings", "year", "today", "status", "actual", "expected"),
     [
         pytest.param(
-            [reading("120000", 2023)], 2023, date(2024, 3, 1), MET, "120000", None,
+            [reading("120000", 2023)],
+            2023,
+            date(2024, 3, 1),
+            MET,
+            "120000",
+            None,
             id="finished-year-met",
         ),
         pytest.param(
-            [reading("95000", 2023)], 2023, date(2024, 1, 1), OVERDUE, "95000", None,
+            [reading("95000", 2023)],
+            2023,
+            date(2024, 1, 1),
+            OVERDUE,
+            "95000",
+            None,
             id="finished-year-missed",
         ),
         pytest.param(
-            [progress("60000", 2026, 2)], 2026, date(2026, 8, 1), ON_TRACK, "60000", "50000",
+            [progress("60000", 2026, 2)],
+            2026,
+            date(2026, 8, 1),
+            ON_TRACK,
+            "60000",
+            "50000",
             id="q2-above-half",
         ),
         pytest.param(
-            [progress("60000", 2026, 3)], 2026, date(2026, 10, 20), AT_RISK, "60000", "75000",
+            [progress("60000", 2026, 3)],
+            2026,
+            date(2026, 10, 20),
+            AT_RISK,
+            "60000",
+            "75000",
             id="q3-below-three-quarters",
         ),
         pytest.param(
-            [progress("30000", 2026, 1), progress("80000", 2026, 3)], 2026, date(2026, 10, 20),
-            ON_TRACK, "80000", "75000",
+            [progress("30000", 2026, 1), progress("80000", 2026, 3)],
+            2026,
+            date(2026, 10, 20),
+            ON_TRACK,
+            "80000",
+            "75000",
             id="latest-quarter-stands-for-the-year-so-far",
         ),
         pytest.param(
-            [progress("90000", 2026, 3), progress("120000", 2026)], 2026, date(2027, 1, 10),
-            MET, "120000", None,
+            [progress("90000", 2026, 3), progress("120000", 2026)],
+            2026,
+            date(2027, 1, 10),
+            MET,
+            "120000",
+            None,
             id="year-end-entry-beats-quarters",
         ),
         pytest.param(
-            [reading("60000", 2026)], 2026, date(2026, 8, 1), AT_RISK, "60000", "100000",
+            [reading("60000", 2026)],
+            2026,
+            date(2026, 8, 1),
+            AT_RISK,
+            "60000",
+            "100000",
             id="report-figure-in-current-year-is-measured-against-the-whole-year",
         ),
     ],
@@ -175,7 +225,9 @@ def test_yearly_target_in_progress_explains_the_share_of_the_year():
         TRAINING, annual(2026), [progress("60000", 2026, 3, unit="人次")], today=date(2026, 10, 20)
     )
 
-    assert verdict.reason == "2026年尚未结束：按进度应达 75000，实际 60000人次（审核通过的进展填报）"
+    assert (
+        verdict.reason == "2026年尚未结束：按进度应达 75000，实际 60000人次（审核通过的进展填报）"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,38 +239,78 @@ def test_yearly_target_in_progress_explains_the_share_of_the_year():
     [
         # From 2 in 2020 to 10 in 2025: 2023 is 3/5 of the way, so 2 + 8 × 0.6 = 6.8.
         pytest.param(
-            NEW_SCHOOLS, [reading("2", 2020), reading("7", 2023)], ON_TRACK, "6.8", "2", 2020,
+            NEW_SCHOOLS,
+            [reading("2", 2020), reading("7", 2023)],
+            ON_TRACK,
+            "6.8",
+            "2",
+            2020,
             id="count-ahead-of-path",
         ),
         pytest.param(
-            NEW_SCHOOLS, [reading("2", 2020), reading("6", 2023)], AT_RISK, "6.8", "2", 2020,
+            NEW_SCHOOLS,
+            [reading("2", 2020), reading("6", 2023)],
+            AT_RISK,
+            "6.8",
+            "2",
+            2020,
             id="count-behind-path",
         ),
         # No earlier figure for a count of new things: the path starts at 0 the year before the start.
         pytest.param(
-            NEW_SCHOOLS, [reading("6", 2023)], ON_TRACK, "6", "0", 2020,
+            NEW_SCHOOLS,
+            [reading("6", 2023)],
+            ON_TRACK,
+            "6",
+            "0",
+            2020,
             id="count-without-baseline-from-zero-on-path",
         ),
         pytest.param(
-            NEW_SCHOOLS, [reading("5", 2023)], AT_RISK, "6", "0", 2020,
+            NEW_SCHOOLS,
+            [reading("5", 2023)],
+            AT_RISK,
+            "6",
+            "0",
+            2020,
             id="count-without-baseline-from-zero-behind",
         ),
         # Nothing before the start year: the earliest value is the baseline (4 in 2021 -> 7 in 2023).
         pytest.param(
-            NEW_SCHOOLS, [reading("4", 2021), reading("7", 2023)], ON_TRACK, "7", "4", 2021,
+            NEW_SCHOOLS,
+            [reading("4", 2021), reading("7", 2023)],
+            ON_TRACK,
+            "7",
+            "4",
+            2021,
             id="earliest-value-as-baseline",
         ),
         pytest.param(
-            DUAL_QUALIFIED, [reading("40", 2020), reading("52", 2023)], ON_TRACK, "52", "40", 2020,
+            DUAL_QUALIFIED,
+            [reading("40", 2020), reading("52", 2023)],
+            ON_TRACK,
+            "52",
+            "40",
+            2020,
             id="percentage-with-baseline",
         ),
         # Lower is better: from 26:1 towards 20:1, 2023 should be at 22.4.
         pytest.param(
-            STUDENT_TEACHER, [reading("26", 2020), reading("23", 2023)], AT_RISK, "22.4", "26", 2020,
+            STUDENT_TEACHER,
+            [reading("26", 2020), reading("23", 2023)],
+            AT_RISK,
+            "22.4",
+            "26",
+            2020,
             id="le-behind-path",
         ),
         pytest.param(
-            STUDENT_TEACHER, [reading("26", 2020), reading("22", 2023)], ON_TRACK, "22.4", "26", 2020,
+            STUDENT_TEACHER,
+            [reading("26", 2020), reading("22", 2023)],
+            ON_TRACK,
+            "22.4",
+            "26",
+            2020,
             id="le-ahead-of-path",
         ),
     ],
@@ -236,11 +328,15 @@ def test_one_off_target_before_its_deadline_follows_the_path(
 
 def test_path_reason_names_baseline_target_and_expected_value():
     verdict = rules.judge(
-        NEW_SCHOOLS, once(2025), [reading("2", 2020), reading("6", 2023, unit="所", where="报告第 9 行")],
+        NEW_SCHOOLS,
+        once(2025),
+        [reading("2", 2020), reading("6", 2023, unit="所", where="报告第 9 行")],
         today=date(2024, 6, 1),
     )
 
-    assert verdict.reason == "从2020年的 2 到2025年的目标 10，2023年应达 6.8，实际 6所（报告第 9 行）"
+    assert (
+        verdict.reason == "从2020年的 2 到2025年的目标 10，2023年应达 6.8，实际 6所（报告第 9 行）"
+    )
 
 
 def test_a_percentage_without_baseline_has_no_path_and_is_at_risk_while_below_target():
@@ -267,10 +363,14 @@ def test_a_one_off_target_reached_before_its_deadline_is_met():
         pytest.param(date(2025, 12, 31), date(2025, 12, 30), AT_RISK, id="day-before-deadline"),
         pytest.param(date(2025, 12, 31), date(2025, 12, 31), AT_RISK, id="on-the-deadline-day"),
         pytest.param(date(2025, 12, 31), date(2026, 1, 1), OVERDUE, id="day-after-deadline"),
-        pytest.param(date(2025, 6, 30), date(2025, 7, 1), OVERDUE, id="day-after-mid-year-deadline"),
+        pytest.param(
+            date(2025, 6, 30), date(2025, 7, 1), OVERDUE, id="day-after-mid-year-deadline"
+        ),
     ],
 )
-def test_a_one_off_target_short_of_its_value_is_overdue_only_once_the_deadline_has_passed(due, today, status):
+def test_a_one_off_target_short_of_its_value_is_overdue_only_once_the_deadline_has_passed(
+    due, today, status
+):
     readings = [reading("2", 2020), reading("9", 2025)]
 
     verdict = rules.judge(NEW_SCHOOLS, once(2025, due=due), readings, today=today)
@@ -281,10 +381,16 @@ def test_a_one_off_target_short_of_its_value_is_overdue_only_once_the_deadline_h
 
 def test_overdue_one_off_target_says_which_deadline_passed():
     verdict = rules.judge(
-        NEW_SCHOOLS, once(2025), [reading("9", 2025, unit="所", where="报告第 3 行")], today=date(2026, 1, 1)
+        NEW_SCHOOLS,
+        once(2025),
+        [reading("9", 2025, unit="所", where="报告第 3 行")],
+        today=date(2026, 1, 1),
     )
 
-    assert verdict.reason == "已过完成时限（2025年12月31日）仍未达到：实际 9所（报告第 3 行），完成比例 90.0%"
+    assert (
+        verdict.reason
+        == "已过完成时限（2025年12月31日）仍未达到：实际 9所（报告第 3 行），完成比例 90.0%"
+    )
 
 
 def test_a_value_reached_after_the_deadline_year_does_not_count_for_a_one_off_target():
@@ -306,23 +412,44 @@ CUMULATIVE_TRAINING = Goal("ge", D("300000"), unit="人次")
     [
         pytest.param(
             # 2020 lies outside the years summed.
-            [reading("90000", 2020), reading("60000", 2021), reading("70000", 2022), reading("80000", 2023)],
-            date(2024, 6, 1), ON_TRACK, "210000", "180000", "",
+            [
+                reading("90000", 2020),
+                reading("60000", 2021),
+                reading("70000", 2022),
+                reading("80000", 2023),
+            ],
+            date(2024, 6, 1),
+            ON_TRACK,
+            "210000",
+            "180000",
+            "",
             id="ahead-of-three-fifths",
         ),
         pytest.param(
             [reading("60000", 2021), reading("80000", 2023)],
-            date(2024, 6, 1), AT_RISK, "140000", "180000", "（缺2022年数据）",
+            date(2024, 6, 1),
+            AT_RISK,
+            "140000",
+            "180000",
+            "（缺2022年数据）",
             id="missing-year-noted",
         ),
         pytest.param(
             [reading("65000", y) for y in range(2021, 2026)],
-            date(2026, 2, 1), MET, "325000", None, "",
+            date(2026, 2, 1),
+            MET,
+            "325000",
+            None,
+            "",
             id="sum-reaches-target",
         ),
         pytest.param(
             [reading("60000", y) for y in (2021, 2022, 2023, 2025)],
-            date(2026, 2, 1), OVERDUE, "240000", None, "（缺2024年数据）",
+            date(2026, 2, 1),
+            OVERDUE,
+            "240000",
+            None,
+            "（缺2024年数据）",
             id="overdue-after-last-year-with-gap",
         ),
     ],
@@ -395,18 +522,27 @@ def test_nanyang_dual_qualified_at_least_60_against_41_2_is_a_conflict_with_both
     [
         # 7.8 万人次 is written to the nearest 500; 77600 lies within it.
         pytest.param(
-            [reading("78000", 2023, precision="500"), reading("77600", 2023)], False,
+            [reading("78000", 2023, precision="500"), reading("77600", 2023)],
+            False,
             id="wan-rounding-vs-exact-count",
         ),
-        pytest.param([reading("41.2", 2023), reading("41.4", 2023)], False, id="within-half-a-percent"),
-        pytest.param([reading("41.2", 2023), reading("42", 2023)], True, id="beyond-rounding"),
-        pytest.param([reading("60", 2023, qualifier="ge"), reading("62.5", 2023)], False, id="以上-is-open-ended"),
         pytest.param(
-            [reading("80000", 2023, qualifier="approx"), reading("83000", 2023)], False,
+            [reading("41.2", 2023), reading("41.4", 2023)], False, id="within-half-a-percent"
+        ),
+        pytest.param([reading("41.2", 2023), reading("42", 2023)], True, id="beyond-rounding"),
+        pytest.param(
+            [reading("60", 2023, qualifier="ge"), reading("62.5", 2023)],
+            False,
+            id="以上-is-open-ended",
+        ),
+        pytest.param(
+            [reading("80000", 2023, qualifier="approx"), reading("83000", 2023)],
+            False,
             id="约-allows-5-percent",
         ),
         pytest.param(
-            [reading("80000", 2023, qualifier="approx"), reading("86000", 2023)], True,
+            [reading("80000", 2023, qualifier="approx"), reading("86000", 2023)],
+            True,
             id="约-beyond-5-percent",
         ),
     ],
@@ -421,7 +557,10 @@ def test_readings_conflict_only_beyond_their_rounding(readings, conflict):
 
 def test_a_conflict_where_either_value_meets_the_target_says_so():
     verdict = rules.judge(
-        DUAL_QUALIFIED, once(2025), [reading("62", 2023), reading("70", 2023)], today=date(2026, 1, 5)
+        DUAL_QUALIFIED,
+        once(2025),
+        [reading("62", 2023), reading("70", 2023)],
+        today=date(2026, 1, 5),
     )
 
     assert verdict.status == CONFLICT
@@ -445,20 +584,26 @@ def test_an_approved_progress_entry_overrides_disagreeing_report_figures():
     [
         pytest.param(
             [reading("60", 2023, qualifier="ge"), reading("41.2", 2023, tier=TIER_CONFIRMED)],
-            "41.2", TIER_CONFIRMED,
+            "41.2",
+            TIER_CONFIRMED,
             id="confirmed-beats-extracted",
         ),
         pytest.param(
-            [reading("50", 2023, tier=TIER_LATER_REPORT), reading("45", 2023)], "45", TIER_EXTRACTED,
+            [reading("50", 2023, tier=TIER_LATER_REPORT), reading("45", 2023)],
+            "45",
+            TIER_EXTRACTED,
             id="own-year-report-beats-later-report",
         ),
         pytest.param(
             [reading("50", 2023, tier=TIER_DERIVED), reading("48", 2023, tier=TIER_LATER_REPORT)],
-            "48", TIER_LATER_REPORT,
+            "48",
+            TIER_LATER_REPORT,
             id="later-report-beats-derived",
         ),
         pytest.param(
-            [progress("50", 2023), reading("55", 2024, tier=TIER_LATER_REPORT)], "55", TIER_LATER_REPORT,
+            [progress("50", 2023), reading("55", 2024, tier=TIER_LATER_REPORT)],
+            "55",
+            TIER_LATER_REPORT,
             id="newest-year-wins-over-better-tier",
         ),
     ],
@@ -478,11 +623,23 @@ def test_the_best_tier_of_the_newest_year_gives_the_actual(readings, actual, tie
     ("period", "readings", "reason"),
     [
         pytest.param(annual(2023), [], "2023年没有任何来源的数据", id="finished-year-nothing"),
-        pytest.param(annual(2023), [reading("120000", 2022)], "2023年没有任何来源的数据", id="other-years-only"),
-        pytest.param(once(2025), [], "截至2025年没有任何来源的数据", id="one-off-nothing"),
-        pytest.param(once(2025), [reading("12", 2026)], "截至2025年没有任何来源的数据", id="one-off-only-after-deadline"),
         pytest.param(
-            cumulative(), [reading("1", 2020)], "2021—2025年没有任何来源的数据",
+            annual(2023),
+            [reading("120000", 2022)],
+            "2023年没有任何来源的数据",
+            id="other-years-only",
+        ),
+        pytest.param(once(2025), [], "截至2025年没有任何来源的数据", id="one-off-nothing"),
+        pytest.param(
+            once(2025),
+            [reading("12", 2026)],
+            "截至2025年没有任何来源的数据",
+            id="one-off-only-after-deadline",
+        ),
+        pytest.param(
+            cumulative(),
+            [reading("1", 2020)],
+            "2021—2025年没有任何来源的数据",
             id="cumulative-nothing-in-its-years",
         ),
     ],

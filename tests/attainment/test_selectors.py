@@ -29,7 +29,9 @@ def test_department_staff_see_their_departments_tasks_and_supervisors_see_all():
     bureau, hrss = DepartmentFactory(name="市教育局"), DepartmentFactory(name="市人社局")
     own = AttainmentFactory(target__task__lead=bureau)
     other = AttainmentFactory(target__task__lead=hrss)
-    co_led = AttainmentFactory(target__task__lead=hrss, target__task__co=[bureau])  # 配合单位 sees it too
+    co_led = AttainmentFactory(
+        target__task__lead=hrss, target__task__co=[bureau]
+    )  # 配合单位 sees it too
 
     staff = UserFactory(department=bureau)
     homeless = UserFactory(department=None)
@@ -49,9 +51,15 @@ def test_department_summary_counts_statuses_and_the_on_time_rate_of_what_is_due(
         AttainmentFactory(target__task__lead=bureau, status=status)
     AttainmentFactory(target__task__lead=hrss, status=Status.ON_TRACK)
 
-    summary = {d["department"]: d for d in selectors.department_summary(rows=Attainment.objects.all())}
+    summary = {
+        d["department"]: d for d in selectors.department_summary(rows=Attainment.objects.all())
+    }
 
-    assert (summary["市教育局"]["total"], summary["市教育局"]["met"], summary["市教育局"]["overdue"]) == (4, 2, 1)
+    assert (
+        summary["市教育局"]["total"],
+        summary["市教育局"]["met"],
+        summary["市教育局"]["overdue"],
+    ) == (4, 2, 1)
     assert summary["市教育局"]["on_time_rate"] == 66.7  # 2 of the 3 already due
     assert summary["市人社局"]["on_time_rate"] is None  # nothing due yet
 
@@ -61,12 +69,17 @@ def nanyang_conflict(reference_data) -> Attainment:
     """南阳市 双师型 ≥60% by 2025, its 2023 report saying “60%以上” on one line and 41.2% on another."""
     nanyang = Jurisdiction.objects.get(name="南阳市")
     target = TargetFactory(
-        task__number="7", task__lead=DepartmentFactory(name="市教育局"),
+        task__number="7",
+        task__lead=DepartmentFactory(name="市教育局"),
         task__plan=PlanFactory(title="南阳市职业教育提质培优实施方案", jurisdiction=nanyang),
         indicator=Indicator.objects.get(code="dual_qualified_ratio"),
     )
-    report = ReportFactory(jurisdiction=nanyang, year=2023, title="南阳市2023年职业教育质量年度报告")
-    FigureFactory(report=report, indicator=target.indicator, value=D("60"), qualifier="ge", line=131)
+    report = ReportFactory(
+        jurisdiction=nanyang, year=2023, title="南阳市2023年职业教育质量年度报告"
+    )
+    FigureFactory(
+        report=report, indicator=target.indicator, value=D("60"), qualifier="ge", line=131
+    )
     FigureFactory(report=report, indicator=target.indicator, value=D("41.2"), line=254)
     services.attainment_recompute(today=datetime.date(2026, 11, 23))
     return Attainment.objects.get(target=target)
@@ -80,7 +93,12 @@ def test_a_conflict_row_shows_both_values_with_where_they_were_read(nanyang_conf
     assert row["actual"] == (
         "≥60%（《南阳市2023年职业教育质量年度报告》第 131 行）；41.2%（《南阳市2023年职业教育质量年度报告》第 254 行）"
     )
-    assert (row["task"], row["department"], row["jurisdiction"], row["period"]) == ("7", "市教育局", "南阳市", "截至2025年底")
+    assert (row["task"], row["department"], row["jurisdiction"], row["period"]) == (
+        "7",
+        "市教育局",
+        "南阳市",
+        "截至2025年底",
+    )
     assert (row["ratio"], row["percent"]) == (None, None)
 
 
@@ -90,7 +108,12 @@ def test_digest_counts_every_status_and_lists_what_needs_attention(nanyang_confl
 
     lines = selectors.attainment_digest(rows=Attainment.objects.all())
 
-    assert lines[0] == "目标达成：共 2 项考核（目标 × 区划 × 考核期）：已达成 1，进度正常 0，进度滞后 0，逾期未完成 0，无数据 0，数据冲突 1"
+    assert (
+        lines[0]
+        == "目标达成：共 2 项考核（目标 × 区划 × 考核期）：已达成 1，进度正常 0，进度滞后 0，逾期未完成 0，无数据 0，数据冲突 1"
+    )
     assert lines[1] == "需关注（逾期未完成、进度滞后、数据冲突）1 项："
-    assert lines[2].startswith("  [数据冲突] 任务 7 市教育局：职业院校“双师型”教师占比 ≥60%（南阳市） · 截至2025年底：≥60%")
+    assert lines[2].startswith(
+        "  [数据冲突] 任务 7 市教育局：职业院校“双师型”教师占比 ≥60%（南阳市） · 截至2025年底：≥60%"
+    )
     assert len(lines) == 3

@@ -49,11 +49,19 @@ def rows(target) -> list[Attainment]:
 def city(reference_data) -> Jurisdiction:
     """测试市 with two counties (甲县, 乙县); 甲县 has two schools. Codes fix the order."""
     henan = Jurisdiction.objects.get(name="河南省")
-    city = JurisdictionFactory(name="测试市", kind=JurisdictionKind.CITY, code="419800", parent=henan)
-    county_a = JurisdictionFactory(name="甲县", kind=JurisdictionKind.COUNTY, code="419801", parent=city)
+    city = JurisdictionFactory(
+        name="测试市", kind=JurisdictionKind.CITY, code="419800", parent=henan
+    )
+    county_a = JurisdictionFactory(
+        name="甲县", kind=JurisdictionKind.COUNTY, code="419801", parent=city
+    )
     JurisdictionFactory(name="乙县", kind=JurisdictionKind.COUNTY, code="419802", parent=city)
-    JurisdictionFactory(name="甲县职业教育中心", kind=JurisdictionKind.SCHOOL, code="", parent=county_a)
-    JurisdictionFactory(name="甲县第二职业中专", kind=JurisdictionKind.SCHOOL, code="", parent=county_a)
+    JurisdictionFactory(
+        name="甲县职业教育中心", kind=JurisdictionKind.SCHOOL, code="", parent=county_a
+    )
+    JurisdictionFactory(
+        name="甲县第二职业中专", kind=JurisdictionKind.SCHOOL, code="", parent=county_a
+    )
     return city
 
 
@@ -75,7 +83,12 @@ def figure(code: str, value: str, *, at: Jurisdiction, year: int = 2023, **kwarg
 def test_a_per_county_target_gets_one_attainment_for_each_county_of_the_city(city):
     plan = PlanFactory(jurisdiction=city)
     target = TargetFactory(
-        task__plan=plan, label="标准化建设达标学校", comparison="ge", value=D("2"), unit="所", per_unit="县区",
+        task__plan=plan,
+        label="标准化建设达标学校",
+        comparison="ge",
+        value=D("2"),
+        unit="所",
+        per_unit="县区",
         indicator=indicator("standardized_schools"),
     )
     figure("standardized_schools", "3", at=place("甲县"), unit="所")
@@ -91,9 +104,15 @@ def test_a_per_county_target_gets_one_attainment_for_each_county_of_the_city(cit
 @pytest.mark.django_db
 def test_a_per_county_target_takes_each_countys_own_progress_entry(city):
     plan = PlanFactory(jurisdiction=city)
-    target = TargetFactory(task__plan=plan, label="标准化建设达标学校", value=D("2"), unit="所", per_unit="县区")
+    target = TargetFactory(
+        task__plan=plan, label="标准化建设达标学校", value=D("2"), unit="所", per_unit="县区"
+    )
     ProgressEntryFactory(
-        target=target, jurisdiction=place("乙县"), year=2025, value=D("1"), status=ProgressStatus.APPROVED
+        target=target,
+        jurisdiction=place("乙县"),
+        year=2025,
+        value=D("1"),
+        status=ProgressStatus.APPROVED,
     )
 
     services.attainment_recompute(today=AFTER_DEADLINE)
@@ -106,7 +125,9 @@ def test_a_per_county_target_takes_each_countys_own_progress_entry(city):
 
 @pytest.mark.django_db
 def test_a_target_without_per_unit_is_measured_on_the_plans_place_only(city):
-    target = TargetFactory(task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio"))
+    target = TargetFactory(
+        task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio")
+    )
 
     services.attainment_recompute(today=AFTER_DEADLINE)
 
@@ -120,7 +141,10 @@ def test_a_target_without_per_unit_is_measured_on_the_plans_place_only(city):
 @pytest.mark.django_db
 def test_a_ratio_indicator_is_computed_from_its_two_figures_and_keeps_them_as_inputs(city):
     target = TargetFactory(
-        task__plan=PlanFactory(jurisdiction=city), label="标准化建设达标学校占比", value=D("80"), unit="%",
+        task__plan=PlanFactory(jurisdiction=city),
+        label="标准化建设达标学校占比",
+        value=D("80"),
+        unit="%",
         indicator=indicator("standardized_ratio"),
     )
     report = ReportFactory(jurisdiction=city, year=2023)
@@ -130,7 +154,12 @@ def test_a_ratio_indicator_is_computed_from_its_two_figures_and_keeps_them_as_in
     services.attainment_recompute(today=AFTER_DEADLINE)
 
     [a] = rows(target)
-    assert (a.status, a.actual, a.ratio, a.actual_year) == (Status.OVERDUE, D("75"), D("0.9375"), 2023)
+    assert (a.status, a.actual, a.ratio, a.actual_year) == (
+        Status.OVERDUE,
+        D("75"),
+        D("0.9375"),
+        2023,
+    )
     source = a.sources[0]
     assert source["tier_label"] == "由其他数据计算"
     assert source["where"] == "计算：标准化建设达标学校 ÷ 中等职业学校数 × 100（18 ÷ 24）"
@@ -147,8 +176,12 @@ def test_a_ratio_indicator_is_computed_from_its_two_figures_and_keeps_them_as_in
 def test_a_county_value_is_the_sum_of_its_schools_figures_with_the_inputs_kept(city):
     county = place("甲县")
     target = TargetFactory(
-        task__plan=PlanFactory(jurisdiction=city), jurisdiction=county, label="职业技能培训", value=D("10000"),
-        unit="人次", indicator=indicator("training_sessions"),
+        task__plan=PlanFactory(jurisdiction=city),
+        jurisdiction=county,
+        label="职业技能培训",
+        value=D("10000"),
+        unit="人次",
+        indicator=indicator("training_sessions"),
     )
     first = figure("training_sessions", "6000", at=place("甲县职业教育中心"))
     second = figure("training_sessions", "5000", at=place("甲县第二职业中专"))
@@ -171,8 +204,12 @@ def test_a_county_value_is_the_sum_of_its_schools_figures_with_the_inputs_kept(c
 def test_a_countys_own_figure_is_used_before_the_sum_of_its_schools(city):
     county = place("甲县")
     target = TargetFactory(
-        task__plan=PlanFactory(jurisdiction=city), jurisdiction=county, label="职业技能培训", value=D("10000"),
-        unit="人次", indicator=indicator("training_sessions"),
+        task__plan=PlanFactory(jurisdiction=city),
+        jurisdiction=county,
+        label="职业技能培训",
+        value=D("10000"),
+        unit="人次",
+        indicator=indicator("training_sessions"),
     )
     figure("training_sessions", "6000", at=place("甲县职业教育中心"))
     figure("training_sessions", "5000", at=place("甲县第二职业中专"))
@@ -193,9 +230,13 @@ def test_a_countys_own_figure_is_used_before_the_sum_of_its_schools(city):
 @pytest.fixture
 def dual_qualified(city):
     """The city's 双师型 target (≥60%, by 2025) and its 2023 report saying both “60%以上” and 41.2%."""
-    target = TargetFactory(task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio"))
+    target = TargetFactory(
+        task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio")
+    )
     report = ReportFactory(jurisdiction=city, year=2023)
-    at_least = figure("dual_qualified_ratio", "60", at=city, report=report, qualifier="ge", line=131)
+    at_least = figure(
+        "dual_qualified_ratio", "60", at=city, report=report, qualifier="ge", line=131
+    )
     exact = figure("dual_qualified_ratio", "41.2", at=city, report=report, line=254)
     return target, at_least, exact
 
@@ -208,13 +249,18 @@ def test_two_extracted_figures_that_disagree_leave_the_target_in_conflict(dual_q
 
     [a] = rows(target)
     assert (a.status, a.actual, a.ratio) == (Status.CONFLICT, None, None)
-    assert [(s["figure_id"], s["display"]) for s in a.sources] == [(at_least.pk, "≥60%"), (exact.pk, "41.2%")]
+    assert [(s["figure_id"], s["display"]) for s in a.sources] == [
+        (at_least.pk, "≥60%"),
+        (exact.pk, "41.2%"),
+    ]
 
 
 @pytest.mark.django_db
 def test_an_approved_progress_entry_beats_the_report_figures(dual_qualified):
     target, _, _ = dual_qualified
-    entry = ProgressEntryFactory(target=target, year=2023, value=D("62"), status=ProgressStatus.APPROVED)
+    entry = ProgressEntryFactory(
+        target=target, year=2023, value=D("62"), status=ProgressStatus.APPROVED
+    )
     # Not yet approved: not a reading, although it is for a newer year.
     ProgressEntryFactory(target=target, year=2024, value=D("30"), status=ProgressStatus.SUBMITTED)
 
@@ -251,12 +297,16 @@ def test_a_confirmed_figure_beats_an_extracted_one(dual_qualified):
     [a] = rows(target)
     # A rate with no earlier value has no path: below target before the deadline is at risk.
     assert (a.status, a.actual) == (Status.AT_RISK, D("41.2"))
-    assert [(s["figure_id"], s["tier_label"]) for s in a.sources] == [(exact.pk, "经督导核对的报告数据")]
+    assert [(s["figure_id"], s["tier_label"]) for s in a.sources] == [
+        (exact.pk, "经督导核对的报告数据")
+    ]
 
 
 @pytest.mark.django_db
 def test_a_planned_figure_is_not_an_actual(city):
-    target = TargetFactory(task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio"))
+    target = TargetFactory(
+        task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio")
+    )
     figure("dual_qualified_ratio", "65", at=city, kind=FigureKind.PLAN)
 
     services.attainment_recompute(today=AFTER_DEADLINE)
@@ -272,7 +322,10 @@ def test_a_planned_figure_is_not_an_actual(city):
 @pytest.fixture
 def schools_target(city):
     target = TargetFactory(
-        task__plan=PlanFactory(jurisdiction=city), label="标准化建设达标学校", value=D("10"), unit="所",
+        task__plan=PlanFactory(jurisdiction=city),
+        label="标准化建设达标学校",
+        value=D("10"),
+        unit="所",
         indicator=indicator("standardized_schools"),
     )
     figure("standardized_schools", "7", at=city)
@@ -289,7 +342,11 @@ def test_a_second_recompute_changes_nothing(schools_target):
     assert (first.created, first.updated) == (1, 0)
     assert (second.created, second.updated, second.deleted, second.unchanged) == (0, 0, 0, 1)
     [after] = rows(schools_target)
-    assert (after.pk, after.computed_at, after.status) == (before.pk, before.computed_at, Status.ON_TRACK)
+    assert (after.pk, after.computed_at, after.status) == (
+        before.pk,
+        before.computed_at,
+        Status.ON_TRACK,
+    )
 
 
 @pytest.mark.django_db
@@ -303,7 +360,10 @@ def test_a_target_whose_deadline_moved_to_an_earlier_year_is_recomputed(schools_
     assert (result.created, result.deleted) == (1, 1)
     [a] = rows(schools_target)
     assert (a.period_label, a.due_date, a.status, a.overdue_since) == (
-        "截至2023年底", datetime.date(2023, 12, 31), Status.OVERDUE, BEFORE_DEADLINE,
+        "截至2023年底",
+        datetime.date(2023, 12, 31),
+        Status.OVERDUE,
+        BEFORE_DEADLINE,
     )
 
 
@@ -318,7 +378,11 @@ def test_a_target_whose_deadline_date_moved_within_the_year_is_updated_in_place(
 
     assert (result.created, result.updated) == (0, 1)
     [a] = rows(schools_target)
-    assert (a.pk, a.period_label, a.due_date) == (before.pk, "截至2025年06月30日", datetime.date(2025, 6, 30))
+    assert (a.pk, a.period_label, a.due_date) == (
+        before.pk,
+        "截至2025年06月30日",
+        datetime.date(2025, 6, 30),
+    )
 
 
 @pytest.mark.django_db
@@ -337,8 +401,17 @@ def test_nanyang_yearly_training_turns_overdue_as_the_clock_moves_past_2023(refe
     """南阳市 2022 年起每年培训 ≥10 万人次；2023 年报告载 33938 人次。The clock, not ``today=``."""
     nanyang = place("南阳市")
     target = TargetFactory(
-        task__plan=PlanFactory(title="南阳市职业教育提质培优实施方案", jurisdiction=nanyang, period_start=2021, period_end=2025),
-        label="职业技能培训", value=D("100000"), unit="人次", recurrence=Recurrence.ANNUAL, from_year=2022,
+        task__plan=PlanFactory(
+            title="南阳市职业教育提质培优实施方案",
+            jurisdiction=nanyang,
+            period_start=2021,
+            period_end=2025,
+        ),
+        label="职业技能培训",
+        value=D("100000"),
+        unit="人次",
+        recurrence=Recurrence.ANNUAL,
+        from_year=2022,
         indicator=indicator("training_sessions"),
     )
     figure("training_sessions", "33938", at=nanyang, year=2023, unit="人次")
@@ -347,7 +420,10 @@ def test_nanyang_yearly_training_turns_overdue_as_the_clock_moves_past_2023(refe
         services.attainment_recompute()
     assert [(a.period_label, a.status) for a in rows(target)] == [
         ("2022年", Status.NO_DATA),
-        ("2023年", Status.AT_RISK),  # the year has not ended, and a report figure stands for the whole year
+        (
+            "2023年",
+            Status.AT_RISK,
+        ),  # the year has not ended, and a report figure stands for the whole year
     ]
 
     with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI), tick=False):
@@ -363,7 +439,9 @@ def test_nanyang_yearly_training_turns_overdue_as_the_clock_moves_past_2023(refe
     with time_machine.travel(datetime.datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI), tick=False):
         result = services.attainment_recompute()
     assert result.updated == 0
-    assert Attainment.objects.get(target=target, year=2023).overdue_since == datetime.date(2026, 11, 23)
+    assert Attainment.objects.get(target=target, year=2023).overdue_since == datetime.date(
+        2026, 11, 23
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,7 +454,9 @@ def test_plan_targets_link_suggests_the_indicator_each_target_names(city):
     dual = TargetFactory(task__plan=plan, label="职业院校“双师型”教师占比", unit="%", value=D("60"))
     training = TargetFactory(task__plan=plan, label="技能培训", unit="人次", value=D("100000"))
     certificates = TargetFactory(task__plan=plan, label="取证", unit="人", value=D("5000"))
-    model_schools = TargetFactory(task__plan=plan, label="市级课程思政示范学校", unit="所", value=D("10"))
+    model_schools = TargetFactory(
+        task__plan=plan, label="市级课程思政示范学校", unit="所", value=D("10")
+    )
 
     result = services.plan_targets_link(plan=plan)
 
@@ -397,8 +477,13 @@ def test_plan_targets_link_suggests_the_indicator_each_target_names(city):
 def test_plan_targets_link_keeps_a_confirmed_link_and_changes_nothing_on_a_second_run(city):
     plan = PlanFactory(jurisdiction=city)
     confirmed = TargetFactory(
-        task__plan=plan, label="技能培训", unit="人次", value=D("100000"),
-        indicator=indicator("nondegree_training_hours"), link_status=LinkStatus.CONFIRMED, link_note="由督导确认",
+        task__plan=plan,
+        label="技能培训",
+        unit="人次",
+        value=D("100000"),
+        indicator=indicator("nondegree_training_hours"),
+        link_status=LinkStatus.CONFIRMED,
+        link_note="由督导确认",
     )
     TargetFactory(task__plan=plan, label="取证", unit="人", value=D("5000"))
     services.plan_targets_link(plan=plan)
@@ -407,7 +492,9 @@ def test_plan_targets_link_keeps_a_confirmed_link_and_changes_nothing_on_a_secon
 
     confirmed.refresh_from_db()
     assert (confirmed.indicator.code, confirmed.link_status, confirmed.link_note) == (
-        "nondegree_training_hours", LinkStatus.CONFIRMED, "由督导确认",
+        "nondegree_training_hours",
+        LinkStatus.CONFIRMED,
+        "由督导确认",
     )
     assert (again.suggested, again.unchanged, again.confirmed_kept) == (0, 1, 1)
 
@@ -433,12 +520,18 @@ def test_a_schools_figure_affects_its_citys_targets_and_not_another_citys(city):
     city_target = TargetFactory(task__plan=plan, indicator=training, label="技能培训", unit="人次")
     county_target = TargetFactory(task__plan=plan, jurisdiction=place("甲县"), indicator=training)
     ratio_target = TargetFactory(task__plan=plan, indicator=indicator("standardized_ratio"))
-    TargetFactory(task__plan=PlanFactory(jurisdiction=place("南阳市")), indicator=training)  # another city
-    TargetFactory(task__plan=PlanFactory(jurisdiction=place("乙县")), indicator=training)  # a sibling county
+    TargetFactory(
+        task__plan=PlanFactory(jurisdiction=place("南阳市")), indicator=training
+    )  # another city
+    TargetFactory(
+        task__plan=PlanFactory(jurisdiction=place("乙县")), indicator=training
+    )  # a sibling county
     TargetFactory(task__plan=plan, indicator=indicator("certificates"))  # another indicator
     school = place("甲县职业教育中心")
 
-    affected = services.targets_affected_by(indicator_ids=[training.pk], jurisdiction_ids=[school.pk])
+    affected = services.targets_affected_by(
+        indicator_ids=[training.pk], jurisdiction_ids=[school.pk]
+    )
     by_schools = services.targets_affected_by(
         indicator_ids=[indicator("schools").pk], jurisdiction_ids=[school.pk]
     )

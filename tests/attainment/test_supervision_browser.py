@@ -45,7 +45,9 @@ def sample_loaded(transactional_db, time_machine):
     demo_accounts_create()
 
 
-def test_supervisor_sees_the_overdue_training_target_with_its_source(live_server, sample_loaded, browser_page):
+def test_supervisor_sees_the_overdue_training_target_with_its_source(
+    live_server, sample_loaded, browser_page
+):
     page = browser_page
     page.goto(f"{live_server.url}/admin/login/?next=/supervision/")
     page.fill("#id_username", "supervisor")

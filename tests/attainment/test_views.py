@@ -27,21 +27,55 @@ LIST = reverse("attainment:list")
 
 
 def _source(line: int) -> list[dict]:
-    return [{"kind": "figure", "where": f"《测试市2023年职业教育质量年度报告》第 {line} 行", "text": f"全年培训 {line} 人次", "display": f"{line}人次"}]
+    return [
+        {
+            "kind": "figure",
+            "where": f"《测试市2023年职业教育质量年度报告》第 {line} 行",
+            "text": f"全年培训 {line} 人次",
+            "display": f"{line}人次",
+        }
+    ]
 
 
 @pytest.fixture
 def two_departments(db):
     education = DepartmentFactory(name="市教育局")
     labour = DepartmentFactory(name="市人力资源和社会保障局")
-    training = TargetFactory(task=TaskFactory(lead=labour, number="20"), label="技能培训", unit="人次", value=Decimal("100000"))
+    training = TargetFactory(
+        task=TaskFactory(lead=labour, number="20"),
+        label="技能培训",
+        unit="人次",
+        value=Decimal("100000"),
+    )
     dual = TargetFactory(task=TaskFactory(lead=education, number="16"))
-    AttainmentFactory(target=training, year=2023, period_label="2023年", status=Status.OVERDUE,
-                      actual=Decimal("33938"), ratio=Decimal("0.3394"), sources=_source(254), reason="2023年未完成")
-    AttainmentFactory(target=training, year=2022, period_label="2022年", status=Status.MET,
-                      actual=Decimal("104200"), ratio=Decimal("1.042"), sources=_source(22))
-    AttainmentFactory(target=dual, status=Status.CONFLICT, actual=None, sources=[
-        {"display": "≥60%", "where": "第 450 行"}, {"display": "41.2%", "where": "第 556 行"}])
+    AttainmentFactory(
+        target=training,
+        year=2023,
+        period_label="2023年",
+        status=Status.OVERDUE,
+        actual=Decimal("33938"),
+        ratio=Decimal("0.3394"),
+        sources=_source(254),
+        reason="2023年未完成",
+    )
+    AttainmentFactory(
+        target=training,
+        year=2022,
+        period_label="2022年",
+        status=Status.MET,
+        actual=Decimal("104200"),
+        ratio=Decimal("1.042"),
+        sources=_source(22),
+    )
+    AttainmentFactory(
+        target=dual,
+        status=Status.CONFLICT,
+        actual=None,
+        sources=[
+            {"display": "≥60%", "where": "第 450 行"},
+            {"display": "41.2%", "where": "第 556 行"},
+        ],
+    )
     return education, labour
 
 
@@ -94,12 +128,17 @@ def test_department_staff_see_only_their_departments_targets(client, two_departm
 def test_excel_export_holds_the_filtered_rows(client, two_departments):
     _, labour = two_departments
     client.force_login(SupervisorFactory())
-    response = client.get(LIST, {"department": labour.pk, "status": ["met", "overdue"], "export": "xlsx"})
+    response = client.get(
+        LIST, {"department": labour.pk, "status": ["met", "overdue"], "export": "xlsx"}
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
     assert values[0][:4] == ("政策文件", "任务序号", "牵头单位", "目标")
-    assert [(r[1], r[7], r[9], r[11]) for r in values[1:]] == [("20", "2022年", "104200人次", "已达成"), ("20", "2023年", "33938人次", "逾期未完成")]
+    assert [(r[1], r[7], r[9], r[11]) for r in values[1:]] == [
+        ("20", "2022年", "104200人次", "已达成"),
+        ("20", "2023年", "33938人次", "逾期未完成"),
+    ]
 
 
 def test_department_summary_counts_and_on_time_rate(client, two_departments):
@@ -123,7 +162,11 @@ def test_target_page_is_refused_to_staff_of_an_unrelated_department(client, two_
 def test_the_list_query_count_does_not_grow_with_the_page_size(client, monkeypatch):
     client.force_login(SupervisorFactory())
     for i in range(60):
-        AttainmentFactory(target=TargetFactory(task=TaskFactory(lead=DepartmentFactory(name=f"部门{i % 7}"))), status=Status.OVERDUE, sources=_source(i))
+        AttainmentFactory(
+            target=TargetFactory(task=TaskFactory(lead=DepartmentFactory(name=f"部门{i % 7}"))),
+            status=Status.OVERDUE,
+            sources=_source(i),
+        )
     counts = {}
     for size in (5, 50):
         monkeypatch.setattr(views, "PAGE_SIZE", size)

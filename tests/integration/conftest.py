@@ -52,9 +52,27 @@ def worker(settings, tmp_path):
         "DJANGO_MEDIA_ROOT": str(media),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "-l", "warning",
-         "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-l",
+            "warning",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
@@ -66,7 +84,9 @@ def worker(settings, tmp_path):
             if replies:
                 break
             if proc.poll() is not None:
-                pytest.fail("Celery worker 启动失败：\n" + (proc.stdout.read() if proc.stdout else ""))
+                pytest.fail(
+                    "Celery worker 启动失败：\n" + (proc.stdout.read() if proc.stdout else "")
+                )
         else:
             pytest.fail("Celery worker 60 秒内没有响应")
         yield queue
@@ -98,5 +118,3 @@ def wait_drained(queue: str, timeout: float = 60) -> None:
             return
         time.sleep(0.3)
     pytest.fail(f"队列 {queue} {timeout} 秒内没有处理完")
-
-

@@ -32,7 +32,9 @@ def _snapshot() -> dict:
 
 def _nanyang_import() -> None:
     tasklist = seed_file("004")
-    tasklist_import(data=tasklist.read_bytes(), filename=tasklist.name, plan_title="南阳市各部门工作任务清单")
+    tasklist_import(
+        data=tasklist.read_bytes(), filename=tasklist.name, plan_title="南阳市各部门工作任务清单"
+    )
 
 
 def _nanyang_through_the_worker(queue: str) -> None:
@@ -48,11 +50,15 @@ def _nanyang_through_the_worker(queue: str) -> None:
 def test_worker_computes_nanyang_attainment_and_repeats_change_nothing(worker, reference_data):
     _nanyang_through_the_worker(worker)
 
-    training = Attainment.objects.get(target__task__number="20", target__indicator__code="training_sessions", year=2023)
+    training = Attainment.objects.get(
+        target__task__number="20", target__indicator__code="training_sessions", year=2023
+    )
     assert training.status == Status.OVERDUE
     assert training.actual == 33938 and str(training.ratio) == "0.3394"
     assert training.sources[0]["line"] == 254 and "33938" in training.sources[0]["text"]
-    dual = Attainment.objects.get(target__task__number="16", target__indicator__code="dual_qualified_ratio")
+    dual = Attainment.objects.get(
+        target__task__number="16", target__indicator__code="dual_qualified_ratio"
+    )
     assert dual.status == Status.CONFLICT
     assert sorted(s["display"] for s in dual.sources) == ["41.2%", "≥60%"]
 
@@ -92,13 +98,18 @@ def test_the_nightly_scan_twice_sends_each_reminder_once(worker, reference_data)
     _nanyang_through_the_worker(worker)
     from tasks_registry.models import Department
 
-    UserFactory(department=Department.objects.get(name="市人力资源和社会保障局"), email="rensheju@example.cn")
+    UserFactory(
+        department=Department.objects.get(name="市人力资源和社会保障局"),
+        email="rensheju@example.cn",
+    )
 
     nightly_scan_task.delay()
     nightly_scan_task.delay()
     wait_drained(worker)
 
-    overdue = Attainment.objects.get(target__task__number="20", target__indicator__code="training_sessions", year=2023)
+    overdue = Attainment.objects.get(
+        target__task__number="20", target__indicator__code="training_sessions", year=2023
+    )
     notices = list(Reminder.objects.filter(attainment=overdue))
     assert [(n.kind, n.recipients) for n in notices] == [("overdue", ["rensheju@example.cn"])]
     pairs = list(Reminder.objects.values_list("attainment_id", "kind"))

@@ -39,7 +39,12 @@ def test_worker_ingests_the_xinxiang_report_and_reruns_do_not_duplicate(worker, 
     assert report.status == ReportStatus.DONE, report.message
     assert report.jurisdiction.name == "新乡市" and report.year == 2023
     training = Figure.objects.get(report=report, indicator__code="training_sessions", kind="actual")
-    assert (training.value, training.unit, training.year, training.line) == (77000, "人次", 2023, 272)
+    assert (training.value, training.unit, training.year, training.line) == (
+        77000,
+        "人次",
+        2023,
+        272,
+    )
     count = Figure.objects.filter(report=report).count()
     assert count == report.summary["figures"] > 100
 

@@ -28,7 +28,8 @@ def the(extracted: ExtractedReport, value, **attrs) -> Figure:
     """The one figure with this value (and these attributes); fails listing what was found."""
     wanted = Decimal(str(value))
     found = [
-        f for f in extracted.figures
+        f
+        for f in extracted.figures
         if f.value == wanted and all(getattr(f, k) == v for k, v in attrs.items())
     ]
     assert len(found) == 1, [seen(f) + (f.label,) for f in extracted.figures]

@@ -57,12 +57,20 @@ def test_the_multiplier_without_measure_word_is_kept_for_the_caller():
 def test_offsets_point_into_the_original_text_even_with_fullwidth_digits():
     text = "达到６０％以上，建设 3 所"
     for q in find_quantities(text):
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
 
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("一万二千", 12000), ("一亿二千万", 120000000), ("十四", 14), ("一百零五", 105), ("二〇二三", 2023), ("两千", 2000), ("三点五", Decimal("3.5"))],
+    [
+        ("一万二千", 12000),
+        ("一亿二千万", 120000000),
+        ("十四", 14),
+        ("一百零五", 105),
+        ("二〇二三", 2023),
+        ("两千", 2000),
+        ("三点五", Decimal("3.5")),
+    ],
 )
 def test_chinese_numerals(text, value):
     assert chinese_to_decimal(text) == Decimal(value)
@@ -83,7 +91,11 @@ def test_chinese_numerals_agree_with_cn2an(n):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=1, max_value=99_999), st.sampled_from(["万", ""]), st.sampled_from(["人次", "所", "个", "元", "人"]))
+@given(
+    st.integers(min_value=1, max_value=99_999),
+    st.sampled_from(["万", ""]),
+    st.sampled_from(["人次", "所", "个", "元", "人"]),
+)
 def test_a_number_in_any_supported_form_reads_the_same(n, mult, unit):
     expected = Decimal(n) * (10_000 if mult else 1)
     arabic = _one(f"完成 {n} {mult}{unit}")
@@ -94,8 +106,17 @@ def test_a_number_in_any_supported_form_reads_the_same(n, mult, unit):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789.-—~%万亿千百十一二两三四五六七八九零〇个所人次元年以上不低于，。、（）“”第批 +X")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(
+                "0123456789.-—~%万亿千百十一二两三四五六七八九零〇个所人次元年以上不低于，。、（）“”第批 +X"
+            )
+        ),
+        max_size=60,
+    )
+)
 def test_arbitrary_text_never_crashes_and_spans_are_exact(text):
     for q in find_quantities(text):
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
         assert q.value_high is None or q.value_high >= q.value

@@ -1,7 +1,9 @@
 import pytest
 
 
-@pytest.mark.parametrize("written", ["市人社局", "市人力资源和社会保障局", "市人力资源社会保障局", "洛阳市人社局"])
+@pytest.mark.parametrize(
+    "written", ["市人社局", "市人力资源和社会保障局", "市人力资源社会保障局", "洛阳市人社局"]
+)
 def test_short_forms_resolve_to_one_official_name(catalogue, written):
     resolved = catalogue.resolve(written)
     assert resolved.known and resolved.name == "市人力资源和社会保障局"
@@ -9,7 +11,12 @@ def test_short_forms_resolve_to_one_official_name(catalogue, written):
 
 def test_it_splits_a_cell_and_separates_groups(catalogue):
     bodies = catalogue.split("市教育局、市人社局，各县（市、区）人民政府，有关职业院校")
-    assert [b.name for b in bodies] == ["市教育局", "市人力资源和社会保障局", "各县区人民政府", "有关院校"]
+    assert [b.name for b in bodies] == [
+        "市教育局",
+        "市人力资源和社会保障局",
+        "各县区人民政府",
+        "有关院校",
+    ]
     assert [b.kind for b in bodies][-2:] == ["group", "group"]
 
 

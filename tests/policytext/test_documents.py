@@ -98,8 +98,18 @@ def _damaged_body() -> bytes:
         pytest.param("报告.txt", TEXT.encode("utf-16"), "二进制", id="utf-16"),
         pytest.param("报告.txt", b"caf\xe9 \x80\x80", "编码", id="undecodable"),
         pytest.param("报告.docx", b"not a zip file", "无法打开 Word", id="broken-docx"),
-        pytest.param("报告.docx", _zip({"[Content_Types].xml": b"<x/>"}), "无法打开 Word", id="docx-without-parts"),
-        pytest.param("报告.docx", _zip({"[Content_Types].xml": b"<notxml"}), "无法打开 Word", id="docx-with-broken-xml"),
+        pytest.param(
+            "报告.docx",
+            _zip({"[Content_Types].xml": b"<x/>"}),
+            "无法打开 Word",
+            id="docx-without-parts",
+        ),
+        pytest.param(
+            "报告.docx",
+            _zip({"[Content_Types].xml": b"<notxml"}),
+            "无法打开 Word",
+            id="docx-with-broken-xml",
+        ),
         pytest.param("报告.docx", _damaged_body(), "无法打开 Word", id="docx-with-broken-body"),
     ],
 )

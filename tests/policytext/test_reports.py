@@ -21,13 +21,27 @@ def test_a_city_and_year_in_brackets_after_the_title():
 
 
 def test_a_school_title_names_the_school_and_its_county():
-    r = report("学校全日制在校生 3120 人。", title="# 某某县职业中等专业学校 质量年度报告（2023年）")
-    assert (r.entity, r.entity_kind, r.place, r.year) == ("某某县职业中等专业学校", "school", "某某县", 2023)
+    r = report(
+        "学校全日制在校生 3120 人。", title="# 某某县职业中等专业学校 质量年度报告（2023年）"
+    )
+    assert (r.entity, r.entity_kind, r.place, r.year) == (
+        "某某县职业中等专业学校",
+        "school",
+        "某某县",
+        2023,
+    )
 
 
 def test_a_title_split_over_two_lines_takes_the_school_from_the_first():
-    r = extract_report("某某县职业中等专业学校\n2023年质量年度报告\n\n学校全日制在校生 3120 人。\n", INDICATORS)
-    assert (r.entity, r.entity_kind, r.place, r.year) == ("某某县职业中等专业学校", "school", "某某县", 2023)
+    r = extract_report(
+        "某某县职业中等专业学校\n2023年质量年度报告\n\n学校全日制在校生 3120 人。\n", INDICATORS
+    )
+    assert (r.entity, r.entity_kind, r.place, r.year) == (
+        "某某县职业中等专业学校",
+        "school",
+        "某某县",
+        2023,
+    )
     assert seen(the(r, 3120)) == ("enrollment", Decimal(3120), "人", "actual", 2023, 4)
 
 
@@ -115,11 +129,15 @@ def test_seed_000_city_report_gives_its_key_figures_and_conflicts():
     assert (r.entity, r.entity_kind, r.year) == ("南阳市", "city", 2023)
     assert {
         ("training_sessions", 33938, "人次"),
-        ("certificates", 26455, "人"), ("certificates", 20399, "人"),
-        ("dual_qualified_ratio", 60, "%"), ("dual_qualified_ratio", Decimal("41.2"), "%"),
-        ("fulltime_teachers", 4156, "人"), ("fulltime_teachers", 4077, "人"),
+        ("certificates", 26455, "人"),
+        ("certificates", 20399, "人"),
+        ("dual_qualified_ratio", 60, "%"),
+        ("dual_qualified_ratio", Decimal("41.2"), "%"),
+        ("fulltime_teachers", 4156, "人"),
+        ("fulltime_teachers", 4077, "人"),
         ("schools", 39, "所"),
-        ("enrollment", 78000, "人"), ("enrollment", 74410, "人"),
+        ("enrollment", 78000, "人"),
+        ("enrollment", 74410, "人"),
         ("funding_per_student", Decimal("4609.52"), "元/生"),
         ("equipment_value_per_student", Decimal("6918.07"), "元/生"),
     } <= own_actuals(r)
@@ -149,7 +167,12 @@ def test_seed_001_city_report_gives_its_key_figures():
 
 def test_seed_003_school_report_gives_its_key_figures():
     r = seed_report("003")
-    assert (r.entity, r.entity_kind, r.place, r.year) == ("延津县职业中等专业学校", "school", "延津县", 2023)
+    assert (r.entity, r.entity_kind, r.place, r.year) == (
+        "延津县职业中等专业学校",
+        "school",
+        "延津县",
+        2023,
+    )
     assert {
         ("admissions", 1256, "人"),
         ("enrollment", 4216, "人"),

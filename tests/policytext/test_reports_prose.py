@@ -110,14 +110,22 @@ def test_a_task_or_target_is_a_plan(sentence, expected):
 # A change, its base-unit value and unit, and the indicator whose figure it changes.
 CHANGES = [
     pytest.param(
-        "全年开展职业技能培训 3.2 万人次，比上年增加 0.4 万人次。", 4000, "人次", "training_sessions",
+        "全年开展职业技能培训 3.2 万人次，比上年增加 0.4 万人次。",
+        4000,
+        "人次",
+        "training_sessions",
         id="wan-renci-increase",
     ),
     pytest.param(
-        "“双师型”教师占比 48.5%，比上年提高 3.1 个百分点。", Decimal("3.1"), "%", "dual_qualified_ratio",
+        "“双师型”教师占比 48.5%，比上年提高 3.1 个百分点。",
+        Decimal("3.1"),
+        "%",
+        "dual_qualified_ratio",
         id="percentage-points",
     ),
-    pytest.param("全市中职学校招生 1.64 万人，较上年减少 136 人。", -136, "人", "admissions", id="decrease"),
+    pytest.param(
+        "全市中职学校招生 1.64 万人，较上年减少 136 人。", -136, "人", "admissions", id="decrease"
+    ),
 ]
 
 

@@ -68,7 +68,13 @@ def test_a_wan_yuan_unit_cell_on_a_per_student_row_is_yuan_per_student():
 def test_a_yuan_per_student_unit_cell_is_kept():
     r = annex(row("6", "生均教学仪器设备值", "元/生", "6120.5"))
     assert seen(the(r, "6120.5")) == (
-        "equipment_value_per_student", Decimal("6120.5"), "元/生", "actual", 2023, 5)
+        "equipment_value_per_student",
+        Decimal("6120.5"),
+        "元/生",
+        "actual",
+        2023,
+        5,
+    )
 
 
 def test_a_colon_unit_cell_makes_a_ratio():
@@ -120,7 +126,9 @@ def test_in_a_table_by_county_the_total_row_is_the_city_and_the_other_rows_name_
     assert total.as_json()["subject"] is None
     assert (the(r, 5).indicator, the(r, 5).as_json()["subject"]) == ("schools", None)
     assert [(f.subject, f.indicator, f.value) for f in r.figures if f.subject] == [
-        ("淇县", "schools", 3), ("淇县", "enrollment", 8100),
-        ("浚县", "schools", 2), ("浚县", "enrollment", 6200),
+        ("淇县", "schools", 3),
+        ("淇县", "enrollment", 8100),
+        ("浚县", "schools", 2),
+        ("浚县", "enrollment", 6200),
     ]
     assert r.conflicts == []  # a county's figure never disagrees with the city's

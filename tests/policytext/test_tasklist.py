@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policytext.tasklist import TaskListError, decode, extract_targets, parse_deadline, parse_tasklist
+from policytext.tasklist import (
+    TaskListError,
+    decode,
+    extract_targets,
+    parse_deadline,
+    parse_tasklist,
+)
 from tests.conftest import FIXTURES, ROOT, seed_file
 
 
@@ -18,6 +24,7 @@ def one_target(text, **kwargs):
 
 
 # --- comparisons ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "cmp"),
@@ -40,19 +47,30 @@ def test_it_reads_the_comparison_word(text, cmp):
 
 def test_a_comparison_before_a_list_distributes_over_it():
     targets, _ = extract_targets("每个县区至少建设1所社区学院和1个老年教育中心。")
-    assert [(t.cmp, t.unit, t.per_unit) for t in targets] == [("ge", "所", "县区"), ("ge", "个", "县区")]
+    assert [(t.cmp, t.unit, t.per_unit) for t in targets] == [
+        ("ge", "所", "县区"),
+        ("ge", "个", "县区"),
+    ]
     assert targets[1].label == "老年教育中心"
 
 
 def test_range_keeps_both_ends_and_the_unit():
     t = one_target("遴选 6-8 所产教融合型职业院校。")
-    assert (t.value, t.value_high, t.unit, t.label) == (Decimal(6), Decimal(8), "所", "产教融合型职业院校")
+    assert (t.value, t.value_high, t.unit, t.label) == (
+        Decimal(6),
+        Decimal(8),
+        "所",
+        "产教融合型职业院校",
+    )
 
 
 # --- timing -----------------------------------------------------------------------------------
 
+
 def test_yearly_recurrence_from_a_year_applies_to_the_whole_sentence():
-    targets, _ = extract_targets("2022 年起，全市职业院校每年开展技能培训不低于 10 万人次，取证 7 万人以上。")
+    targets, _ = extract_targets(
+        "2022 年起，全市职业院校每年开展技能培训不低于 10 万人次，取证 7 万人以上。"
+    )
     assert [(t.value, t.unit, t.recurrence, t.from_year, t.due) for t in targets] == [
         (Decimal(100000), "人次", "annual", 2022, None),
         (Decimal(70000), "人", "annual", 2022, None),
@@ -87,14 +105,21 @@ def test_cumulative_period():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2025年底", (2025, False)), ("2023年12月底前", ("2023-12-31", False)), ("2024年6月30日前", ("2024-06-30", False)),
-     ("每年", (None, True)), ("长期坚持", (None, False)), ("2022—2025年", (2025, False))],
+    [
+        ("2025年底", (2025, False)),
+        ("2023年12月底前", ("2023-12-31", False)),
+        ("2024年6月30日前", ("2024-06-30", False)),
+        ("每年", (None, True)),
+        ("长期坚持", (None, False)),
+        ("2022—2025年", (2025, False)),
+    ],
 )
 def test_deadline_column(text, expected):
     assert parse_deadline(text) == expected
 
 
 # --- scope, funding ---------------------------------------------------------------------------
+
 
 def test_a_bare_wan_in_a_funding_sentence_is_yuan_and_county_scope_is_kept():
     targets, _ = extract_targets("设立专项奖励资金（市级每年不低于 600 万，县区不低于 300 万）。")
@@ -110,6 +135,7 @@ def test_per_school_scope():
 
 
 # --- what is not a target ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",
@@ -138,53 +164,85 @@ def test_a_bare_number_after_a_comparison_is_kept_for_review():
 
 # --- whole documents --------------------------------------------------------------------------
 
+
 def test_seed_task_list_reads_every_task_with_lead_and_targets(catalogue):
-    parsed = parse_tasklist(decode(seed_file("004").read_bytes()), catalogue=catalogue, plan_period=(2021, 2025))
+    parsed = parse_tasklist(
+        decode(seed_file("004").read_bytes()), catalogue=catalogue, plan_period=(2021, 2025)
+    )
     tasks = {t.number: t for t in parsed.tasks}
     assert len(tasks) == 27 and parsed.layout == "table"
     assert all(t.lead is not None for t in parsed.tasks)
     t16 = tasks["16"]
     assert t16.lead.name == "市教育局"
     assert "市财政局" in [b.name for b in t16.co]
-    assert (t16.targets[0].cmp, t16.targets[0].value, t16.targets[0].unit) == ("ge", Decimal(60), "%")
+    assert (t16.targets[0].cmp, t16.targets[0].value, t16.targets[0].unit) == (
+        "ge",
+        Decimal(60),
+        "%",
+    )
     assert [(t.value, t.recurrence, t.from_year) for t in tasks["20"].targets] == [
-        (Decimal(100000), "annual", 2022), (Decimal(70000), "annual", 2022)]
+        (Decimal(100000), "annual", 2022),
+        (Decimal(70000), "annual", 2022),
+    ]
     assert tasks["12"].targets == [] and tasks["15"].targets == []  # tax credit, hiring ratio
     assert tasks["7"].lead.name == "市复建办" and not tasks["7"].lead.known
     assert "市复建办" in parsed.unknown_departments
 
 
-_ANSWERS = [(p, FIXTURES / "tasklists") for p in sorted((ROOT / "tests" / "data" / "tasklists").glob("*.expected.json"))] + [
-    (p, p.parent) for p in sorted((ROOT / "tests" / "data" / "heldout").glob("*.expected.json"))
-]
+_ANSWERS = [
+    (p, FIXTURES / "tasklists")
+    for p in sorted((ROOT / "tests" / "data" / "tasklists").glob("*.expected.json"))
+] + [(p, p.parent) for p in sorted((ROOT / "tests" / "data" / "heldout").glob("*.expected.json"))]
 
 
-@pytest.mark.parametrize(("expected_path", "documents"), _ANSWERS, ids=lambda p: getattr(p, "stem", ""))
+@pytest.mark.parametrize(
+    ("expected_path", "documents"), _ANSWERS, ids=lambda p: getattr(p, "stem", "")
+)
 def test_variant_task_lists_match_their_expected_answers(catalogue, expected_path, documents):
     # Other cities' lists in other layouts, with answers written by hand; the held-out set was
     # written by someone who had not seen the parser.
     stem = expected_path.name.removesuffix(".expected.json")
     source = next(p for p in documents.glob(stem + ".*") if not p.name.endswith(".expected.json"))
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    parsed = parse_tasklist(decode(source.read_bytes()), catalogue=catalogue, plan_period=(2021, 2025))
+    parsed = parse_tasklist(
+        decode(source.read_bytes()), catalogue=catalogue, plan_period=(2021, 2025)
+    )
     got = {t.number: t.as_json() for t in parsed.tasks}
     assert sorted(got) == sorted(t["number"] for t in expected["tasks"])
-    fields = ("value", "value_high", "cmp", "unit", "per_unit", "recurrence", "from_year", "due", "cumulative")
+    fields = (
+        "value",
+        "value_high",
+        "cmp",
+        "unit",
+        "per_unit",
+        "recurrence",
+        "from_year",
+        "due",
+        "cumulative",
+    )
     for task in expected["tasks"]:
         g = got[task["number"]]
-        assert (g["lead"], g["co"], g["groups"]) == (task["lead"], task["co"], task["groups"]), task["number"]
-        assert [{f: t[f] for f in fields} for t in g["targets"]] == [{f: t[f] for f in fields} for t in task["targets"]], task["number"]
+        assert (g["lead"], g["co"], g["groups"]) == (task["lead"], task["co"], task["groups"]), (
+            task["number"]
+        )
+        assert [{f: t[f] for f in fields} for t in g["targets"]] == [
+            {f: t[f] for f in fields} for t in task["targets"]
+        ], task["number"]
     assert sorted(parsed.unknown_departments) == sorted(expected["unknown_departments"])
 
 
 def test_a_row_without_responsible_unit_is_refused_with_its_line(catalogue):
     with pytest.raises(TaskListError, match="第 8 行.*没有负责单位"):
-        parse_tasklist(decode((FIXTURES / "tasklists" / "bad_no_unit.txt").read_bytes()), catalogue=catalogue)
+        parse_tasklist(
+            decode((FIXTURES / "tasklists" / "bad_no_unit.txt").read_bytes()), catalogue=catalogue
+        )
 
 
 def test_a_document_without_task_rows_is_refused(catalogue):
     with pytest.raises(TaskListError, match="没有找到任务行"):
-        parse_tasklist(decode((FIXTURES / "tasklists" / "bad_no_rows.txt").read_bytes()), catalogue=catalogue)
+        parse_tasklist(
+            decode((FIXTURES / "tasklists" / "bad_no_rows.txt").read_bytes()), catalogue=catalogue
+        )
 
 
 def test_encodings():
@@ -211,7 +269,11 @@ def test_paragraph_layout_with_responsibility_parenthesis(catalogue):
     )
     parsed = parse_tasklist(text, catalogue=catalogue)
     first, second = parsed.tasks
-    assert (first.lead.name, [b.name for b in first.co], [b.name for b in first.groups]) == ("市教育局", ["市财政局"], ["各县区人民政府"])
+    assert (first.lead.name, [b.name for b in first.co], [b.name for b in first.groups]) == (
+        "市教育局",
+        ["市财政局"],
+        ["各县区人民政府"],
+    )
     assert first.deadline == 2024 and first.targets[0].due == 2024
     assert (second.lead.name, second.targets[0].recurrence) == ("市人力资源和社会保障局", "annual")
 
@@ -224,7 +286,33 @@ def _shipped_catalogue():
 
 
 _CATALOGUE = _shipped_catalogue()
-_GENRE = st.sampled_from(["序号", "\t", "\n", "工作任务", "负责单位", "牵头单位：", "（", "）", "市教育局", "、", "1", "2.", "建设", "8-10", "所", "万", "人次", "不低于", "%", "每年", "2022 年起", "。", "等市直有关部门"])
+_GENRE = st.sampled_from(
+    [
+        "序号",
+        "\t",
+        "\n",
+        "工作任务",
+        "负责单位",
+        "牵头单位：",
+        "（",
+        "）",
+        "市教育局",
+        "、",
+        "1",
+        "2.",
+        "建设",
+        "8-10",
+        "所",
+        "万",
+        "人次",
+        "不低于",
+        "%",
+        "每年",
+        "2022 年起",
+        "。",
+        "等市直有关部门",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

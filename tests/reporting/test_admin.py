@@ -37,7 +37,10 @@ def supervisor(reference_data) -> User:
 @pytest.fixture
 def staff(reference_data) -> User:
     return UserFactory(
-        username="jiaoyu", department=Department.objects.get(name="市教育局"), role=Role.DEPARTMENT_STAFF, is_staff=True
+        username="jiaoyu",
+        department=Department.objects.get(name="市教育局"),
+        role=Role.DEPARTMENT_STAFF,
+        is_staff=True,
     )
 
 
@@ -55,10 +58,17 @@ def client_for(user: User) -> Client:
     return client
 
 
-def upload_form(path: Path | None = None, *, name: str | None = None, data: bytes | None = None) -> dict:
+def upload_form(
+    path: Path | None = None, *, name: str | None = None, data: bytes | None = None
+) -> dict:
     if path is not None:
         name, data = name or path.name, path.read_bytes()
-    return {"upload": SimpleUploadedFile(name, data), "entity_override": "", "year_override": "", "_save": "保存"}
+    return {
+        "upload": SimpleUploadedFile(name, data),
+        "entity_override": "",
+        "year_override": "",
+        "_save": "保存",
+    }
 
 
 def messages_of(response) -> list[tuple[str, str]]:
@@ -66,7 +76,12 @@ def messages_of(response) -> list[tuple[str, str]]:
 
 
 def run_action(client: Client, action: str, *figures: Figure, **extra):
-    data = {"action": action, "_selected_action": [str(f.pk) for f in figures], "index": "0", **extra}
+    data = {
+        "action": action,
+        "_selected_action": [str(f.pk) for f in figures],
+        "index": "0",
+        **extra,
+    }
     return client.post(reverse(FIGURE_CHANGELIST), data, follow=True)
 
 
@@ -106,7 +121,10 @@ def test_supervisor_uploads_a_report_and_sees_it_processed_with_its_training_fig
     # The processing job, enqueued after the upload committed; it then enqueues the recompute of
     # the targets its figures affect.
     assert [getattr(c, "func", c).__qualname__.split(".")[0] for c in callbacks][:1] == ["Task"]
-    assert ("success", "已上传“001_cbbc57b736b8bf1c.txt”，正在后台识别数据；刷新本页查看状态") in messages_of(response)
+    assert (
+        "success",
+        "已上传“001_cbbc57b736b8bf1c.txt”，正在后台识别数据；刷新本页查看状态",
+    ) in messages_of(response)
     report = Report.objects.get()
     assert report.uploaded_by == supervisor
 
@@ -118,7 +136,9 @@ def test_supervisor_uploads_a_report_and_sees_it_processed_with_its_training_fig
     assert report.figures.count() > 100
     assert f"识别 {report.figures.count()} 个数据" in content
 
-    listing = client.get(reverse(FIGURE_CHANGELIST), {"report__id__exact": report.pk, "q": "7.7 万人次"})
+    listing = client.get(
+        reverse(FIGURE_CHANGELIST), {"report__id__exact": report.pk, "q": "7.7 万人次"}
+    )
     assert listing.status_code == 200
     rows = list(listing.context["cl"].result_list)
     assert training_figure(report) in rows
@@ -152,7 +172,10 @@ def test_uploading_a_pdf_shows_the_reason_on_the_form_and_stores_nothing(
     client = client_for(supervisor)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse(REPORT_ADD), upload_form(name="新乡市2023年报告.pdf", data=b"%PDF-1.4\n1 0 obj\n"))
+        response = client.post(
+            reverse(REPORT_ADD),
+            upload_form(name="新乡市2023年报告.pdf", data=b"%PDF-1.4\n1 0 obj\n"),
+        )
 
     assert response.status_code == 200  # the form again, with the error
     content = response.content.decode()
@@ -172,7 +195,9 @@ def test_uploading_the_same_file_twice_keeps_one_report_and_warns(
     figures = report.figures.count()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client_for(staff).post(reverse(REPORT_ADD), upload_form(seed_file("001"), name="新乡市年报-副本.txt"))
+        response = client_for(staff).post(
+            reverse(REPORT_ADD), upload_form(seed_file("001"), name="新乡市年报-副本.txt")
+        )
 
     assert response.status_code == 302
     assert Report.objects.count() == 1
@@ -190,7 +215,9 @@ def test_uploading_the_same_file_twice_keeps_one_report_and_warns(
 
 
 @pytest.mark.django_db
-def test_staff_can_read_reports_and_figures_and_upload(staff, xinxiang, django_capture_on_commit_callbacks):
+def test_staff_can_read_reports_and_figures_and_upload(
+    staff, xinxiang, django_capture_on_commit_callbacks
+):
     client = client_for(staff)
     figure = training_figure(xinxiang)
 
@@ -219,11 +246,17 @@ def test_staff_can_read_reports_and_figures_and_upload(staff, xinxiang, django_c
 def test_staff_cannot_change_a_figure(staff, xinxiang):
     figure = training_figure(xinxiang)
 
-    response = client_for(staff).post(reverse(FIGURE_CHANGE, args=[figure.pk]), figure_form(figure, value="99999"))
+    response = client_for(staff).post(
+        reverse(FIGURE_CHANGE, args=[figure.pk]), figure_form(figure, value="99999")
+    )
 
     assert response.status_code == 403
     figure.refresh_from_db()
-    assert (figure.value, figure.status, figure.reviewed_by) == (Decimal("77000"), FigureStatus.EXTRACTED, None)
+    assert (figure.value, figure.status, figure.reviewed_by) == (
+        Decimal("77000"),
+        FigureStatus.EXTRACTED,
+        None,
+    )
 
 
 @pytest.mark.django_db
@@ -234,9 +267,15 @@ def test_staff_cannot_confirm_or_reject_figures(staff, xinxiang, action):
     response = run_action(client_for(staff), action, figure, apply="1", note="数据有误")
 
     assert response.status_code == 200
-    assert ("error", "只有督导人员可以审核数据") in [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert ("error", "只有督导人员可以审核数据") in [
+        (m.level_tag, str(m)) for m in response.context["messages"]
+    ]
     figure.refresh_from_db()
-    assert (figure.status, figure.reviewed_by, figure.review_note) == (FigureStatus.EXTRACTED, None, "")
+    assert (figure.status, figure.reviewed_by, figure.review_note) == (
+        FigureStatus.EXTRACTED,
+        None,
+        "",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +288,8 @@ def test_supervisor_corrects_a_figure_and_the_original_is_kept(supervisor, xinxi
     client = client_for(supervisor)
 
     response = client.post(
-        reverse(FIGURE_CHANGE, args=[figure.pk]), figure_form(figure, value="78000", review_note="按培训台账更正")
+        reverse(FIGURE_CHANGE, args=[figure.pk]),
+        figure_form(figure, value="78000", review_note="按培训台账更正"),
     )
 
     assert response.status_code == 302
@@ -267,7 +307,9 @@ def test_supervisor_corrects_a_figure_and_the_original_is_kept(supervisor, xinxi
 
 
 @pytest.mark.django_db
-def test_supervisor_rejects_a_figure_with_a_reason_given_on_the_intermediate_form(supervisor, xinxiang):
+def test_supervisor_rejects_a_figure_with_a_reason_given_on_the_intermediate_form(
+    supervisor, xinxiang
+):
     figure = Figure.objects.get(report=xinxiang, indicator__code="certificates", line=272)
     client = client_for(supervisor)
 
@@ -282,8 +324,12 @@ def test_supervisor_rejects_a_figure_with_a_reason_given_on_the_intermediate_for
     figure.refresh_from_db()
     assert figure.status == FigureStatus.EXTRACTED
 
-    done = run_action(client, "reject_selected", figure, apply="1", note="全市各类取证合计，非中职数据")
-    assert ("success", "已驳回 1 个数据") in [(m.level_tag, str(m)) for m in done.context["messages"]]
+    done = run_action(
+        client, "reject_selected", figure, apply="1", note="全市各类取证合计，非中职数据"
+    )
+    assert ("success", "已驳回 1 个数据") in [
+        (m.level_tag, str(m)) for m in done.context["messages"]
+    ]
     figure.refresh_from_db()
     assert figure.get_status_display() == "已驳回"
     assert (figure.reviewed_by, figure.review_note) == (supervisor, "全市各类取证合计，非中职数据")

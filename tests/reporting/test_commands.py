@@ -40,11 +40,20 @@ def test_extract_figures_prints_the_xinxiang_figures_as_json_and_writes_nothing(
     assert {"entity", "year", "figures", "conflicts"} <= printed.keys()
     assert (printed["entity"], printed["year"]) == ("新乡市", 2023)
     wanted = {
-        "indicator": "training_sessions", "value": 77000, "unit": "人次", "kind": "actual", "year": 2023, "line": 272
+        "indicator": "training_sessions",
+        "value": 77000,
+        "unit": "人次",
+        "kind": "actual",
+        "year": 2023,
+        "line": 272,
     }
     assert wanted in [{key: f[key] for key in wanted} for f in printed["figures"]]
     assert printed["conflicts"], "the Xinxiang report has disagreeing figures"
-    assert (Report.objects.count(), Figure.objects.count(), FigureConflict.objects.count()) == (0, 0, 0)
+    assert (Report.objects.count(), Figure.objects.count(), FigureConflict.objects.count()) == (
+        0,
+        0,
+        0,
+    )
     assert Jurisdiction.objects.count() == jurisdictions
     assert stored_files() == []
 
@@ -74,7 +83,9 @@ def test_ingest_report_stores_the_report_once_and_a_second_run_changes_nothing(r
     report = Report.objects.get()
     figures = Figure.objects.filter(report=report).count()
     assert report.status == ReportStatus.DONE
-    assert first.startswith(f"新导入：报告 #{report.pk} 河南省 / 新乡市 2023 年度。识别 {figures} 个数据")
+    assert first.startswith(
+        f"新导入：报告 #{report.pk} 河南省 / 新乡市 2023 年度。识别 {figures} 个数据"
+    )
     assert "数据不一致" in first
 
     second = run("ingest_report", str(path))
@@ -104,5 +115,9 @@ def test_extract_figures_works_before_reference_data_is_loaded():
     """On a fresh checkout (no indicators in the database yet) the shipped catalogue is used."""
     printed = json.loads(run("extract_figures", str(seed_file("001")), "--format", "json"))
 
-    training = [f for f in printed["figures"] if f["indicator"] == "training_sessions" and f["kind"] == "actual"]
+    training = [
+        f
+        for f in printed["figures"]
+        if f["indicator"] == "training_sessions" and f["kind"] == "actual"
+    ]
     assert [(f["value"], f["unit"], f["line"]) for f in training] == [(77000, "人次", 272)]

@@ -33,7 +33,11 @@ def upload_and_process(path: Path) -> Report:
 
 def line_of(path: Path, fragment: str) -> int:
     """The 1-based line of ``path`` on which ``fragment`` is printed (exactly one such line)."""
-    lines = [n for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1) if fragment in text]
+    lines = [
+        n
+        for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+        if fragment in text
+    ]
     assert len(lines) == 1, f"{fragment!r} 出现在第 {lines} 行"
     return lines[0]
 
@@ -48,7 +52,9 @@ def stored_files() -> list[Path]:
 
 
 @pytest.mark.django_db
-def test_xinxiang_report_is_processed_into_the_city_and_year_with_its_training_figure(reference_data):
+def test_xinxiang_report_is_processed_into_the_city_and_year_with_its_training_figure(
+    reference_data,
+):
     report, created = upload(seed_file("001"))
     assert created
     assert report.get_status_display() == "已上传，等待处理"
@@ -59,7 +65,9 @@ def test_xinxiang_report_is_processed_into_the_city_and_year_with_its_training_f
     assert report.jurisdiction.name == "新乡市"
     assert report.jurisdiction.path == "河南省 / 新乡市"
     assert report.year == 2023
-    training = Figure.objects.get(report=report, indicator__code="training_sessions", kind="actual", year=2023)
+    training = Figure.objects.get(
+        report=report, indicator__code="training_sessions", kind="actual", year=2023
+    )
     assert (training.value, training.unit, training.line) == (Decimal("77000"), "人次", 272)
     assert "7.7 万人次" in training.text
     assert training.value_display == "77000 人次"
@@ -76,7 +84,9 @@ def test_summary_and_message_count_the_figures_actually_stored(reference_data):
     assert report.summary["linked"] == linked.count() > 0
     assert report.summary["conflicts"] == FigureConflict.objects.filter(report=report).count()
     assert "training_sessions" in report.summary["indicators"]
-    assert report.message.startswith(f"识别 {figures.count()} 个数据，其中 {linked.count()} 个关联到指标")
+    assert report.message.startswith(
+        f"识别 {figures.count()} 个数据，其中 {linked.count()} 个关联到指标"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +115,12 @@ def test_processing_a_report_twice_does_not_duplicate_its_figures(reference_data
     assert again.status == ReportStatus.DONE
     assert Figure.objects.filter(report=report).count() == count
     assert FigureConflict.objects.filter(report=report).count() == conflicts
-    assert Figure.objects.filter(report=report, indicator__code="training_sessions", value=77000).count() == 1
+    assert (
+        Figure.objects.filter(
+            report=report, indicator__code="training_sessions", value=77000
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -133,10 +148,18 @@ def test_reviewed_figures_survive_reprocessing_with_their_review(reference_data)
     enrollment = Figure.objects.get(report=report, indicator__code="enrollment", line=82)
 
     services.figure_confirm(figure=training, by=supervisor)
-    services.figure_reject(figure=certificates, by=supervisor, note="取证 5 万人为全市各类取证合计，非中职学校数据")
+    services.figure_reject(
+        figure=certificates, by=supervisor, note="取证 5 万人为全市各类取证合计，非中职学校数据"
+    )
     services.figure_correct(
-        figure=enrollment, by=supervisor, indicator=enrollment.indicator, value=Decimal("45123"), unit="人",
-        kind="actual", year=2023, note="按学籍系统更正",
+        figure=enrollment,
+        by=supervisor,
+        indicator=enrollment.indicator,
+        value=Decimal("45123"),
+        unit="人",
+        kind="actual",
+        year=2023,
+        note="按学籍系统更正",
     )
     enrollment.refresh_from_db()
     assert enrollment.value == Decimal("45123")
@@ -148,7 +171,9 @@ def test_reviewed_figures_survive_reprocessing_with_their_review(reference_data)
     assert Figure.objects.filter(report=report).count() == total
     assert again.summary["reviewed_kept"] == 3
     assert "保留已审核数据 3 个" in again.message
-    kept = {f.pk: f for f in Figure.objects.filter(pk__in=[training.pk, certificates.pk, enrollment.pk])}
+    kept = {
+        f.pk: f for f in Figure.objects.filter(pk__in=[training.pk, certificates.pk, enrollment.pk])
+    }
     assert {pk: (f.get_status_display(), f.reviewed_by) for pk, f in kept.items()} == {
         training.pk: ("已确认", supervisor),
         certificates.pk: ("已驳回", supervisor),
@@ -168,18 +193,33 @@ def test_reviewed_figures_survive_reprocessing_with_their_review(reference_data)
 
 UNREADABLE = [
     pytest.param("新乡市2023年报告.pdf", b"%PDF-1.4\n1 0 obj\n", "暂不支持 PDF", id="pdf"),
-    pytest.param("新乡市2023年报告.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "不支持旧版 Word（.doc）", id="doc"),
-    pytest.param("新乡市2023年报告.txt", b"", "文件是空的", id="empty"),
-    pytest.param("新乡市2023年报告.txt", bytes(range(0x80, 0x100)) * 8, "无法识别文件编码", id="not-utf8-or-gbk"),
     pytest.param(
-        "无年份.txt", "某某市职业教育质量年度报告\n\n全市中等职业学校 12 所。\n".encode(), "找不到报告年份", id="no-year"
+        "新乡市2023年报告.doc",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+        "不支持旧版 Word（.doc）",
+        id="doc",
+    ),
+    pytest.param("新乡市2023年报告.txt", b"", "文件是空的", id="empty"),
+    pytest.param(
+        "新乡市2023年报告.txt",
+        bytes(range(0x80, 0x100)) * 8,
+        "无法识别文件编码",
+        id="not-utf8-or-gbk",
+    ),
+    pytest.param(
+        "无年份.txt",
+        "某某市职业教育质量年度报告\n\n全市中等职业学校 12 所。\n".encode(),
+        "找不到报告年份",
+        id="no-year",
     ),
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "data", "reason"), UNREADABLE)
-def test_an_unreadable_upload_is_refused_with_a_reason_and_nothing_is_stored(reference_data, name, data, reason):
+def test_an_unreadable_upload_is_refused_with_a_reason_and_nothing_is_stored(
+    reference_data, name, data, reason
+):
     with pytest.raises(services.ReportRejected) as refused:
         services.report_upload_create(name=name, data=data)
 
@@ -226,14 +266,22 @@ def test_a_school_report_is_placed_under_its_county(reference_data):
 @pytest.mark.django_db
 def test_an_unknown_city_is_kept_as_written_and_marked_for_review(reference_data, tmp_path):
     path = tmp_path / "某某市2023年报告.txt"
-    path.write_text("某某市职业教育质量年度报告（2023年度）\n\n全市中等职业学校 12 所，在校生 3.2 万人。\n", encoding="utf-8")
+    path.write_text(
+        "某某市职业教育质量年度报告（2023年度）\n\n全市中等职业学校 12 所，在校生 3.2 万人。\n",
+        encoding="utf-8",
+    )
     before = Jurisdiction.objects.count()
 
     report = upload_and_process(path)
 
     assert report.status == ReportStatus.DONE, report.message
     city = report.jurisdiction
-    assert (city.name, city.kind, city.parent, city.needs_review) == ("某某市", JurisdictionKind.CITY, None, True)
+    assert (city.name, city.kind, city.parent, city.needs_review) == (
+        "某某市",
+        JurisdictionKind.CITY,
+        None,
+        True,
+    )
     assert report.year == 2023
     assert Jurisdiction.objects.count() == before + 1
     enrollment = Figure.objects.get(report=report, indicator__code="enrollment")
@@ -255,7 +303,8 @@ def test_nanyang_sample_keeps_disagreeing_figures_side_by_side_as_conflicts(refe
     assert f"第 {prose_line} 行 ≥60%" in dual.description
     assert f"第 {annex_line} 行 41.2%" in dual.description
     assert sorted((f.line, f.value) for f in dual.figures.all()) == [
-        (prose_line, Decimal("60")), (annex_line, Decimal("41.2"))
+        (prose_line, Decimal("60")),
+        (annex_line, Decimal("41.2")),
     ]
 
     certificates = FigureConflict.objects.get(report=report, indicator__code="certificates")
@@ -292,4 +341,3 @@ def test_a_report_whose_stored_file_is_gone_ends_as_failed_with_a_message(refere
     assert "新乡市2023年报告.txt" in report.message
     assert "请重新上传" in report.message
     assert Figure.objects.filter(report=report).count() == 0
-

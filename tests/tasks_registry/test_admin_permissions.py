@@ -65,8 +65,12 @@ def nanyang(reference_data) -> Nanyang:
         plan=result.plan,
         education=education,
         finance=finance,
-        education_staff=UserFactory(username="jiaoyu", department=education, role=Role.DEPARTMENT_STAFF, is_staff=True),
-        finance_staff=UserFactory(username="caizheng", department=finance, role=Role.DEPARTMENT_STAFF, is_staff=True),
+        education_staff=UserFactory(
+            username="jiaoyu", department=education, role=Role.DEPARTMENT_STAFF, is_staff=True
+        ),
+        finance_staff=UserFactory(
+            username="caizheng", department=finance, role=Role.DEPARTMENT_STAFF, is_staff=True
+        ),
         supervisor=SupervisorFactory(username="duban"),
         administrator=SupervisorFactory(username="admin", is_superuser=True),
         task16=task16,
@@ -90,7 +94,9 @@ def management_form(total: int = 0, initial: int = 0) -> dict[str, str]:
     }
 
 
-def entry_form(*, task: Task, target: Target | None, value: str, narrative: str = "", year: int = 2023) -> dict:
+def entry_form(
+    *, task: Task, target: Target | None, value: str, narrative: str = "", year: int = 2023
+) -> dict:
     return {
         "task": str(task.pk),
         "target": str(target.pk) if target else "",
@@ -105,7 +111,10 @@ def entry_form(*, task: Task, target: Target | None, value: str, narrative: str 
 
 def change_data(entry: ProgressEntry, **overrides) -> dict:
     data = entry_form(
-        task=entry.task, target=entry.target, value=f"{entry.value.normalize():f}", narrative=entry.narrative,
+        task=entry.task,
+        target=entry.target,
+        value=f"{entry.value.normalize():f}",
+        narrative=entry.narrative,
         year=entry.year,
     )
     data.update(overrides)
@@ -113,11 +122,18 @@ def change_data(entry: ProgressEntry, **overrides) -> dict:
 
 
 def run_action(client: Client, action: str, *entries: ProgressEntry, **extra):
-    data = {"action": action, "_selected_action": [str(e.pk) for e in entries], "index": "0", **extra}
+    data = {
+        "action": action,
+        "_selected_action": [str(e.pk) for e in entries],
+        "index": "0",
+        **extra,
+    }
     return client.post(reverse(CHANGELIST), data)
 
 
-def draft_of(nanyang: Nanyang, *, department: Department | None = None, value: str = "41.2") -> ProgressEntry:
+def draft_of(
+    nanyang: Nanyang, *, department: Department | None = None, value: str = "41.2"
+) -> ProgressEntry:
     department = department or nanyang.education
     author = nanyang.education_staff if department == nanyang.education else nanyang.finance_staff
     return ProgressEntryFactory(
@@ -154,20 +170,31 @@ def test_staff_add_an_entry_with_evidence_and_see_it_as_draft_of_their_departmen
     client = client_for(nanyang.education_staff)
     assert client.get(reverse(ADD)).status_code == 200
 
-    data = entry_form(task=nanyang.task16, target=nanyang.dual_ratio, value="41.2", narrative="全市“双师型”教师 1680 人")
+    data = entry_form(
+        task=nanyang.task16,
+        target=nanyang.dual_ratio,
+        value="41.2",
+        narrative="全市“双师型”教师 1680 人",
+    )
     data.update(
         {
             "evidence-TOTAL_FORMS": "1",
-            "evidence-0-file": SimpleUploadedFile("双师型认定名单.pdf", b"%PDF-1.4 demo", content_type="application/pdf"),
+            "evidence-0-file": SimpleUploadedFile(
+                "双师型认定名单.pdf", b"%PDF-1.4 demo", content_type="application/pdf"
+            ),
             "evidence-0-description": "2023 年“双师型”教师认定名单",
         }
     )
     response = client.post(reverse(ADD), data)
 
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
     entry = ProgressEntry.objects.get()
     assert (entry.department, entry.created_by, entry.status) == (
-        nanyang.education, nanyang.education_staff, ProgressStatus.DRAFT
+        nanyang.education,
+        nanyang.education_staff,
+        ProgressStatus.DRAFT,
     )
     evidence = Evidence.objects.get(entry=entry)
     assert evidence.description == "2023 年“双师型”教师认定名单"
@@ -201,7 +228,9 @@ def test_supervisors_cannot_add_progress_entries(nanyang):
     client = client_for(nanyang.supervisor)
 
     assert client.get(reverse(ADD)).status_code == 403
-    response = client.post(reverse(ADD), entry_form(task=nanyang.task16, target=nanyang.dual_ratio, value="50"))
+    response = client.post(
+        reverse(ADD), entry_form(task=nanyang.task16, target=nanyang.dual_ratio, value="50")
+    )
     assert response.status_code == 403
     assert ProgressEntry.objects.count() == 0
 
@@ -265,16 +294,22 @@ def test_bulk_action_from_another_department_leaves_the_entry_alone(nanyang):
 
 @pytest.mark.django_db
 def test_staff_see_only_tasks_their_department_leads_or_co_operates_on(nanyang):
-    education_rows = change_list_rows(client_for(nanyang.education_staff).get(reverse(TASK_CHANGELIST)))
+    education_rows = change_list_rows(
+        client_for(nanyang.education_staff).get(reverse(TASK_CHANGELIST))
+    )
     finance_rows = change_list_rows(client_for(nanyang.finance_staff).get(reverse(TASK_CHANGELIST)))
     supervisor_rows = change_list_rows(client_for(nanyang.supervisor).get(reverse(TASK_CHANGELIST)))
 
     assert len(supervisor_rows) == 27
     assert {t.number for t in finance_rows} == set(
-        Task.objects.filter(assignments__department=nanyang.finance).values_list("number", flat=True)
+        Task.objects.filter(assignments__department=nanyang.finance).values_list(
+            "number", flat=True
+        )
     )
     assert {t.number for t in education_rows} == set(
-        Task.objects.filter(assignments__department=nanyang.education).values_list("number", flat=True)
+        Task.objects.filter(assignments__department=nanyang.education).values_list(
+            "number", flat=True
+        )
     )
     assert len(finance_rows) != len(education_rows)
     assert "16" in {t.number for t in finance_rows}
@@ -337,7 +372,9 @@ def test_supervisor_filters_entries_by_department(nanyang):
     draft_of(nanyang)
     theirs = draft_of(nanyang, department=nanyang.finance, value="12")
 
-    response = client_for(nanyang.supervisor).get(reverse(CHANGELIST), {"department__id__exact": nanyang.finance.pk})
+    response = client_for(nanyang.supervisor).get(
+        reverse(CHANGELIST), {"department__id__exact": nanyang.finance.pk}
+    )
 
     assert response.status_code == 200
     assert change_list_rows(response) == [theirs]
@@ -369,10 +406,16 @@ def test_staff_cannot_approve_their_own_entry(nanyang):
 def test_an_approved_entry_cannot_be_changed_by_anyone(nanyang, who):
     entry = approved(nanyang, draft_of(nanyang))
 
-    response = client_for(getattr(nanyang, who)).post(reverse(CHANGE, args=[entry.pk]), change_data(entry, value="99"))
+    response = client_for(getattr(nanyang, who)).post(
+        reverse(CHANGE, args=[entry.pk]), change_data(entry, value="99")
+    )
 
     entry.refresh_from_db()
-    assert (response.status_code, entry.status, entry.value) == (403, ProgressStatus.APPROVED, Decimal("41.2"))
+    assert (response.status_code, entry.status, entry.value) == (
+        403,
+        ProgressStatus.APPROVED,
+        Decimal("41.2"),
+    )
 
 
 @pytest.mark.django_db
@@ -385,10 +428,16 @@ def test_an_approved_entry_cannot_be_reverted_to_an_earlier_version_from_its_his
     client = client_for(getattr(nanyang, who), raise_request_exception=False)
 
     # The revert view is simple_history's; it saves the old version on POST unless refused.
-    response = client.post(reverse(REVERT, args=[entry.pk, draft_version.history_id]), change_data(entry, value="99"))
+    response = client.post(
+        reverse(REVERT, args=[entry.pk, draft_version.history_id]), change_data(entry, value="99")
+    )
 
     entry.refresh_from_db()
-    assert (response.status_code, entry.status, entry.value) == (403, ProgressStatus.APPROVED, Decimal("41.2"))
+    assert (response.status_code, entry.status, entry.value) == (
+        403,
+        ProgressStatus.APPROVED,
+        Decimal("41.2"),
+    )
 
 
 @pytest.mark.django_db
@@ -402,7 +451,12 @@ def test_returning_an_entry_asks_for_a_reason_first(nanyang):
 
     without_reason = client.post(
         reverse(CHANGELIST),
-        {"action": "return_selected", "_selected_action": [str(entry.pk)], "apply": "1", "comment": ""},
+        {
+            "action": "return_selected",
+            "_selected_action": [str(entry.pk)],
+            "apply": "1",
+            "comment": "",
+        },
     )
     assert without_reason.status_code == 200
     entry.refresh_from_db()
@@ -415,7 +469,12 @@ def test_a_returned_entry_carries_the_reason_and_is_editable_by_its_author_again
 
     client_for(nanyang.supervisor).post(
         reverse(CHANGELIST),
-        {"action": "return_selected", "_selected_action": [str(entry.pk)], "apply": "1", "comment": "请补充认定文件"},
+        {
+            "action": "return_selected",
+            "_selected_action": [str(entry.pk)],
+            "apply": "1",
+            "comment": "请补充认定文件",
+        },
     )
     entry.refresh_from_db()
     assert entry.get_status_display() == "已退回"

@@ -31,9 +31,13 @@ PLAN_TITLE = "南阳市各部门工作任务清单"
 TASKLISTS = FIXTURES / "tasklists"
 
 
-def import_nanyang(data: bytes | None = None, filename: str = "004_南阳.txt") -> services.TaskListImportResult:
+def import_nanyang(
+    data: bytes | None = None, filename: str = "004_南阳.txt"
+) -> services.TaskListImportResult:
     return services.tasklist_import(
-        data=seed_file("004").read_bytes() if data is None else data, filename=filename, plan_title=PLAN_TITLE
+        data=seed_file("004").read_bytes() if data is None else data,
+        filename=filename,
+        plan_title=PLAN_TITLE,
     )
 
 
@@ -145,7 +149,11 @@ def test_a_changed_list_updates_in_place_and_withdraws_what_was_dropped(referenc
     import_nanyang()
     dropped = Task.objects.get(number="27")
     entry = ProgressEntryFactory(
-        task=dropped, target=None, department=dropped.lead, value=None, narrative="已完成职称评审制度修订"
+        task=dropped,
+        target=None,
+        department=dropped.lead,
+        value=None,
+        narrative="已完成职称评审制度修订",
     )
     path = _changed_nanyang(tmp_path)
 
@@ -184,13 +192,20 @@ def test_an_indicator_link_survives_reimport(reference_data):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("filename", "plan_title", "message"),
-    [("bad_no_unit.txt", "平顶山市清单", "第 8 行"), ("bad_no_rows.txt", "编制说明", "没有找到任务行")],
+    [
+        ("bad_no_unit.txt", "平顶山市清单", "第 8 行"),
+        ("bad_no_rows.txt", "编制说明", "没有找到任务行"),
+    ],
 )
-def test_a_refused_file_names_what_is_wrong_and_writes_nothing(reference_data, filename, plan_title, message):
+def test_a_refused_file_names_what_is_wrong_and_writes_nothing(
+    reference_data, filename, plan_title, message
+):
     before = counts()
 
     with pytest.raises(TaskListError) as error:
-        services.tasklist_import(data=(TASKLISTS / filename).read_bytes(), filename=filename, plan_title=plan_title)
+        services.tasklist_import(
+            data=(TASKLISTS / filename).read_bytes(), filename=filename, plan_title=plan_title
+        )
 
     assert message in str(error.value)
     assert counts() == before
@@ -201,7 +216,10 @@ def test_a_refused_file_names_what_is_wrong_and_writes_nothing(reference_data, f
     "data",
     [
         pytest.param(bytes(range(256)) * 10, id="binary"),
-        pytest.param("序号\t工作任务\t负责单位\n1\t建设 3 所示范学校。\t市教育局\n".encode("utf-16"), id="utf-16"),
+        pytest.param(
+            "序号\t工作任务\t负责单位\n1\t建设 3 所示范学校。\t市教育局\n".encode("utf-16"),
+            id="utf-16",
+        ),
     ],
 )
 def test_a_file_in_an_unknown_encoding_is_refused_in_chinese(reference_data, data):
@@ -217,7 +235,9 @@ def test_a_file_in_an_unknown_encoding_is_refused_in_chinese(reference_data, dat
 @pytest.mark.django_db
 def test_a_gbk_file_imports(reference_data):
     result = services.tasklist_import(
-        data=(TASKLISTS / "xinyang_gbk.txt").read_bytes(), filename="xinyang_gbk.txt", plan_title="信阳市清单"
+        data=(TASKLISTS / "xinyang_gbk.txt").read_bytes(),
+        filename="xinyang_gbk.txt",
+        plan_title="信阳市清单",
     )
 
     tasks = Task.objects.filter(plan=result.plan)
@@ -229,7 +249,9 @@ def test_a_gbk_file_imports(reference_data):
 def test_a_utf8_file_with_bom_imports_like_one_without(reference_data):
     table = "序号\t工作任务\t负责单位\n1\t培育 5-6 家市级产教融合型企业。\t市发展改革委、市教育局\n"
 
-    result = services.tasklist_import(data=b"\xef\xbb\xbf" + table.encode("utf-8"), filename="bom.txt", plan_title="带BOM清单")
+    result = services.tasklist_import(
+        data=b"\xef\xbb\xbf" + table.encode("utf-8"), filename="bom.txt", plan_title="带BOM清单"
+    )
 
     task = Task.objects.get(plan=result.plan)
     assert task.text == "培育 5-6 家市级产教融合型企业。"
@@ -245,7 +267,16 @@ def test_a_utf8_file_with_bom_imports_like_one_without(reference_data):
 def test_dry_run_prints_the_parsed_list_as_json_and_writes_nothing(reference_data):
     out = io.StringIO()
 
-    call_command("import_tasklist", str(seed_file("004")), "--plan", PLAN_TITLE, "--dry-run", "--format", "json", stdout=out)
+    call_command(
+        "import_tasklist",
+        str(seed_file("004")),
+        "--plan",
+        PLAN_TITLE,
+        "--dry-run",
+        "--format",
+        "json",
+        stdout=out,
+    )
 
     report = json.loads(out.getvalue())
     assert {"plan", "tasks", "unknown_departments", "warnings"} <= report.keys()
@@ -255,8 +286,17 @@ def test_dry_run_prints_the_parsed_list_as_json_and_writes_nothing(reference_dat
         assert {"number", "text", "lead", "co", "groups", "deadline", "targets"} <= task.keys()
         for target in task["targets"]:
             assert {
-                "label", "value", "value_high", "cmp", "unit", "per_unit", "recurrence", "from_year", "due",
-                "cumulative", "source",
+                "label",
+                "value",
+                "value_high",
+                "cmp",
+                "unit",
+                "per_unit",
+                "recurrence",
+                "from_year",
+                "due",
+                "cumulative",
+                "source",
             } <= target.keys()
     task16 = next(t for t in report["tasks"] if t["number"] == "16")
     assert task16["lead"] == "市教育局"
@@ -283,7 +323,13 @@ def test_command_refuses_a_bad_file_naming_it(reference_data):
     before = counts()
 
     with pytest.raises(CommandError) as error:
-        call_command("import_tasklist", str(TASKLISTS / "bad_no_unit.txt"), "--plan", "平顶山市清单", stdout=io.StringIO())
+        call_command(
+            "import_tasklist",
+            str(TASKLISTS / "bad_no_unit.txt"),
+            "--plan",
+            "平顶山市清单",
+            stdout=io.StringIO(),
+        )
 
     assert "bad_no_unit.txt" in str(error.value)
     assert "未写入" in str(error.value)
@@ -305,7 +351,13 @@ def test_progress_entry_create_refuses_a_department_not_assigned_to_the_task(dua
     outsider = UserFactory()
 
     with pytest.raises(PermissionDenied):
-        services.progress_entry_create(by=outsider, task=dual_ratio_target.task, target=dual_ratio_target, year=2023, value=Decimal("50"))
+        services.progress_entry_create(
+            by=outsider,
+            task=dual_ratio_target.task,
+            target=dual_ratio_target,
+            year=2023,
+            value=Decimal("50"),
+        )
 
     assert ProgressEntry.objects.count() == 0
 
@@ -314,9 +366,19 @@ def test_progress_entry_create_refuses_a_department_not_assigned_to_the_task(dua
 def test_progress_entry_create_records_a_draft_for_the_authors_department(dual_ratio_target):
     author = UserFactory(department=dual_ratio_target.task.lead)
 
-    entry = services.progress_entry_create(by=author, task=dual_ratio_target.task, target=dual_ratio_target, year=2023, value=Decimal("50"))
+    entry = services.progress_entry_create(
+        by=author,
+        task=dual_ratio_target.task,
+        target=dual_ratio_target,
+        year=2023,
+        value=Decimal("50"),
+    )
 
-    assert (entry.department, entry.status, entry.created_by) == (author.department, ProgressStatus.DRAFT, author)
+    assert (entry.department, entry.status, entry.created_by) == (
+        author.department,
+        ProgressStatus.DRAFT,
+        author,
+    )
 
 
 @pytest.mark.django_db
@@ -362,5 +424,9 @@ def test_returning_with_a_comment_reopens_the_entry():
     services.progress_entry_return(entry=entry, by=supervisor, comment=" 请补充佐证材料 ")
 
     entry.refresh_from_db()
-    assert (entry.status, entry.review_comment, entry.reviewed_by) == (ProgressStatus.RETURNED, "请补充佐证材料", supervisor)
+    assert (entry.status, entry.review_comment, entry.reviewed_by) == (
+        ProgressStatus.RETURNED,
+        "请补充佐证材料",
+        supervisor,
+    )
     assert entry.is_editable_by_author

@@ -17,9 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", help="令牌所属用户的用户名")
         parser.add_argument("--name", default="", help="用途，如：市督查室数据同步")
-        parser.add_argument("--days", type=int, default=None, help="有效天数（默认 API_TOKEN_TTL_DAYS）")
+        parser.add_argument(
+            "--days", type=int, default=None, help="有效天数（默认 API_TOKEN_TTL_DAYS）"
+        )
         parser.add_argument("--revoke", metavar="PREFIX", help="吊销以此开头的令牌")
-        parser.add_argument("--quiet", action="store_true", help="签发时只打印令牌本身（供脚本使用）")
+        parser.add_argument(
+            "--quiet", action="store_true", help="签发时只打印令牌本身（供脚本使用）"
+        )
 
     def handle(self, *args, **options):
         admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
@@ -27,7 +31,11 @@ class Command(BaseCommand):
             raise CommandError("没有可用的系统管理员账号：请先用 createsuperuser 创建")
         if options["revoke"]:
             prefix = options["revoke"].strip()
-            rows = list(ApiToken.objects.filter(token_key__startswith=prefix[:15])) if len(prefix) >= 8 else []
+            rows = (
+                list(ApiToken.objects.filter(token_key__startswith=prefix[:15]))
+                if len(prefix) >= 8
+                else []
+            )
             if len(rows) != 1:
                 raise CommandError(f"找不到唯一一个以 {prefix} 开头的令牌（请给出至少 8 位）")
             api_token_revoke(token=rows[0], by=admin)
@@ -36,7 +44,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"] or "").first()
         if user is None:
             raise CommandError(f"找不到用户“{options['user'] or ''}”（--user）")
-        expiry = timezone.now() + datetime.timedelta(days=options["days"]) if options["days"] else None
+        expiry = (
+            timezone.now() + datetime.timedelta(days=options["days"]) if options["days"] else None
+        )
         try:
             row, token = api_token_issue(user=user, name=options["name"], by=admin, expiry=expiry)
         except ValidationError as exc:
@@ -44,6 +54,8 @@ class Command(BaseCommand):
         if options["quiet"]:
             self.stdout.write(token)
             return
-        self.stdout.write(f"已为 {user}（{user.get_role_display()}）签发令牌“{row.name}”，到期 {timezone.localtime(row.expiry):%Y-%m-%d %H:%M}。")
+        self.stdout.write(
+            f"已为 {user}（{user.get_role_display()}）签发令牌“{row.name}”，到期 {timezone.localtime(row.expiry):%Y-%m-%d %H:%M}。"
+        )
         self.stdout.write("令牌只显示这一次，请妥善保存：")
         self.stdout.write(token)

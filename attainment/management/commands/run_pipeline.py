@@ -3,9 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from attainment.models import Attainment
 from attainment.selectors import attainment_digest
 from attainment.services import attainment_recompute
-from attainment.models import Attainment
 from reporting.services import reports_folder_ingest
 from tasks_registry.services import documents_folder_run
 
@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "folder", nargs="?", default=str(Path(settings.BASE_DIR) / "fixtures" / "sample"),
+            "folder",
+            nargs="?",
+            default=str(Path(settings.BASE_DIR) / "fixtures" / "sample"),
             help="文档文件夹（默认：项目自带的示例文档）",
         )
 
@@ -30,5 +32,7 @@ class Command(BaseCommand):
         # Ingestion already queued recomputes; a full pass here makes the summary complete even
         # when a worker has not caught up yet (it is idempotent, so the queued runs change nothing).
         attainment_recompute()
-        for line in attainment_digest(rows=Attainment.objects.filter(target__is_active=True, target__task__is_active=True)):
+        for line in attainment_digest(
+            rows=Attainment.objects.filter(target__is_active=True, target__task__is_active=True)
+        ):
             self.stdout.write(line)

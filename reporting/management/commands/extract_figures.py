@@ -22,19 +22,30 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
         try:
-            extracted = report_read(name=path.name, data=path.read_bytes(), entity=options["entity"], year=options["year"])
+            extracted = report_read(
+                name=path.name,
+                data=path.read_bytes(),
+                entity=options["entity"],
+                year=options["year"],
+            )
         except ReportRejected as exc:
             raise CommandError(str(exc)) from exc
         if options["format"] == "json":
             self.stdout.write(json.dumps(extracted.as_json(), ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{extracted.entity}（{extracted.entity_kind}）{extracted.year} 年度：识别 {len(extracted.figures)} 个数据，"
-                          f"关联指标 {len(extracted.linked)} 个，数据不一致 {len(extracted.conflicts)} 处")
+        self.stdout.write(
+            f"{extracted.entity}（{extracted.entity_kind}）{extracted.year} 年度：识别 {len(extracted.figures)} 个数据，"
+            f"关联指标 {len(extracted.linked)} 个，数据不一致 {len(extracted.conflicts)} 处"
+        )
         for f in extracted.figures:
             if f.indicator or options["all"]:
                 where = f"第 {f.line} 行" + (f"（表格第 {f.table_row} 行）" if f.table_row else "")
                 subject = f" [{f.subject}]" if f.subject else ""
-                self.stdout.write(f"  {where:16} {f.indicator or '-':28} {f.kind:10} {to_json_number(f.value)} {f.unit}{subject}  {f.label}")
+                self.stdout.write(
+                    f"  {where:16} {f.indicator or '-':28} {f.kind:10} {to_json_number(f.value)} {f.unit}{subject}  {f.label}"
+                )
         for c in extracted.conflicts:
-            values = "；".join(f"第 {f.line} 行 {to_json_number(f.value)}{f.unit}" for f in c.figures)
+            values = "；".join(
+                f"第 {f.line} 行 {to_json_number(f.value)}{f.unit}" for f in c.figures
+            )
             self.stdout.write(f"  数据不一致 {c.indicator} {c.year}：{values}")

@@ -19,12 +19,19 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
         try:
-            report, created = report_ingest(name=path.name, data=path.read_bytes(), entity=options["entity"], year=options["year"])
+            report, created = report_ingest(
+                name=path.name,
+                data=path.read_bytes(),
+                entity=options["entity"],
+                year=options["year"],
+            )
         except ReportRejected as exc:
             raise CommandError(f"{exc}（未写入任何数据）") from exc
         if report.status == ReportStatus.FAILED:
             raise CommandError(report.message)
         where = report.jurisdiction.path if report.jurisdiction else "?"
-        self.stdout.write(f"{'新导入' if created else '已存在，重新识别'}：报告 #{report.pk} {where} {report.year} 年度。{report.message}")
+        self.stdout.write(
+            f"{'新导入' if created else '已存在，重新识别'}：报告 #{report.pk} {where} {report.year} 年度。{report.message}"
+        )
         for conflict in report.conflicts.all():
             self.stdout.write(f"  数据不一致：{conflict.description}")

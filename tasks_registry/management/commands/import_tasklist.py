@@ -47,14 +47,20 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
             return
         parsed = result.parsed
-        self.stdout.write(f"{path.name}：{len(parsed.tasks)} 项任务，{result.target_count} 个量化目标（版式：{parsed.layout}）")
+        self.stdout.write(
+            f"{path.name}：{len(parsed.tasks)} 项任务，{result.target_count} 个量化目标（版式：{parsed.layout}）"
+        )
         if parsed.unknown_departments:
-            self.stdout.write("不在部门目录中、已按原文保留待核对：" + "、".join(parsed.unknown_departments))
+            self.stdout.write(
+                "不在部门目录中、已按原文保留待核对：" + "、".join(parsed.unknown_departments)
+            )
         if result.dry_run:
             self.stdout.write("试运行：未写入")
             return
         c = result.changes
-        self.stdout.write(f"新增 {len(c['created'])}，更新 {len(c['updated'])}，未变 {c['unchanged']}，移出 {len(c['withdrawn'])}")
+        self.stdout.write(
+            f"新增 {len(c['created'])}，更新 {len(c['updated'])}，未变 {c['unchanged']}，移出 {len(c['withdrawn'])}"
+        )
         for item in c["updated"]:
             self.stdout.write(f"  任务 {item['number']}：{'；'.join(item['changes'])}")
         for number in c["withdrawn"]:
