@@ -1,4 +1,5 @@
 import datetime
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
@@ -20,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "department__name")
     autocomplete_fields = ("department",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("部门与角色", {"fields": ("department", "role")}),
     )
     add_fieldsets = (
@@ -53,9 +54,10 @@ class ApiTokenIssueForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ("user", "name", "expiry")
-        labels = {"user": "令牌所属用户", "expiry": "到期时间"}
-        help_texts = {
-            "user": "令牌的权限即该用户的权限：督查室用户只读；部门工作人员只能读写本部门的数据；督导人员可审核",
+        labels: ClassVar[dict[str, str]] = {"user": "令牌所属用户", "expiry": "到期时间"}
+        help_texts: ClassVar[dict[str, str]] = {
+            "user": "令牌的权限即该用户的权限：督查室用户只读；"
+            "部门工作人员只能读写本部门的数据；督导人员可审核",
             "expiry": "到期后令牌自动失效；默认一年",
         }
 
@@ -65,7 +67,8 @@ class ApiTokenIssueForm(forms.ModelForm):
         self.fields["expiry"].initial = _default_expiry
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("user") and cleaned.get("expiry"):
             services.api_token_validate(user=cleaned["user"], expiry=cleaned["expiry"])
         return cleaned
@@ -100,7 +103,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "revoked_by",
         "last_used_at",
     )
-    actions = ["revoke_selected"]
+    actions = ("revoke_selected",)
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -117,10 +120,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoked tokens stay on record
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ApiTokenIssueForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request, obj=None):
         return ApiTokenIssueForm.Meta.fields if obj is None else self.readonly_fields

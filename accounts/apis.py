@@ -42,7 +42,9 @@ class TokenAuthentication(BaseAuthentication):
             key = token.decode("ascii")
             digest = hash_token(key)
         except (UnicodeDecodeError, TypeError, ValueError, binascii.Error):
-            raise exceptions.AuthenticationFailed("令牌无效：请检查是否完整复制了管理员签发的令牌")
+            raise exceptions.AuthenticationFailed(
+                "令牌无效：请检查是否完整复制了管理员签发的令牌"
+            ) from None
         for row in ApiToken.objects.filter(
             token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]
         ).select_related("user", "user__department"):
@@ -51,11 +53,13 @@ class TokenAuthentication(BaseAuthentication):
             now = timezone.now()
             if row.revoked_at is not None:
                 raise exceptions.AuthenticationFailed(
-                    f"令牌已于 {timezone.localtime(row.revoked_at):%Y-%m-%d %H:%M} 吊销，请联系管理员重新签发"
+                    f"令牌已于 {timezone.localtime(row.revoked_at):%Y-%m-%d %H:%M} 吊销，"
+                    "请联系管理员重新签发"
                 )
             if row.expiry is not None and row.expiry <= now:
                 raise exceptions.AuthenticationFailed(
-                    f"令牌已于 {timezone.localtime(row.expiry):%Y-%m-%d %H:%M} 过期，请联系管理员重新签发"
+                    f"令牌已于 {timezone.localtime(row.expiry):%Y-%m-%d %H:%M} 过期，"
+                    "请联系管理员重新签发"
                 )
             if not row.user.is_active:
                 raise exceptions.AuthenticationFailed("令牌所属用户已停用")

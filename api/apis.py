@@ -16,7 +16,8 @@ from .views import ApiViewSet
         summary="已删除记录列表（分页；format=csv 或 format=xlsx 导出全部筛选结果）",
         description=(
             "增量同步时，用与其他列表相同的 updated_since 取回此后删除的记录，从本地副本中删去："
-            "kind 是记录所在的列表（evidence 为进展填报中的佐证材料），record_id 是它的编号，updated_at 是删除时间。"
+            "kind 是记录所在的列表（evidence 为进展填报中的佐证材料），"
+            "record_id 是它的编号，updated_at 是删除时间。"
             "只有编号和删除时间，不含记录内容，所有角色可读。"
         ),
     ),

@@ -113,7 +113,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
         kind = (request.content_type or "").split(";")[0] if request is not None else ""
         message = f"{MESSAGES[400]}：请求体不是有效的 {kind or '数据'}，无法读取"
     elif isinstance(exc, exceptions.Throttled):
-        message = f"{MESSAGES[429]}，请在 {(exc.wait and int(exc.wait + 0.999)) or 1} 秒后重试"
+        wait = exc.wait  # type: ignore[attr-defined]  # Throttled.__init__ sets it; the stub omits it
+        message = f"{MESSAGES[429]}，请在 {(wait and int(wait + 0.999)) or 1} 秒后重试"
     elif isinstance(exc, exceptions.NotAuthenticated):
         message = MESSAGES[401]
     elif isinstance(exc, exceptions.MethodNotAllowed):

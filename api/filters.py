@@ -4,6 +4,7 @@ accept a name as well as an id (the office types 市教育局, not 17)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
@@ -130,8 +131,9 @@ class _MomentField(django_filters.fields.IsoDateTimeField):
     ±15:59 that ISO 8601 allows (…-23:45), and a moment outside years 1–9999 once in UTC cannot
     be represented at all: either is the caller's typo, so it is a 400, not a 500."""
 
-    default_error_messages = {
-        "invalid": "不是有效的时刻：请用 ISO 8601 格式，如 2026-01-01T00:00:00+08:00（时差在 ±16 小时内，年份 1–9999）"
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid": "不是有效的时刻：请用 ISO 8601 格式，如 2026-01-01T00:00:00+08:00"
+        "（时差在 ±16 小时内，年份 1–9999）"
     }
 
     def to_python(self, value):
@@ -154,7 +156,7 @@ class SyncFilterSet(django_filters.FilterSet):
     ``Meta.fields`` are described by their model field's Chinese name, and their true/false
     values are checked strictly."""
 
-    FILTER_DEFAULTS = {
+    FILTER_DEFAULTS: ClassVar[dict[type[models.Field[Any, Any]], dict[str, Any]]] = {
         **FILTER_FOR_DBFIELD_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
@@ -176,7 +178,8 @@ class SyncFilterSet(django_filters.FilterSet):
     updated_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        label="增量同步：只返回此时刻（含）之后新增或修改的记录，ISO 8601 格式，如 2026-01-01T00:00:00+08:00",
+        label="增量同步：只返回此时刻（含）之后新增或修改的记录，"
+        "ISO 8601 格式，如 2026-01-01T00:00:00+08:00",
     )
 
 
@@ -188,4 +191,4 @@ class DeletionFilter(SyncFilterSet):
 
     class Meta:
         model = Deletion
-        fields: list[str] = []
+        fields = ()

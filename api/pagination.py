@@ -12,7 +12,7 @@ class Pagination(PageNumberPagination):
     page_size_query_description = "每页条数（默认 50，最多 500；超过 500 按 500 返回）"
     invalid_page_message = "页码无效：没有第 {page_number} 页"
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request) -> int | None:
         # DRF quietly falls back to the default for page_size=abc or 0: a sync job that mistyped
         # it would page through 50 rows at a time without knowing why. Refuse it instead.
         raw = request.query_params.get(self.page_size_query_param)

@@ -22,7 +22,8 @@ _ERROR = {
                 "fields": {
                     "type": "object",
                     "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    "description": "出错的输入项及原因：键为参数或字段名，值为原因列表；与具体输入无关的错误为空",
+                    "description": "出错的输入项及原因：键为参数或字段名，值为原因列表；"
+                    "与具体输入无关的错误为空",
                 },
             },
             "required": ["status", "code", "message", "fields"],

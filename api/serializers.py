@@ -1,4 +1,5 @@
 import re
+from collections.abc import Mapping
 
 from rest_framework import serializers
 
@@ -32,7 +33,7 @@ class InputSerializer(serializers.Serializer):
         # The browsable API's HTML forms send their CSRF token along with the fields.
         unknown = (
             sorted(set(sent) - set(self.fields) - {"csrfmiddlewaretoken"})
-            if hasattr(sent, "keys")
+            if isinstance(sent, Mapping)
             else []
         )
         if unknown:

@@ -3,6 +3,7 @@ filtered list, and a file name for downloads."""
 
 from __future__ import annotations
 
+from typing import ClassVar
 from urllib.parse import quote
 
 from django.utils import timezone
@@ -16,7 +17,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     """``access`` says which roles may call each action (api.access.RoleAccess); anything not
     listed is refused. ``export_name`` names the CSV/XLSX download."""
 
-    access: dict[str, frozenset[str]] = {"list": READERS, "retrieve": READERS}
+    access: ClassVar[dict[str, frozenset[str]]] = {"list": READERS, "retrieve": READERS}
     lookup_value_regex = (
         "[0-9]+"  # ids only: /tasks/abc/ is an unknown address (404), not a server error
     )

@@ -1,4 +1,4 @@
-"""REST endpoints for attainment: every target's status per place and period, and what is overdue."""
+"""REST endpoints for attainment: each target's status per place and period, and what is overdue."""
 
 from __future__ import annotations
 
@@ -25,7 +25,12 @@ class AttainmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     serializer_class = serializers.AttainmentSerializer
     filterset_class = filters.AttainmentFilter
     ordering_fields = ORDERING
-    ordering = ("target__task__plan", "target__task__position", "target__position", "year")
+    ordering: tuple[str, ...] = (
+        "target__task__plan",
+        "target__task__position",
+        "target__position",
+        "year",
+    )
     export_name = "目标达成情况"
 
     def get_queryset(self):

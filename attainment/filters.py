@@ -49,7 +49,7 @@ class AttainmentFilter(SyncFilterSet):
 
     class Meta:
         model = Attainment
-        fields = {"target": ["exact"], "year": ["exact"]}
+        fields = ("target", "year")
 
     def filter_department(self, queryset, name, value):
         tasks = Task.objects.filter(

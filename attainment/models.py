@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 
@@ -70,14 +72,16 @@ class Attainment(models.Model):
     class Meta:
         verbose_name = "目标达成情况"
         verbose_name_plural = "目标达成情况"
-        ordering = [
+        # Meta.ordering stays a list (a ClassVar for ruff's RUF012): makemigrations compares it
+        # with the list in the migrations, and a tuple would read as a change of options.
+        ordering: ClassVar[list[str]] = [
             "target__task__plan",
             "target__task__position",
             "target__position",
             "jurisdiction__code",
             "year",
         ]
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["target", "jurisdiction", "year"],
                 condition=Q(jurisdiction__isnull=False),
@@ -88,8 +92,8 @@ class Attainment(models.Model):
                 condition=Q(jurisdiction__isnull=True),
                 name="attainment_unique_period",
             ),
-        ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        )
+        indexes = (models.Index(fields=["status", "due_date"]),)
 
     def __str__(self) -> str:
         return f"{self.target.label} · {self.period_label} · {self.get_status_display()}"
@@ -130,10 +134,10 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = "提醒记录"
         verbose_name_plural = "提醒记录"
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["attainment", "kind"], name="reminder_once_per_kind")
-        ]
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        constraints = (
+            models.UniqueConstraint(fields=["attainment", "kind"], name="reminder_once_per_kind"),
+        )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.attainment}"

@@ -294,7 +294,8 @@ def judge(
             actual,
             year,
             r,
-            reason=f"尚未达到目标（实际 {_describe(reading)}），且没有基期数据，无法判断进度，按有风险处理",
+            reason=f"尚未达到目标（实际 {_describe(reading)}），"
+            "且没有基期数据，无法判断进度，按有风险处理",
             sources=sources,
         )
     expected = _path_value(goal, baseline, base_year, period.year, year)
@@ -368,7 +369,8 @@ def _judge_cumulative(
         years[-1],
         r,
         expected=expected,
-        reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，按进度应达 {_fmt(expected)}{note}",
+        reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，"
+        f"按进度应达 {_fmt(expected)}{note}",
         sources=sources,
     )
 

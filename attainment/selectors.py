@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
+from policytext.reports import location
 from reporting.models import Figure, FigureKind, FigureStatus
 from tasks_registry.models import (
     Indicator,
@@ -19,8 +21,8 @@ from tasks_registry.models import (
     ProgressEntry,
     ProgressStatus,
     Target,
-    Task,
 )
+from tasks_registry.selectors import task_scope
 
 from . import rules
 from .models import Attainment, Status
@@ -35,7 +37,7 @@ class _Readings:
 
     def __init__(
         self,
-        figures: Iterable[dict[str, Any]],
+        figures: Iterable[Mapping[str, Any]],
         indicators: dict[int, Indicator],
         children: dict[int, list[int]],
         places: dict[int, Jurisdiction],
@@ -64,9 +66,10 @@ class _Readings:
 
     def _derived(self, indicator: Indicator, place: int, depth: int) -> list[rules.Reading]:
         out: list[rules.Reading] = []
-        if indicator.is_ratio:
-            num = _by_year(self.get(indicator.numerator_id, place, depth + 1))
-            den = _by_year(self.get(indicator.denominator_id, place, depth + 1))
+        numerator_id, denominator_id = indicator.numerator_id, indicator.denominator_id
+        if numerator_id is not None and denominator_id is not None:  # indicator.is_ratio
+            num = _by_year(self.get(numerator_id, place, depth + 1))
+            den = _by_year(self.get(denominator_id, place, depth + 1))
             for year in sorted(set(num) & set(den)):
                 n, n_conflict = rules.best(num[year])
                 d, d_conflict = rules.best(den[year])
@@ -74,8 +77,8 @@ class _Readings:
                     continue
                 value = (n[0].value / d[0].value * indicator.scale).quantize(Decimal("0.01"))
                 numerator, denominator = (
-                    self.indicators[indicator.numerator_id],
-                    self.indicators[indicator.denominator_id],
+                    self.indicators[numerator_id],
+                    self.indicators[denominator_id],
                 )
                 formula = f"{numerator.name} ÷ {denominator.name}" + (
                     f" × {indicator.scale.normalize():f}" if indicator.scale != 1 else ""
@@ -89,7 +92,8 @@ class _Readings:
                             "kind": "derived",
                             "formula": formula,
                             "unit": indicator.unit,
-                            "where": f"计算：{formula}（{plain_number(n[0].value)} ÷ {plain_number(d[0].value)}）",
+                            "where": f"计算：{formula}"
+                            f"（{plain_number(n[0].value)} ÷ {plain_number(d[0].value)}）",
                             "inputs": rules.sources_of([n[0], d[0]]),
                         },
                     )
@@ -128,7 +132,7 @@ def _by_year(readings: Iterable[rules.Reading]) -> dict[int, list[rules.Reading]
     return out
 
 
-def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
+def _figure_reading(f: Mapping[str, Any], indicator: Indicator) -> rules.Reading:
     if f["status"] in (FigureStatus.CONFIRMED, FigureStatus.CORRECTED):
         tier = rules.TIER_CONFIRMED
     elif f["kind"] == FigureKind.ACTUAL and f["year"] == f["report__year"]:
@@ -138,8 +142,8 @@ def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
     title = f["report__title"]
     if f["report__year"] and str(f["report__year"]) not in title:
         title += f"（{f['report__year']}年度）"  # two years' reports often share one title
-    where = f"《{title}》第 {f['line']} 行" + (
-        f"（{f['table_title']}第 {f['table_row']} 行）" if f["table_row"] else ""
+    where = f"《{title}》" + location(
+        line=f["line"], place=f["place"], table_title=f["table_title"], table_row=f["table_row"]
     )
     return rules.Reading(
         f["value"],
@@ -151,12 +155,16 @@ def _figure_reading(f: dict[str, Any], indicator: Indicator) -> rules.Reading:
             "report_id": f["report_id"],
             "report": f["report__title"],
             "line": f["line"],
+            "place": f["place"],
             "table_row": f["table_row"],
             "text": (f["text"] or "")[:160],
             "unit": f["unit"] or indicator.unit,
             "where": where,
         },
         qualifier=f["qualifier"] or "",
+        # As stored at ingestion, so that rules.disagree allows the rounding the report's own
+        # conflict test allowed (8 万 does not disagree with 75 600).
+        precision=f["precision"] or Decimal(0),
     )
 
 
@@ -212,8 +220,8 @@ def reading_sources_load(*, targets: list[Target]) -> ReadingSources:
     wanted = {t.indicator_id for t in targets if t.indicator_id}
     for i in list(wanted):
         ind = indicators.get(i)
-        if ind is not None and ind.is_ratio:
-            wanted |= {ind.numerator_id, ind.denominator_id}
+        if ind is not None and ind.numerator_id is not None and ind.denominator_id is not None:
+            wanted |= {ind.numerator_id, ind.denominator_id}  # a ratio needs both parts
     figures = (
         Figure.objects.filter(
             indicator_id__in=wanted,
@@ -230,9 +238,11 @@ def reading_sources_load(*, targets: list[Target]) -> ReadingSources:
             "value",
             "unit",
             "qualifier",
+            "precision",
             "kind",
             "status",
             "line",
+            "place",
             "table_title",
             "table_row",
             "text",
@@ -275,21 +285,16 @@ def reading_sources_load(*, targets: list[Target]) -> ReadingSources:
 ATTENTION = (Status.OVERDUE, Status.AT_RISK, Status.CONFLICT)
 
 
-def attainment_list_visible_to(*, user: User) -> QuerySet[Attainment]:
-    """Attainments a user may see, with everything a list row shows joined in (no per-row
-    queries): supervisors and the office see all; department staff their department's tasks."""
-    rows = Attainment.objects.select_related(
+def attainment_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Attainment]:
+    """Attainments of the targets a user may see (tasks_registry.selectors.task_scope), with
+    everything a list row shows joined in (no per-row queries)."""
+    return Attainment.objects.select_related(
         "target__task__plan", "target__task__lead", "target__indicator", "jurisdiction"
-    ).filter(target__is_active=True, target__task__is_active=True)
-    if not user.is_authenticated:
-        return rows.none()
-    if user.is_department_staff:
-        if user.department_id is None:
-            return rows.none()
-        rows = rows.filter(
-            target__task__in=Task.objects.filter(assignments__department_id=user.department_id)
-        )
-    return rows
+    ).filter(
+        task_scope(user=user, path="target__task__"),
+        target__is_active=True,
+        target__task__is_active=True,
+    )
 
 
 def department_summary(*, rows: QuerySet[Attainment]) -> list[dict[str, Any]]:
@@ -303,7 +308,10 @@ def department_summary(*, rows: QuerySet[Attainment]) -> list[dict[str, Any]]:
         .order_by("target__task__lead__name")
     )
     out = []
-    for d in data:
+    for row in data:
+        # The stubs type a row with the keys they can see in the query; the per-status counts
+        # come in through **counts, so the row is read as the wider Mapping it also is.
+        d: Mapping[str, Any] = row
         due = d[Status.MET] + d[Status.OVERDUE]
         out.append(
             {
@@ -321,7 +329,7 @@ def source_text(source: dict[str, Any] | None) -> str:
     """One source as a person reads it: 《南阳市…报告》第 254 行：“……”."""
     if not source:
         return ""
-    text = source.get("where", "")
+    text: str = source.get("where", "")
     if source.get("text"):
         text += f"：“{source['text']}”"
     return text
@@ -382,7 +390,8 @@ def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[st
         actual = r["actual"] or "无数据"
         ratio = f"，完成 {r['percent']}%" if r["percent"] is not None else ""
         lines.append(
-            f"  [{r['status_display']}] 任务 {r['task']} {r['department']}：{r['target']} {r['worded']}{place} · {r['period']}："
+            f"  [{r['status_display']}] 任务 {r['task']} {r['department']}："
+            f"{r['target']} {r['worded']}{place} · {r['period']}："
             f"{actual}{ratio}"
         )
         if a.status != Status.CONFLICT and a.sources:

@@ -18,7 +18,8 @@ class SourceSerializer(serializers.Serializer):
     )
     tier = serializers.IntegerField(
         required=False,
-        help_text="优先级：0 已审核进展填报，1 已核对报告数据，2 自动识别报告数据，3 次年报告，4 推算",
+        help_text="优先级：0 已审核进展填报，1 已核对报告数据，2 自动识别报告数据，"
+        "3 次年报告，4 推算",
     )
     tier_label = serializers.CharField(required=False, help_text="优先级说明")
     display = serializers.CharField(required=False, help_text="数值（含单位）")

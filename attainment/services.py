@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -62,7 +62,8 @@ def target_indicator_suggest(
 
     The label must end with the indicator's name or a short form, as in a report (技能培训),
     and only when what precedes the indicator's name is generic (职业院校, 全市): 市级课程思政示范
-    学校 is a kind of school to build, not the number of schools. The unit must fit the indicator."""
+    学校 is a kind of school to build, not the number of schools. The unit must fit the
+    indicator."""
     found = catalogue.match(
         target.label, target.unit or None, target.value, generic=_TARGET_GENERIC
     )
@@ -117,25 +118,6 @@ def plan_targets_link(*, plan: Plan) -> LinkResult:
     return result
 
 
-def target_link_confirm(
-    *,
-    target: Target,
-    by: User,
-    indicator: Indicator | None,
-    jurisdiction: Jurisdiction | None = None,
-) -> Target:
-    """A person confirms (or changes) what measures a target; recompute follows after commit."""
-    target.indicator = indicator
-    target.jurisdiction = jurisdiction
-    target.link_status = LinkStatus.CONFIRMED
-    target.link_note = f"由{by.get_full_name() or by.username}确认"[:200]
-    target.save(
-        update_fields=["indicator", "jurisdiction", "link_status", "link_note", "updated_at"]
-    )
-    attainment_recompute_enqueue(target_ids=[target.pk])
-    return target
-
-
 # ---------------------------------------------------------------------------------------------
 # Computing attainment
 
@@ -164,10 +146,7 @@ def target_periods(target: Target, plan: Plan, today: datetime.date) -> list[rul
             rules.Period("annual", y, datetime.date(y, 12, 31), start_year=y)
             for y in range(first, last + 1)
         ]
-    if target.deadline_date:
-        due = target.deadline_date
-    else:
-        due = datetime.date(end_year or today.year, 12, 31)
+    due = target.deadline_date or datetime.date(end_year or today.year, 12, 31)
     return [rules.Period("once", due.year, due, start_year=min(start, due.year))]
 
 
@@ -185,7 +164,7 @@ def _period_label(period: rules.Period) -> str:
 
 def target_places(
     target: Target, plan: Plan, places: dict[int, Jurisdiction], children: dict[int, list[int]]
-) -> list[int | None]:
+) -> Sequence[int | None]:
     """Where a target is measured: its own place (or the plan's); for a per-county target each
     county under it, for a per-school target each school under it."""
     base = target.jurisdiction_id or plan.jurisdiction_id
@@ -386,31 +365,6 @@ def _q(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.0001"))
 
 
-def attainment_recompute_enqueue(*, target_ids: Iterable[int]) -> None:
-    """Recompute these targets in the background once the current transaction commits."""
-    from .tasks import attainment_recompute_task  # tasks import services: import at call time
-
-    ids = sorted(set(target_ids))
-    if ids:
-        transaction.on_commit(lambda: attainment_recompute_task.delay(target_ids=ids))
-
-
-def attainment_recompute_for_figures_enqueue(
-    *, indicator_ids: Iterable[int | None], jurisdiction_ids: Iterable[int | None]
-) -> None:
-    """After commit, recompute the targets that figures for these indicators and places affect."""
-    from .tasks import attainment_recompute_for_figures_task
-
-    indicators = sorted({i for i in indicator_ids if i})
-    places = sorted({j for j in jurisdiction_ids if j})
-    if indicators and places:
-        transaction.on_commit(
-            lambda: attainment_recompute_for_figures_task.delay(
-                indicator_ids=indicators, jurisdiction_ids=places
-            )
-        )
-
-
 def targets_affected_by(
     *, indicator_ids: Iterable[int], jurisdiction_ids: Iterable[int]
 ) -> list[int]:
@@ -521,7 +475,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     return sent
 
 
-def _notice_send(*, kind: str, items: list[Attainment], recipients: list[str]) -> int:
+def _notice_send(*, kind: ReminderKind, items: list[Attainment], recipients: list[str]) -> int:
     with transaction.atomic():
         claimed = []
         for a in items:
@@ -548,7 +502,7 @@ def _notice_send(*, kind: str, items: list[Attainment], recipients: list[str]) -
     return len(claimed)
 
 
-def _notice_body(kind: str, items: list[Attainment]) -> str:
+def _notice_body(kind: ReminderKind, items: list[Attainment]) -> str:
     lines = {
         ReminderKind.DUE_SOON: "以下目标即将到期，请按时完成并在系统中填报进展：",
         ReminderKind.OVERDUE: "以下目标已过完成时限仍未完成（或没有数据），请尽快推进并填报进展：",
@@ -565,7 +519,8 @@ def _notice_body(kind: str, items: list[Attainment]) -> str:
         else:
             state = f"实际 {plain_number(a.actual)}{t.unit}，{a.get_status_display()}"
         out.append(
-            f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，{a.period_label}，{state}"
+            f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，"
+            f"{a.period_label}，{state}"
         )
         out.append(f"  {settings.SITE_URL.rstrip('/')}{reverse('attainment:target', args=[t.pk])}")
     out += ["", "本邮件由职业教育政策任务跟踪服务自动发送。"]

@@ -1,7 +1,14 @@
-"""Background jobs for attainment. Bodies stay thin: call the service."""
+"""Background jobs for attainment, and how the rest of the code asks for them.
+
+Bodies stay thin: call the service. Services of every app that change what attainment is computed
+from (an import, an approval, a reviewed figure, a confirmed link) call the ``*_enqueue`` functions
+below; this module imports attainment.services and nothing imports it back, so there is no cycle.
+"""
+
+from collections.abc import Iterable
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
 from . import services
 
@@ -30,3 +37,24 @@ def nightly_scan_task() -> dict:
     """Run by celery beat every night (schedule in the admin, 定时任务): recompute everything,
     mark what became overdue, send reminders. Safe to run twice: reminders are claimed once each."""
     return services.nightly_scan()
+
+
+def attainment_recompute_enqueue(*, target_ids: Iterable[int]) -> None:
+    """Recompute these targets in the background once the current transaction commits."""
+    ids = sorted(set(target_ids))
+    if ids:
+        transaction.on_commit(lambda: attainment_recompute_task.delay(target_ids=ids))
+
+
+def attainment_recompute_for_figures_enqueue(
+    *, indicator_ids: Iterable[int | None], jurisdiction_ids: Iterable[int | None]
+) -> None:
+    """After commit, recompute the targets that figures for these indicators and places affect."""
+    indicators = sorted({i for i in indicator_ids if i})
+    places = sorted({j for j in jurisdiction_ids if j})
+    if indicators and places:
+        transaction.on_commit(
+            lambda: attainment_recompute_for_figures_task.delay(
+                indicator_ids=indicators, jurisdiction_ids=places
+            )
+        )

@@ -18,8 +18,8 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from tasks_registry.models import Department, Indicator, Plan, ProgressEntry
-from tasks_registry.selectors import target_list_visible_to
+from tasks_registry.models import Department, Indicator, Plan
+from tasks_registry.selectors import progress_entry_list_visible_to, target_list_visible_to
 
 from . import selectors
 from .models import Attainment, Status
@@ -57,36 +57,37 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[Attainment], dict[str, Any
     statuses = [s for s in request.GET.getlist("status") if s in Status.values]
     if not statuses and "status" not in request.GET:
         statuses = list(selectors.ATTENTION)  # the default: what needs a supervisor's attention
-    chosen = {
-        "department": _int(request.GET.get("department")),
-        "plan": _int(request.GET.get("plan")),
-        "indicator": _int(request.GET.get("indicator")),
-        "year": _int(request.GET.get("year")),
-        "status": statuses,
-        "q": (request.GET.get("q") or "").strip()[:50],
-    }
-    if chosen["department"]:
-        rows = rows.filter(target__task__lead_id=chosen["department"])
-    if chosen["plan"]:
-        rows = rows.filter(target__task__plan_id=chosen["plan"])
-    if chosen["indicator"]:
-        rows = rows.filter(target__indicator_id=chosen["indicator"])
-    if chosen["year"]:
-        rows = rows.filter(
-            Q(year=chosen["year"]) | Q(actual_year=chosen["year"])
-        )  # the period, or the data's year
+    department = _int(request.GET.get("department"))
+    plan = _int(request.GET.get("plan"))
+    indicator = _int(request.GET.get("indicator"))
+    year = _int(request.GET.get("year"))
+    q = (request.GET.get("q") or "").strip()[:50]
+    if department:
+        rows = rows.filter(target__task__lead_id=department)
+    if plan:
+        rows = rows.filter(target__task__plan_id=plan)
+    if indicator:
+        rows = rows.filter(target__indicator_id=indicator)
+    if year:
+        rows = rows.filter(Q(year=year) | Q(actual_year=year))  # the period, or the data's year
     if statuses:
         rows = rows.filter(status__in=statuses)
-    if chosen["q"]:
-        rows = rows.filter(
-            Q(target__label__icontains=chosen["q"]) | Q(target__task__text__icontains=chosen["q"])
-        )
+    if q:
+        rows = rows.filter(Q(target__label__icontains=q) | Q(target__task__text__icontains=q))
     sort = request.GET.get("o", "task")
     key = sort.lstrip("-")
     ordering = SORTS.get(key, SORTS["task"])
     if sort.startswith("-"):
         ordering = tuple("-" + f for f in ordering[:1]) + ordering[1:]
-    chosen["o"] = sort if key in SORTS else "task"
+    chosen = {
+        "department": department,
+        "plan": plan,
+        "indicator": indicator,
+        "year": year,
+        "status": statuses,
+        "q": q,
+        "o": sort if key in SORTS else "task",
+    }
     return rows.order_by(*ordering), chosen
 
 
@@ -161,12 +162,11 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("jurisdiction__code", "jurisdiction__name", "year")
     )
     entries = (
-        ProgressEntry.objects.filter(target=target)
-        .select_related("department", "jurisdiction", "reviewed_by")
+        progress_entry_list_visible_to(user=request.user)
+        .filter(target=target)
+        .select_related("jurisdiction", "reviewed_by")
         .prefetch_related("evidence")
     )
-    if request.user.is_department_staff:
-        entries = entries.filter(department_id=request.user.department_id)
     places = []
     for a in attainments:
         if a.jurisdiction not in places:

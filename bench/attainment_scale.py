@@ -3,7 +3,8 @@ SQL baselines measured in the same run.
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_attainment \\
-      .venv/bin/python bench/attainment_scale.py [--targets 20000] [--years 10] [--repeat 3] [--profile]
+      .venv/bin/python bench/attainment_scale.py [--targets 20000] [--years 10] [--repeat 3] \\
+      [--profile]
 
 PostgreSQL only. The database named in DATABASE_URL belongs to this script: it is created if
 missing, migrated, and emptied (flush) at the start of every run, so the name must start with
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -111,7 +113,8 @@ def database_prepare() -> dict[str, Any]:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        version = admin.execute("SHOW server_version").fetchone()[0]
+        row = admin.execute("SHOW server_version").fetchone()
+        version = row[0] if row else "?"
     return {"name": name, "created": not exists, "server_version": version}
 
 
@@ -203,7 +206,8 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
         cities = list(Jurisdiction.objects.filter(kind=JurisdictionKind.CITY).order_by("code"))
         counties: dict[int, list[Jurisdiction]] = {c.pk: [] for c in cities}
         for county in Jurisdiction.objects.filter(kind=JurisdictionKind.COUNTY).order_by("code"):
-            counties.setdefault(county.parent_id, []).append(county)
+            if county.parent_id is not None:  # every county in the fixture has its city
+                counties.setdefault(county.parent_id, []).append(county)
         plans = Plan.objects.bulk_create(
             Plan(
                 title=f"{city.name}职业教育提质培优行动计划（{first_year}—{LAST_YEAR}年）",
@@ -229,10 +233,11 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
 
         # Targets: spec per plan first, then tasks of four targets each.
         specs: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in plans}
-        mix = Counter()
+        mix: Counter[str] = Counter()
         for n in range(n_targets):
             plan = plans[n % len(plans)]
             city = plan.jurisdiction
+            assert city is not None  # every plan was made for a city above
             draw = rng.random()
             kind = (
                 "annual"
@@ -267,7 +272,7 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
                 spec["per_unit"] = "县区"
                 place = counties[city.pk][0] if counties[city.pk] else city
             else:
-                # Mostly what the city reports; the rest has no figure of its own (derived or no data).
+                # Mostly what the city reports; the rest has no own figure (derived or no data).
                 code = (
                     rng.choice(reported[city.pk])
                     if rng.random() < 0.7
@@ -306,14 +311,14 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
 
         tasks: list[Task] = []
         for plan in plans:
-            for t in range((len(specs[plan.pk]) + 3) // 4):
+            for i in range((len(specs[plan.pk]) + 3) // 4):
                 tasks.append(
                     Task(
                         plan=plan,
-                        number=str(t + 1),
-                        position=t + 1,
-                        text=f"第{t + 1}项工作任务",
-                        lead=departments[(t * 7 + plan.pk) % len(departments)],
+                        number=str(i + 1),
+                        position=i + 1,
+                        text=f"第{i + 1}项工作任务",
+                        lead=departments[(i * 7 + plan.pk) % len(departments)],
                     )
                 )
         tasks = Task.objects.bulk_create(tasks, batch_size=5000)
@@ -358,6 +363,7 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
         conflicts = 0
         for report in reports:
             city, year, line = report.jurisdiction, report.year, 10
+            assert city is not None and year is not None  # both set on every report above
 
             def figure(
                 code: str | None,
@@ -365,6 +371,7 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
                 place: Jurisdiction,
                 kind: str = FigureKind.ACTUAL,
                 fig_year: int = year,
+                report: Report = report,
                 **extra: Any,
             ) -> Figure:
                 nonlocal line
@@ -429,9 +436,9 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
                         figure(code, value, city, kind=FigureKind.OTHER_YEAR, fig_year=year - 1)
                     )
             for _ in range(40):
-                code = rng.choice([None, *plain_codes])
-                kind = rng.choice([FigureKind.PLAN, FigureKind.CHANGE, FigureKind.RATE])
-                figures.append(figure(code, Decimal(rng.randint(1, 5000)), city, kind=kind))
+                other = rng.choice([None, *plain_codes])
+                fig_kind = rng.choice([FigureKind.PLAN, FigureKind.CHANGE, FigureKind.RATE])
+                figures.append(figure(other, Decimal(rng.randint(1, 5000)), city, kind=fig_kind))
         Figure.objects.bulk_create(figures, batch_size=5000)
 
         # Approved progress entries: year-end values for a few targets, a mid-year one for others.
@@ -440,9 +447,10 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
         for target in targets:
             if target.indicator_id is None or rng.random() > 0.03:
                 continue
-            place = None
-            if target.per_unit:
-                place = rng.choice(counties[target.task.plan.jurisdiction_id] or [None])
+            entry_place: Jurisdiction | None = None
+            plan_city = target.task.plan.jurisdiction_id
+            if target.per_unit and plan_city is not None:
+                entry_place = rng.choice(counties[plan_city] or [None])
             for year, quarter in (
                 (LAST_YEAR - 1, None),
                 (LAST_YEAR, None if rng.random() < 0.7 else 2),
@@ -454,7 +462,7 @@ def dataset_build(*, n_targets: int, years: int, seed: int = 20261123) -> dict[s
                         department=target.task.lead,
                         year=year,
                         quarter=quarter,
-                        jurisdiction=place,
+                        jurisdiction=entry_place,
                         value=(target.value * Decimal(str(round(rng.uniform(0.8, 1.1), 2)))),
                         narrative="按计划推进",
                         status=ProgressStatus.APPROVED,
@@ -502,22 +510,26 @@ def baseline_sql(*, first_year: int) -> str:
         JOIN {Plan._meta.db_table} p ON p.id = k.plan_id
         CROSS JOIN LATERAL (
             SELECT j.id AS place_id FROM {Jurisdiction._meta.db_table} j
-            WHERE t.per_unit = '县区' AND j.parent_id = COALESCE(t.jurisdiction_id, p.jurisdiction_id)
+            WHERE t.per_unit = '县区'
+              AND j.parent_id = COALESCE(t.jurisdiction_id, p.jurisdiction_id)
               AND j.kind = 'county'
             UNION ALL
             SELECT COALESCE(t.jurisdiction_id, p.jurisdiction_id)
             WHERE t.per_unit <> '县区' OR NOT EXISTS (
                 SELECT 1 FROM {Jurisdiction._meta.db_table} c
-                WHERE c.parent_id = COALESCE(t.jurisdiction_id, p.jurisdiction_id) AND c.kind = 'county')
+                WHERE c.parent_id = COALESCE(t.jurisdiction_id, p.jurisdiction_id)
+                  AND c.kind = 'county')
         ) pl
         JOIN generate_series({first_year}, {TODAY.year}) AS yr(year) ON yr.year BETWEEN
             CASE WHEN t.recurrence = 'annual' THEN COALESCE(t.from_year, p.period_start)
                  ELSE COALESCE(t.deadline_year, p.period_end) END
-            AND CASE WHEN t.recurrence = 'annual' THEN LEAST(COALESCE(t.deadline_year, p.period_end), {TODAY.year})
+            AND CASE WHEN t.recurrence = 'annual'
+                 THEN LEAST(COALESCE(t.deadline_year, p.period_end), {TODAY.year})
                  ELSE COALESCE(t.deadline_year, p.period_end) END
         LEFT JOIN LATERAL (
             SELECT f.value FROM {Figure._meta.db_table} f
-            WHERE f.indicator_id = t.indicator_id AND f.jurisdiction_id = pl.place_id AND f.year = yr.year
+            WHERE f.indicator_id = t.indicator_id AND f.jurisdiction_id = pl.place_id
+              AND f.year = yr.year
               AND f.kind = 'actual' AND f.status <> 'rejected'
             ORDER BY f.id LIMIT 1
         ) f ON true
@@ -532,11 +544,12 @@ def baseline_table_create() -> None:
         # The same key as the attainment table's unique constraint, so both pay for one index.
         cursor.execute(
             f"""CREATE TABLE {BASELINE_TABLE} (
-                id bigserial PRIMARY KEY, target_id bigint NOT NULL, jurisdiction_id bigint, year integer NOT NULL,
-                actual numeric(24, 4), ratio numeric(12, 4))"""
+                id bigserial PRIMARY KEY, target_id bigint NOT NULL, jurisdiction_id bigint,
+                year integer NOT NULL, actual numeric(24, 4), ratio numeric(12, 4))"""
         )
         cursor.execute(
-            f"CREATE UNIQUE INDEX {BASELINE_TABLE}_key ON {BASELINE_TABLE} (target_id, jurisdiction_id, year)"
+            f"CREATE UNIQUE INDEX {BASELINE_TABLE}_key"
+            f" ON {BASELINE_TABLE} (target_id, jurisdiction_id, year)"
         )
 
 
@@ -611,8 +624,8 @@ def plain_page() -> int:
 
 
 def view_client(user: Any) -> Any | None:
-    """A test client logged in as ``user`` if the supervisors' list exists (URL name attainment:list),
-    else None: then only the selector is timed."""
+    """A test client logged in as ``user`` if the supervisors' list exists (URL name
+    attainment:list), else None: then only the selector is timed."""
     from django.conf import settings
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
@@ -631,7 +644,8 @@ def view_client(user: Any) -> Any | None:
 
 def overdue_list_measure(*, user: Any, rounds: int) -> dict[str, Any]:
     """Query counts at page sizes 20 and 100 (equal means no per-row queries) and the time of one
-    page of 50, for the selector and (when it exists) the view, against a plain SELECT ... LIMIT 50."""
+    page of 50, for the selector and (when it exists) the view, against a plain
+    SELECT ... LIMIT 50."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -650,7 +664,7 @@ def overdue_list_measure(*, user: Any, rounds: int) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as ctx:
             size = page(50)
         slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]
-        seconds, _ = best_of(rounds, lambda: page(50))
+        seconds, _ = best_of(rounds, functools.partial(page, 50))
         out[name] = {
             "queries_by_page_size": queries,
             "queries_equal": queries[20] == queries[100],
@@ -693,7 +707,8 @@ def main() -> None:
     if settings.DEBUG:
         print("注意：DEBUG 已开启，每条查询都会被记录，计时偏慢（unset DJANGO_DEBUG）")
     print(
-        f"database {database['name']} (PostgreSQL {database['server_version']}): migrate, flush, build data ..."
+        f"database {database['name']} (PostgreSQL {database['server_version']}): "
+        "migrate, flush, build data ..."
     )
     start = time.perf_counter()
     database_reset()
@@ -714,7 +729,7 @@ def main() -> None:
             return cursor.rowcount
 
     base_s = full_s = float("inf")
-    full_result = None
+    full_result: Any = None  # the RecomputeResult of the last round (--repeat is at least 1)
     baseline_rows = 0
     for _ in range(args.repeat):
         truncate(BASELINE_TABLE)
@@ -733,7 +748,8 @@ def main() -> None:
         cursor.execute(
             f"""SELECT count(*) FILTER (WHERE a.id IS NULL), count(*) FILTER (WHERE b.id IS NULL)
                 FROM {Attainment._meta.db_table} a FULL JOIN {BASELINE_TABLE} b
-                ON a.target_id = b.target_id AND a.jurisdiction_id = b.jurisdiction_id AND a.year = b.year"""
+                ON a.target_id = b.target_id AND a.jurisdiction_id = b.jurisdiction_id
+                AND a.year = b.year"""
         )
         only_baseline, only_service = cursor.fetchone()
         cursor.execute(f"SELECT count(*) FILTER (WHERE ratio IS NOT NULL) FROM {BASELINE_TABLE}")
@@ -791,21 +807,25 @@ def main() -> None:
     print(f"\n{'measured':44} {'rows':>8} {'seconds':>9} {'ratio':>7}")
     print(f"{'baseline INSERT ... SELECT':44} {baseline_rows:8} {base_s:9.3f} {1:7.1f}")
     print(
-        f"{'(a) full recompute, empty table':44} {full_result.created:8} {full_s:9.3f} {full_s / base_s:7.1f}"
+        f"{'(a) full recompute, empty table':44} {full_result.created:8} {full_s:9.3f} "
+        f"{full_s / base_s:7.1f}"
     )
     print(
-        f"{'(b) recompute, nothing changed':44} {again_result.unchanged:8} {again_s:9.3f} {again_s / base_s:7.1f}"
+        f"{'(b) recompute, nothing changed':44} {again_result.unchanged:8} {again_s:9.3f} "
+        f"{again_s / base_s:7.1f}"
     )
     print(f"{'plain SELECT ... LIMIT 50':44} {plain['rows']:8} {plain['seconds']:9.4f} {1:7.1f}")
     for name in ("selector", "view"):
         if name in overdue:
             m = overdue[name]
             print(
-                f"{'overdue list, first page of 50 (' + name + ')':44} {'':8} {m['page_50_seconds']:9.4f} {m['ratio_to_plain']:7.1f}"
+                f"{'overdue list, first page of 50 (' + name + ')':44} {'':8} "
+                f"{m['page_50_seconds']:9.4f} {m['ratio_to_plain']:7.1f}"
             )
     print(
-        f"\nrows: service {sum(statuses.values())} (with ratio {service_with_ratio}), baseline {baseline_rows} "
-        f"(with ratio {baseline_with_ratio}); keys only in baseline {only_baseline}, only in service {only_service}"
+        f"\nrows: service {sum(statuses.values())} (with ratio {service_with_ratio}), "
+        f"baseline {baseline_rows} (with ratio {baseline_with_ratio}); "
+        f"keys only in baseline {only_baseline}, only in service {only_service}"
     )
     print("statuses: " + ", ".join(f"{Status(k).label} {v}" for k, v in sorted(statuses.items())))
     for name in ("selector", "view"):

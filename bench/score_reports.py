@@ -131,11 +131,13 @@ def score(expected_path: Path, cat: IndicatorCatalogue, verbose: bool = False) -
             print(f"  MISS {e['indicator']} {e['value']} {e.get('unit')} L{e.get('line')}")
             for f in near:
                 print(
-                    f"       got L{f.line} {f.indicator} {f.kind} {f.value}{f.unit} label={f.label[:30]} {f.note[:30]}"
+                    f"       got L{f.line} {f.indicator} {f.kind} {f.value}{f.unit} "
+                    f"label={f.label[:30]} {f.note[:30]}"
                 )
         for t, f in taken:
             print(
-                f"  TRAP {t['not']} {t['value']} L{t.get('line')} ({t.get('why', '')}) label={f.label[:30]}"
+                f"  TRAP {t['not']} {t['value']} L{t.get('line')} ({t.get('why', '')}) "
+                f"label={f.label[:30]}"
             )
         for f in unlisted:
             print(f"  UNLISTED {f.indicator} {f.value}{f.unit} L{f.line} label={f.label[:30]}")
@@ -158,14 +160,17 @@ def main() -> None:
     print(f"\n{'file':40} entity year  found/expected  traps_taken/traps  unlisted  conflicts")
     for s in rows:
         print(
-            f"{s['file'][:40]:40} {'ok' if s['entity_ok'] else 'NO':6} {'ok' if s['year_ok'] else 'NO':4} "
-            f"{s['found']:5}/{s['expected']:<8} {s['traps_taken']:5}/{s['traps']:<10} {s['unlisted']:6}   "
+            f"{s['file'][:40]:40} {'ok' if s['entity_ok'] else 'NO':6} "
+            f"{'ok' if s['year_ok'] else 'NO':4} "
+            f"{s['found']:5}/{s['expected']:<8} {s['traps_taken']:5}/{s['traps']:<10} "
+            f"{s['unlisted']:6}   "
             f"{s['conflicts_found']}/{s['conflicts_expected']} extra={s['conflicts_extra']}"
         )
     recall = totals["found"] / totals["expected"] if totals["expected"] else 0
     precision_den = totals["found"] + totals["traps_taken"] + totals["unlisted"]
     print(
-        f"\nrecall {recall:.3f} ({totals['found']}/{totals['expected']}); traps taken {totals['traps_taken']}/{totals['traps']}; "
+        f"\nrecall {recall:.3f} ({totals['found']}/{totals['expected']}); "
+        f"traps taken {totals['traps_taken']}/{totals['traps']}; "
         f"unlisted {totals['unlisted']}; precision (found / all core actuals) "
         f"{totals['found'] / precision_den if precision_den else 0:.3f}"
     )

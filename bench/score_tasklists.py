@@ -15,6 +15,7 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,7 +55,7 @@ def _norm(target: dict) -> tuple:
 
 def score(source: Path, expected: dict, cat: Catalogue, period=None, verbose: bool = False) -> dict:
     parsed = parse_tasklist(decode(source.read_bytes()), catalogue=cat, plan_period=period)
-    got = {t.number: t.as_json() for t in parsed.tasks}
+    got: dict[str, dict[str, Any]] = {t.number: t.as_json() for t in parsed.tasks}  # JSON
     s = {
         "tasks_expected": len(expected["tasks"]),
         "tasks_found": len(got),
@@ -82,7 +83,8 @@ def score(source: Path, expected: dict, cat: Catalogue, period=None, verbose: bo
             g["lead"] != exp["lead"] or g["co"] != exp["co"] or g["groups"] != exp["groups"]
         ):
             print(
-                f"  task {exp['number']} bodies: got {g['lead']} {g['co']} {g['groups']}\n      expected {exp['lead']} {exp['co']} {exp['groups']}"
+                f"  task {exp['number']} bodies: got {g['lead']} {g['co']} {g['groups']}\n"
+                f"      expected {exp['lead']} {exp['co']} {exp['groups']}"
             )
         want = [_norm(t) for t in exp["targets"]]
         have = [_norm(t) for t in g["targets"]]
@@ -93,10 +95,10 @@ def score(source: Path, expected: dict, cat: Catalogue, period=None, verbose: bo
                 remaining.remove(w)
                 s["targets_right"] += 1
             elif verbose:
-                print(f"  task {exp['number']} missed {dict(zip(FIELDS, w))}")
+                print(f"  task {exp['number']} missed {dict(zip(FIELDS, w, strict=True))}")
         if verbose:
             for r in remaining:
-                print(f"  task {exp['number']} extra  {dict(zip(FIELDS, r))}")
+                print(f"  task {exp['number']} extra  {dict(zip(FIELDS, r, strict=True))}")
     for nt in expected.get("not_targets", []):
         g = got.get(nt["task"])
         # A trap is taken when a target's figure (sliced from the task text) lies inside it.
@@ -138,9 +140,11 @@ def main() -> None:
     p = totals["targets_right"] / max(totals["targets_found"], 1)
     r = totals["targets_right"] / max(totals["targets_expected"], 1)
     print(
-        f"TOTAL tasks {totals['tasks_right']}/{totals['tasks_expected']}, lead {totals['lead_right']}, co {totals['co_right']}, "
-        f"groups {totals['groups_right']}, targets right {totals['targets_right']} of {totals['targets_expected']} expected "
-        f"/ {totals['targets_found']} found (precision {p:.2f}, recall {r:.2f}), parameters taken as targets {totals['param_as_target']}"
+        f"TOTAL tasks {totals['tasks_right']}/{totals['tasks_expected']}, "
+        f"lead {totals['lead_right']}, co {totals['co_right']}, groups {totals['groups_right']}, "
+        f"targets right {totals['targets_right']} of {totals['targets_expected']} expected "
+        f"/ {totals['targets_found']} found (precision {p:.2f}, recall {r:.2f}), "
+        f"parameters taken as targets {totals['param_as_target']}"
     )
 
 

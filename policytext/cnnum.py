@@ -1,8 +1,10 @@
-"""Chinese and Arabic numbers in policy text: "10 万人次", "8-10 所", "60% 以上", "二十", "1.177 亿元".
+"""Chinese and Arabic numbers: "10 万人次", "8-10 所", "60% 以上", "二十", "1.177 亿元".
 
 Pure module (no Django). Values are exact ``Decimal`` in base units: 万 and 亿 are multiplied out,
 so "7.7 万人次" is 77000 人次 and "600 万" is 6000000. cn2an and jionlp were tried first; both
 mis-read the multiplier-plus-measure-word forms this genre is made of, hence this module.
+Multipliers (万, 亿, 千万, 百万) are read here alone: ``scaled`` for a number as written, with a
+column's multiplier if any, and ``split_multiplier`` for a unit such as 千万元.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 _CN_DIGITS = {
     "零": 0,
@@ -27,7 +30,10 @@ _CN_DIGITS = {
     "九": 9,
 }
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10**4, "亿": 10**8}
+# The multiplier words written after Arabic digits (7.8 万, 1.2 千万元). This table is the only
+# place in the project that knows what they are worth: everything else calls scaled().
+_MULTIPLIERS = {"千万": 10**7, "百万": 10**6, "万": 10**4, "亿": 10**8}
+_CN_BIG = {word: _MULTIPLIERS[word] for word in ("万", "亿")}
 
 # One-to-one replacements, so that offsets into the normalised text are offsets into the original.
 _NORMALISE = str.maketrans(
@@ -120,14 +126,14 @@ UNITS: tuple[str, ...] = tuple(
     )
 )
 
-# Measure words that date, rank or classify (2022 年, 第 3 届, 21 级, 5 类): never a count of anything.
+# Measure words that date, rank or classify (2022 年, 第 3 届, 21 级, 5 类): never a count.
 NON_COUNT_UNITS = frozenset(
     {"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"}
 )
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇○一二两三四五六七八九十百千万亿]+"
-_MULT = r"(?:千万|百万|万|亿)"
+_MULT = "(?:" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + ")"
 _RANGE_SEP = r"\s*(?:-|—|–|~|至|到)+\s*"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 
@@ -163,6 +169,9 @@ class Quantity:
     text: str
     chinese: bool = False  # written in Chinese numerals (二十), not Arabic digits
     multiplier: str = ""  # 万 or 亿 as written, for display
+    # Half the last written digit of the (low) number, in base units: "7.8 万" -> 500, "46%" ->
+    # 0.5. A Chinese numeral is taken as exact to the unit (0.5): 二十所 is twenty schools.
+    precision: Decimal = Decimal("0.5")
 
     @property
     def is_range(self) -> bool:
@@ -182,7 +191,7 @@ def normalise(text: str) -> str:
 
 
 def chinese_to_decimal(text: str) -> Decimal:
-    """Parse a Chinese numeral: 二十 -> 20, 一百零五 -> 105, 三千 -> 3000, 一万二千 -> 12000, 二〇二三 -> 2023."""
+    """Parse a Chinese numeral: 二十 -> 20, 一百零五 -> 105, 一万二千 -> 12000, 二〇二三 -> 2023."""
     text = text.strip()
     if not text:
         raise ValueError("空的中文数字")
@@ -223,7 +232,12 @@ def chinese_to_decimal(text: str) -> Decimal:
 
 
 def _multiplier(word: str | None) -> int:
-    return {None: 1, "": 1, "万": 10**4, "亿": 10**8, "千万": 10**7, "百万": 10**6}[word]
+    if not word:
+        return 1
+    try:
+        return _MULTIPLIERS[word]
+    except KeyError:
+        raise ValueError(f"无法识别的数量级“{word}”") from None
 
 
 def _arabic(text: str) -> Decimal:
@@ -233,25 +247,65 @@ def _arabic(text: str) -> Decimal:
         raise ValueError(f"无法识别的数字“{text}”") from exc
 
 
+class Scaled(NamedTuple):
+    """An Arabic number as written, in base units, and how finely it was written."""
+
+    value: Decimal
+    precision: Decimal  # half the last written digit, in base units: "7.8万" -> 500
+
+
+_SCALED_RE = re.compile(rf"([-+]?)({_ARABIC})\s*({_MULT})?")
+
+
+def scaled(text: str, multiplier: str = "") -> Scaled:
+    """An Arabic number with its 万/亿/千万/百万 multiplied out, and its precision.
+
+    "7.8万" -> (78000, 500); "1,200" -> (1200, 0.5); ("1.2", "千万") -> (12000000, 500000), as for
+    a cell under a 千万元 column; "-3.5" -> (-3.5, 0.05). ``multiplier`` is one written elsewhere
+    (a column's unit); a multiplier written after the digits replaces it, since a cell that says
+    7.8万 says what it means. The precision is what the rounding of the written figure allows:
+    "7.8 万" stands for anything from 77 500 to 78 500. Raises ValueError for anything else.
+    """
+    m = _SCALED_RE.fullmatch(normalise(text).strip())
+    if m is None:
+        raise ValueError(f"无法识别的数字“{text}”")
+    sign, digits, written = m.groups()
+    factor = Decimal(_multiplier(written or multiplier))
+    value = _arabic(digits) * factor
+    decimals = len(digits.partition(".")[2])
+    return Scaled(-value if sign == "-" else value, factor / (Decimal(10) ** decimals) / 2)
+
+
+def split_multiplier(unit: str) -> tuple[str, str]:
+    """A measure word with a multiplier in front, as (multiplier, base unit), for scaled():
+    "千万元" -> ("千万", "元"), "万人次" -> ("万", "人次"), "人" -> ("", "人"). A multiplier with
+    nothing after it ("万") is left as the unit: there is no measure word for it to scale."""
+    unit = normalise(unit).strip()
+    for word in sorted(_MULTIPLIERS, key=len, reverse=True):
+        if unit.startswith(word) and unit[len(word) :].strip():
+            return word, unit[len(word) :].strip()
+    return "", unit
+
+
 def parse_number(text: str) -> Decimal:
     """Parse one number as written: "7.7万" -> 77000, "二十" -> 20, "1,200" -> 1200, "60%" -> 60."""
     text = normalise(text).strip().rstrip("%")
-    m = re.fullmatch(rf"({_ARABIC})\s*({_MULT})?", text)
-    if m:
-        return _arabic(m.group(1)) * _multiplier(m.group(2))
+    if _SCALED_RE.fullmatch(text):
+        return scaled(text).value
     if re.fullmatch(_CN_NUM + r"(?:点[零〇一二三四五六七八九]+)?", text):
         return chinese_to_decimal(text)
     raise ValueError(f"无法识别的数字“{text}”")
 
 
-def _side(m: re.Match[str], prefix: str) -> tuple[Decimal, str, bool] | None:
+def _side(m: re.Match[str], prefix: str) -> tuple[Decimal, str, bool, Decimal] | None:
     arabic = m.group(prefix + "a")
     if arabic is not None:
         mult = m.group(prefix + "m") or ""
-        return _arabic(arabic) * _multiplier(mult), mult, False
+        value, precision = scaled(arabic, mult)
+        return value, mult, False, precision
     chinese = m.group(prefix + "c")
     if chinese is not None:
-        return chinese_to_decimal(chinese), "", True
+        return chinese_to_decimal(chinese), "", True, Decimal("0.5")
     return None
 
 
@@ -274,15 +328,24 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _QUANTITY_RE.finditer(norm):
         if m.group("pct_cn"):
             try:
-                value = (
-                    chinese_to_decimal(m.group("pct_num"))
+                value, precision = (
+                    (chinese_to_decimal(m.group("pct_num")), Decimal("0.5"))
                     if not re.search(r"\d", m.group("pct_num"))
-                    else _arabic(m.group("pct_num"))
+                    else scaled(m.group("pct_num"))
                 )
             except (ValueError, KeyError):
                 continue
             found.append(
-                Quantity(value, None, "%", m.start(), m.end(), text[m.start() : m.end()], True)
+                Quantity(
+                    value,
+                    None,
+                    "%",
+                    m.start(),
+                    m.end(),
+                    text[m.start() : m.end()],
+                    True,
+                    precision=precision,
+                )
             )
             continue
         lo = _side(m, "lo_")
@@ -290,40 +353,67 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         hi = _side(m, "hi_")
         unit = m.group("unit") or ""
-        lo_value, lo_mult, lo_cn = lo
-        if lo_cn and not _plausible_chinese(m.group("lo_c"), unit if not hi else unit):
+        lo_value, lo_mult, lo_cn, lo_precision = lo
+        if lo_cn and not _plausible_chinese(m.group("lo_c"), unit):
             # Chinese numeral without a measure word: not a quantity. Re-scan after its first char
             # is not needed; the regex moves on past it.
             continue
         hi_value = None
         mult = lo_mult
         if hi is not None:
-            hi_value, hi_mult, hi_cn = hi
+            hi_value, hi_mult, hi_cn, _ = hi
             if hi_cn and not _plausible_chinese(m.group("hi_c"), unit):
                 # "3-" followed by a Chinese word: keep only the low side.
                 end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
                 found.append(
                     Quantity(
-                        lo_value, None, "", m.start(), end, text[m.start() : end], lo_cn, lo_mult
+                        lo_value,
+                        None,
+                        "",
+                        m.start(),
+                        end,
+                        text[m.start() : end],
+                        lo_cn,
+                        lo_mult,
+                        lo_precision,
                     )
                 )
                 continue
             # "8-10 万人": the multiplier written once applies to both ends.
             if hi_mult and not lo_mult:
-                lo_value *= _multiplier(hi_mult)
+                if m.group("lo_a"):
+                    lo_value, lo_precision = scaled(m.group("lo_a"), hi_mult)
+                else:
+                    lo_value *= _multiplier(hi_mult)
             mult = hi_mult or lo_mult
             if hi_value < lo_value:
                 # "2023-25" or a dash that is not a range: keep the low side alone.
                 end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
                 found.append(
                     Quantity(
-                        lo_value, None, "", m.start(), end, text[m.start() : end], lo_cn, lo_mult
+                        lo_value,
+                        None,
+                        "",
+                        m.start(),
+                        end,
+                        text[m.start() : end],
+                        lo_cn,
+                        lo_mult,
+                        lo_precision,
                     )
                 )
                 continue
         found.append(
             Quantity(
-                lo_value, hi_value, unit, m.start(), m.end(), text[m.start() : m.end()], lo_cn, mult
+                lo_value,
+                hi_value,
+                unit,
+                m.start(),
+                m.end(),
+                text[m.start() : m.end()],
+                lo_cn,
+                mult,
+                lo_precision,
             )
         )
     return found

@@ -1,8 +1,8 @@
 """Resolving the bodies named in a task list's responsibility text to catalogue entries.
 
-Pure module. "市人社局、市人力资源社会保障局" both resolve to 市人力资源和社会保障局; "等市直有关部门"
-is a group placeholder; a name not in the catalogue is kept exactly as written and marked unknown,
-never dropped and never guessed.
+Pure module. "市人社局、市人力资源社会保障局" both resolve to 市人力资源和社会保障局;
+"等市直有关部门" is a group placeholder; a name not in the catalogue is kept exactly as written and
+marked unknown, never dropped and never guessed.
 """
 
 from __future__ import annotations

@@ -1,36 +1,97 @@
-"""Turning an uploaded file into plain text lines: UTF-8 or GBK text, markdown, or a Word .docx.
+"""Reading an uploaded file: the one entry point for task lists and reports alike.
 
-Pure module (python-docx is the only dependency). A .docx comes out as one line per paragraph and
-one tab-separated line per table row, in document order, so that the text extractors read Word
-files and text files the same way.
+Pure module (no Django). ``read(name, data)`` recognises the file by its content (the suffix only
+decides between formats that share a container), applies the limits, and hands it to the reader
+of its format in policytext.formats; every reader returns a ``Document`` whose lines remember
+where they came from (page, table, row, sheet). The parsers read ``Document.text``:
+- .txt / .md: UTF-8 (with or without BOM) or GBK/GB18030;
+- .docx: paragraphs and tables in document order; .doc and .wps through LibreOffice;
+- .xlsx, and .xls: every sheet, merged cells filled;
+- .pdf with a text layer: running headers, footers and page numbers removed, paragraphs
+  re-flowed, tables recovered with their cells. A scan is refused (no OCR).
 """
 
 from __future__ import annotations
 
-import io
 import re
+from dataclasses import dataclass
+
+from .formats import Document, DocumentError, Line, Origin
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Document",
+    "DocumentError",
+    "Limits",
+    "Line",
+    "LocatedError",
+    "Origin",
+    "decode_text",
+    "read",
+    "read_document",
+    "split_cells",
+]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-WORD_SUFFIXES = (".docx",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES
+WORD_SUFFIXES = (".docx", ".doc", ".wps")
+SHEET_SUFFIXES = (".xlsx", ".xls")
+PDF_SUFFIXES = (".pdf",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES + SHEET_SUFFIXES + PDF_SUFFIXES
+# What the upload forms, the API and the commands say is accepted.
+ACCEPTED = (
+    "文本（.txt、.md，UTF-8 或 GBK）、Word（.docx、.doc、.wps）、"
+    "Excel（.xlsx、.xls）或带文字层的 PDF"
+)
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Word, WPS and Excel files
+_PDF = b"%PDF-"
 
 
-class DocumentError(ValueError):
-    """The file cannot be read as text; the message is for the person who uploaded it."""
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost. Each is refused with a message naming the limit."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 300  # PDF pages
+    max_unzipped: int = 200 * 1024 * 1024  # .docx/.xlsx: all parts together, uncompressed
+    max_ratio: float = 100.0  # .docx/.xlsx: uncompressed ÷ compressed of one large part
+    seconds: float = 120.0  # converting a .doc/.wps, reading a PDF
+
+
+DEFAULT_LIMITS = Limits()
 
 
 class LocatedError(ValueError):
-    """A document that was read but cannot be used, saying where: "第 N 行（字段）：…".
-    ``line`` is 1-based, or None for the whole file."""
+    """A document that was read but cannot be used, saying where: "第 N 行（字段）：…", or, for a
+    Word, Excel or PDF file, the place a person finds it by ("第 3 页，表 1 第 4 行（字段）：…").
+    ``line`` is 1-based in the document's text, or None for the whole file."""
 
-    def __init__(self, message: str, *, line: int | None = None, field_name: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        field_name: str | None = None,
+        place: str = "",
+    ):
         self.line = line
         self.field_name = field_name
-        where = f"第 {line} 行" if line else "文件"
+        self.place = place
+        where = place or (f"第 {line} 行" if line else "文件")
         if field_name:
             where += f"（{field_name}）"
         super().__init__(f"{where}：{message}")
         self.bare_message = message
+
+    def placed(self, document: Document) -> LocatedError:
+        """The same error with its line turned into the place in ``document``'s original file."""
+        place = document.where(self.line)
+        if not place:
+            return self
+        return type(self)(
+            self.bare_message, line=self.line, field_name=self.field_name, place=place
+        )
 
 
 def split_cells(line: str, markdown: bool | None = None) -> list[str]:
@@ -50,7 +111,7 @@ def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK; anything else is refused rather than garbled."""
     if b"\x00" in data[:4096]:
         raise DocumentError(
-            "无法识别文件编码：文件含二进制内容，不是 UTF-8 或 GBK 文本，请上传 .txt、.md 或 .docx 文件"
+            f"无法识别文件编码：文件含二进制内容，不是 UTF-8 或 GBK 文本；请上传{ACCEPTED}"
         )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -63,56 +124,76 @@ def decode_text(data: bytes) -> str:
     raise DocumentError("无法识别文件编码，请另存为 UTF-8 或 GBK 文本后重新上传")
 
 
-def docx_to_text(data: bytes) -> str:
-    """Paragraphs and table rows of a .docx in document order; table cells joined by tabs."""
-    from docx import Document  # imported here: only Word uploads need it
+def read(name: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """The document in an uploaded file. Raises DocumentError saying why it cannot be read."""
+    if not data:
+        raise DocumentError("文件是空的，请检查后重新上传")
+    if len(data) > limits.max_bytes:
+        raise DocumentError(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），"
+            f"超过 {limits.max_bytes // 1024 // 1024} MB 的上限"
+        )
+    suffix = "." + name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if data.startswith(_PDF):
+        from .formats.pdf import read_pdf
 
-    # An uploaded file is untrusted: a damaged package fails wherever python-docx first trips on
-    # it (BadZipFile, KeyError, lxml's XMLSyntaxError, AttributeError on a part without the
-    # expected element…), while opening or while walking the body. Every such failure is the
-    # file's, not ours, and is reported as such.
+        return read_pdf(data, max_pages=limits.max_pages, timeout=limits.seconds)
+    if data.startswith(_ZIP):
+        return _read_package(data, suffix, limits)
+    if data.startswith(_OLE):
+        return _read_binary_office(data, suffix, limits)
+    if suffix in WORD_SUFFIXES + SHEET_SUFFIXES + PDF_SUFFIXES:
+        raise DocumentError(_damaged(suffix))  # the name says one format, the content another
+    if suffix and suffix not in TEXT_SUFFIXES:
+        raise DocumentError(f"不支持的文件类型 {suffix}：请上传{ACCEPTED}")
+    return Document.from_text(decode_text(data))
+
+
+def _read_package(data: bytes, suffix: str, limits: Limits) -> Document:
+    """A zip container: Word or Excel by the parts it holds, not by its name."""
+    import zipfile
+    from io import BytesIO
+
+    from .formats.limits import check_zip
+
     try:
-        return _docx_lines(Document(io.BytesIO(data)))
-    except Exception as exc:
-        raise DocumentError("无法打开 Word 文件（文件损坏或不是 .docx 格式）") from exc
+        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DocumentError(_damaged(suffix)) from exc
+    check_zip(data, max_total=limits.max_unzipped, max_ratio=limits.max_ratio)
+    if "word/document.xml" in names:
+        from .formats.word import read_docx
+
+        return read_docx(data)
+    if "xl/workbook.xml" in names:
+        from .formats.sheet import read_xlsx
+
+        return read_xlsx(data)
+    raise DocumentError(_damaged(suffix))
 
 
-def _docx_lines(document) -> str:
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+def _read_binary_office(data: bytes, suffix: str, limits: Limits) -> Document:
+    """An OLE file: old Excel by its workbook stream, else old Word or WPS (converted)."""
+    directory = data[: 64 * 1024] + data[-64 * 1024 :]
+    if suffix == ".xls" or b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00" in directory:
+        from .formats.sheet import read_xls
 
-    lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells: list[str] = []
-                seen: list[object] = []  # kept alive, so lxml hands back the same proxy objects
-                for cell in row.cells:
-                    # A merged cell is returned once per grid column it spans; keep it once.
-                    if any(cell._tc is other for other in seen):
-                        continue
-                    seen.append(cell._tc)
-                    cells.append(" ".join(cell.text.split()))
-                lines.append("\t".join(cells))
-            lines.append("")
-    return "\n".join(lines)
+        return read_xls(data)
+    from .formats.word import read_word_binary
+
+    return read_word_binary(
+        data, suffix=suffix if suffix in (".doc", ".wps") else ".doc", timeout=limits.seconds
+    )
+
+
+def _damaged(suffix: str) -> str:
+    if suffix in SHEET_SUFFIXES:
+        return f"无法打开 Excel 文件（文件损坏或不是 {suffix} 格式）"
+    if suffix in PDF_SUFFIXES:
+        return "无法打开 PDF 文件（文件损坏或不是 PDF 格式）"
+    return f"无法打开 Word 文件（文件损坏或不是 {suffix or '.docx'} 格式）"
 
 
 def read_document(name: str, data: bytes) -> str:
-    """The text of an uploaded file, chosen by its suffix. Raises DocumentError with a reason."""
-    lowered = name.lower()
-    if lowered.endswith(WORD_SUFFIXES):
-        return docx_to_text(data)
-    if lowered.endswith(".doc"):
-        raise DocumentError("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重新上传")
-    if lowered.endswith(".pdf"):
-        raise DocumentError(
-            "暂不支持 PDF：PDF 中的表格无法可靠还原，请上传 Word（.docx）或文本文件"
-        )
-    if lowered.endswith(TEXT_SUFFIXES):
-        return decode_text(data)
-    raise DocumentError("不支持的文件类型，请上传 .txt、.md 或 .docx 文件")
+    """The text of an uploaded file (``read(name, data).text``), for callers that need no places."""
+    return read(name, data).text

@@ -2,8 +2,8 @@
 
 Pure module: text and an indicator catalogue in, dataclasses out; no database. It reads the genre:
 - annex tables "序号 指标 单位 2023年" (tab-separated or markdown), with nested rows (其中：…),
-  continuation rows whose 序号 or 指标 cell is empty, misaligned rows, unit cells such as 万元, 元/生
-  or ":", and several year columns;
+  continuation rows whose 序号 or 指标 cell is empty, misaligned rows, unit cells such as 万元,
+  千万元, 元/生 or ":", cells that write their own multiplier (7.8万), and several year columns;
 - figures in prose: 万/亿 multipliers, Chinese numerals, percentages, ratios (1:2.57, 11.49:1), a
   figure whose label stands some words before it (专任教师中，“双师”素质教师占比 46%), a share that
   refers back to the previous clause (…1680 人，占专业教师比例达到 60% 以上), a label after the
@@ -14,8 +14,8 @@ Pure module: text and an indicator catalogue in, dataclasses out; no database. I
 - disagreements between two figures for one indicator and year, kept side by side as conflicts.
 
 A figure is linked to an indicator only when its label names the indicator as its head noun
-(“县属公办中等职业学校 15 所” is a sub-category, not the number of schools), its unit fits, and it is
-about the reporting entity (not a 高职 college, not another school in a case study).
+(“县属公办中等职业学校 15 所” is a sub-category, not the number of schools), its unit fits, and it
+is about the reporting entity (not a 高职 college, not another school in a case study).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -61,20 +61,28 @@ class IndicatorSpec:
     @classmethod
     def from_entry(cls, entry: dict[str, object]) -> IndicatorSpec:
         unit = str(entry.get("unit") or "")
-        units = tuple(entry.get("units") or ()) or (unit,)  # type: ignore[arg-type]
+        units = _words(entry, "units") or (unit,)
         max_value = entry.get("max")
         return cls(
             code=str(entry["code"]),
             name=str(entry["name"]),
             unit=unit,
-            aliases=tuple(_clean_label(a) for a in (entry.get("aliases") or ())),  # type: ignore[union-attr]
+            aliases=tuple(_clean_label(a) for a in _words(entry, "aliases")),
             units=units,
-            patterns=tuple(entry.get("patterns") or ()),  # type: ignore[arg-type]
-            excludes=tuple(entry.get("excludes") or ()),  # type: ignore[arg-type]
-            sentence_excludes=tuple(entry.get("sentence_excludes") or ()),  # type: ignore[arg-type]
+            patterns=_words(entry, "patterns"),
+            excludes=_words(entry, "excludes"),
+            sentence_excludes=_words(entry, "sentence_excludes"),
             max_value=Decimal(str(max_value)) if max_value is not None else None,
             flow=bool(entry.get("flow")),
         )
+
+
+def _words(entry: dict[str, object], key: str) -> tuple[str, ...]:
+    """A list of words in a catalogue entry; absent or null is none."""
+    value = entry.get(key) or ()
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"指标 {entry.get('code')} 的 {key} 应为字符串列表，而不是 {value!r}")
+    return tuple(str(word) for word in value)
 
 
 class IndicatorCatalogue:
@@ -87,8 +95,8 @@ class IndicatorCatalogue:
             for alias in {_clean_label(spec.name), *(_clean_label(a) for a in spec.aliases)}:
                 if alias:
                     heads.append((_strip_suffixes(alias), spec))
-        # Longest head first: “双师型教师占比” must win over “教师”. Indexed by last character, since
-        # a head must end the label (this index is what keeps extraction fast).
+        # Longest head first: “双师型教师占比” must win over “教师”. Indexed by last character,
+        # since a head must end the label (this index is what keeps extraction fast).
         self._heads = sorted(heads, key=lambda pair: len(pair[0]), reverse=True)
         self._heads_by_last: dict[str, list[tuple[str, IndicatorSpec]]] = {}
         for alias, spec in self._heads:
@@ -122,7 +130,8 @@ class IndicatorCatalogue:
             return False
         if any(word in context for word in spec.excludes):
             return False
-        # Only a bare head (培训, 取证) takes its meaning from the sentence; 职业技能等级证书 speaks for itself.
+        # Only a bare head (培训, 取证) takes its meaning from the sentence;
+        # 职业技能等级证书 speaks for itself.
         return not bare or not any(word in sentence for word in spec.sentence_excludes)
 
     def match(
@@ -198,6 +207,7 @@ class Figure:
     section: str = ""
     note: str = ""  # why it is not linked to an indicator, when a reader might expect it
     subject: str = ""  # a county or school the figure is about, when a table breaks the total down
+    place: str = ""  # where it stands in a Word, Excel or PDF file: "第 12 页，表 3 第 4 行"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -210,6 +220,7 @@ class Figure:
             "year": self.year,
             "qualifier": self.qualifier,
             "line": self.line,
+            "place": self.place or None,
             "table": self.table_title or None,
             "table_row": self.table_row,
             "section": self.section,
@@ -478,11 +489,9 @@ class _Paragraph:
 def _is_heading(line: str) -> bool:
     if line.endswith(("。", "；", "！", "？")) and not line.startswith(("#", "**")):
         return False  # a short sentence, not a heading
-    return (
-        (len(line) <= 40
-        and bool(_HEADING.match(line)))
-        or (line.startswith("#") or (line.startswith("**") and line.endswith("**")))
-    )
+    if len(line) <= 40 and _HEADING.match(line):
+        return True
+    return line.startswith("#") or (line.startswith("**") and line.endswith("**"))
 
 
 def _paragraphs(lines: Sequence[str], table_lines: set[int]) -> list[_Paragraph]:
@@ -555,14 +564,6 @@ _YEAR_REF = re.compile(
 _PER_STUDENT = re.compile(r"生均|每生|人均")
 
 
-def _precision(q: cnnum.Quantity) -> Decimal:
-    """Half the last written digit, in base units: "7.8 万" -> 500, "46%" -> 0.5, "4156" -> 0.5."""
-    digits = re.search(r"\d+(?:\.(\d+))?", cnnum.normalise(q.text))
-    decimals = len(digits.group(1) or "") if digits else 0
-    scale = {"万": 10**4, "亿": 10**8, "千万": 10**7, "百万": 10**6}.get(q.multiplier, 1)
-    return Decimal(scale) / (Decimal(10) ** decimals) / 2
-
-
 # ---------------------------------------------------------------------------------------------
 # Extraction
 
@@ -600,13 +601,13 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 def _figure_year(before: str, ctx: _Context) -> int | None:
-    year: int | None = None
-    for m in _YEAR_REF.finditer(before):
-        if m.group(3):
-            year = ctx.year - 1 if ctx.year else None
-        else:
-            year = int(m.group(2) or m.group(1))
-    return year if year is not None else ctx.year
+    refs = list(_YEAR_REF.finditer(before))
+    if not refs:
+        return ctx.year
+    nearest = refs[-1]  # the year named last before the figure is the one it belongs to
+    if nearest.group(3):  # 上年, 去年: the year before the report's
+        return ctx.year - 1 if ctx.year is not None else None
+    return int(nearest.group(2) or nearest.group(1))
 
 
 def _kind(
@@ -724,11 +725,8 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
             norm[q.end : q.end + 2] in ("产业", "改革", "融合", "全育") or q.value == 1
         ):
             continue  # 三次产业, 三教改革, 培训一人: names and slogans, not counts
-        if (
-            (q.start > 0
-            and norm[q.start - 1] in "第〔[【.-—+")
-            or norm[q.end : q.end + 1] in ("号", "+", ".")
-        ):
+        prefixed = q.start > 0 and norm[q.start - 1] in "第〔[【.-—+"
+        if prefixed or norm[q.end : q.end + 1] in ("号", "+", "."):
             continue  # 第十七届, 〔2023〕28号, 1+X, section numbers
         unit = q.unit
         if not unit:
@@ -737,7 +735,7 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
                 continue  # a bare number with nothing saying what it is: a code, a page, a name
         if unit in ("个百分点", "百分点"):
             unit = "百分点"
-        items.append((q.start, q.end, q.value, unit, _precision(q), "quantity"))
+        items.append((q.start, q.end, q.value, unit, q.precision, "quantity"))
     items.sort()
     sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
 
@@ -819,7 +817,8 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
                         and re.search(r"20\d\d\s*年", sentence_before)
                         and not re.search(r"已|累计|现有|目前|至今", sentence_before)
                     ):
-                        kind = "change"  # 2023 年 5 所学校通过验收: this year's additions, not the stock
+                        # 2023 年 5 所学校通过验收: this year's additions, not the stock
+                        kind = "change"
                     if label_how != "before" or method == "enumeration":
                         confidence -= 0.1
                     if qualifier:
@@ -851,15 +850,16 @@ def _extract_prose(para: _Paragraph, ctx: _Context) -> list[Figure]:
     return figures
 
 
-def _enumeration_label(text: str, items: list, index: int, sstart: int) -> str | None:
+def _enumeration_label(
+    text: str, items: Sequence[tuple[int, int, Decimal, str, Decimal, str]], index: int, sstart: int
+) -> str | None:
     """For the n-th number after 分别为, the n-th item of the list before it, expanded."""
     start = items[index][0]
     head = text[sstart:start]
-    m = None
-    for m in re.finditer(r"分别(?:为|是|达到?|有|占)|依次为", head):
-        pass
-    if m is None:
+    markers = list(re.finditer(r"分别(?:为|是|达到?|有|占)|依次为", head))
+    if not markers:
         return None
+    m = markers[-1]  # the marker nearest the number
     # The numbers after the marker, separated only by 、，和 and their units.
     first = next(i for i, it in enumerate(items) if it[0] >= sstart + m.end())
     run = [first]
@@ -900,7 +900,6 @@ _LABEL_COLS = ("指标", "项目", "指标名称", "统计项目", "内容")
 _PLAN_COL = re.compile(r"计划|目标|任务")
 _CHANGE_COL = re.compile(r"增减|增长|变化|同比|比上年|增幅")
 _UNIT_CELL = re.compile(r"^(?:[:：∶]|%|‰|[^\d\s.]{1,4}(?:/[^\d\s.]{1,2})?)$")
-_NUMBER_CELL = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\s*%?$")
 
 
 @dataclass
@@ -953,8 +952,9 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
                 value_cols.append((c, None, "change"))
         measures: dict[int, str] = {}
         if label_col is None:
-            # A matrix: one row per county or school, one column per measure (学校数（所） | 在校生（人）).
-            # The column naming each row: a 名称 column, else a first column of places (县（市、区）).
+            # A matrix: one row per county or school, one column per measure
+            # (学校数（所） | 在校生（人）). The column naming each row: a 名称 column, else a first
+            # column of places (县（市、区）).
             name_col = next(
                 (c for c, cell in enumerate(cells) if re.search(r"名称|单位$", cell)), None
             )
@@ -966,11 +966,10 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
                         c != name_col
                         and cell
                         and not _YEAR_COL.match(cnnum.normalise(cell).replace(" ", ""))
+                        and re.search(r"[\u4e00-\u9fff]{2}", _clean_label(cell))
+                        and not re.fullmatch(r"序号|性质|备注|类别|类型|数量", cell)
                     ):
-                        if re.search(
-                            r"[\u4e00-\u9fff]{2}", _clean_label(cell)
-                        ) and not re.fullmatch(r"序号|性质|备注|类别|类型|数量", cell):
-                            measures[c] = cell
+                        measures[c] = cell
                 if measures:
                     label_col = name_col
                     value_cols = [(c, None, "") for c in measures]
@@ -1005,17 +1004,16 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[_Table], set[int]]:
     return tables, table_lines
 
 
-def _table_unit(cell: str) -> tuple[str, int]:
-    """A unit cell as base unit and multiplier: 万元 -> (元, 10000), ":" -> (":", 1)."""
+def _table_unit(cell: str) -> tuple[str, str]:
+    """A unit cell as base unit and the multiplier written in front of it, for cnnum.scaled:
+    万元 -> (元, 万), 千万元 -> (元, 千万), 万人 -> (人, 万), ":" -> (":", "")."""
     cell = cnnum.normalise(cell).replace(" ", "")
     if cell in (":", "：", "∶"):
-        return ":", 1
-    for mult, factor in (("亿", 10**8), ("万", 10**4)):
-        if cell.startswith(mult) and len(cell) > 1:
-            return cell[1:], factor
-    if cell in ("名", "人"):
-        return "人", 1
-    return cell, 1
+        return ":", ""
+    multiplier, unit = cnnum.split_multiplier(cell)
+    if unit in ("名", "人"):
+        return "人", multiplier
+    return unit, multiplier
 
 
 def _extract_table(
@@ -1073,7 +1071,7 @@ def _extract_table(
             um = re.search(r"[（(]\s*([^（()）\d]{1,5})\s*[)）]\s*$", label_raw)
             if um and _UNIT_CELL.match(um.group(1).replace(" ", "")):
                 unit_cell = um.group(1)
-        unit, factor = _table_unit(unit_cell)
+        unit, multiplier = _table_unit(unit_cell)
         if continuation and unit == "%" and not re.search(r"率|比|比例|占比|比重", label_raw):
             label_raw = _clean_label(label_raw) + "占比"  # “双师型”教师 人 198 / (blank) % 42.9
         subject = ""
@@ -1090,16 +1088,20 @@ def _extract_table(
             if table.measures:
                 label_raw = table.measures[col]
                 um = re.search(r"[（(]\s*([^（()）\d]{1,5})\s*[)）]\s*$", label_raw)
-                unit, factor = _table_unit(um.group(1) if um else "")
+                unit, multiplier = _table_unit(um.group(1) if um else "")
             c = col + shift
             if not 0 <= c < len(cells):
                 continue
             raw = cnnum.normalise(cells[c]).replace(" ", "").replace(",", "")
-            if not _NUMBER_CELL.match(raw):
-                continue
-            if raw.endswith("%"):
-                raw, unit = raw[:-1], "%"
-            value = Decimal(raw) * factor
+            share = raw.endswith("%")
+            try:
+                # 1.2 under 千万元 is 12 000 000 元; a cell "7.8万" says its own multiplier; a
+                # share is never in 万.
+                value, precision = cnnum.scaled(raw.removesuffix("%"), "" if share else multiplier)
+            except ValueError:
+                continue  # text, a dash, a footnote: not a figure
+            if share:
+                unit = "%"
             year = col_year or ctx.year
             label = _clean_label(label_raw)
             kind = col_kind or (
@@ -1131,7 +1133,7 @@ def _extract_table(
             elif (
                 found is not None and not is_top and found[0].code == top_code and not continuation
             ):
-                # 在校生数 52340 / 其中：全日制在校生 50120: a part of the same measure, not a rival value.
+                # 在校生数 52340 / 其中：全日制在校生 50120: part of the same measure, not a rival.
                 note, found = f"“{top_label}”的分项", None
             elif found is not None and is_top:
                 top_code = found[0].code
@@ -1151,9 +1153,7 @@ def _extract_table(
                     method="table",
                     confidence=confidence,
                     indicator=indicator,
-                    precision=Decimal("0.5")
-                    / (Decimal(10) ** (len(raw.split(".")[1]) if "." in raw else 0))
-                    * factor,
+                    precision=precision,
                     table_title=table.title,
                     table_row=row_number,
                     section=sections.get(index, "")[:100],
@@ -1170,7 +1170,7 @@ def _extract_table(
 def value_interval(
     value: Decimal, qualifier: str = "", precision: Decimal = Decimal(0)
 ) -> tuple[Decimal, Decimal | None]:
-    """The values a reported figure allows: its rounding (or 0.5 %), open above for 以上, ±5 % for 约."""
+    """The values a figure allows: its rounding (or 0.5 %), open above for 以上, ±5 % for 约."""
     tolerance = max(precision, abs(value) * Decimal("0.005"))
     if qualifier in ("ge", "gt"):
         return value - tolerance, None
@@ -1206,6 +1206,46 @@ def find_conflicts(figures: Iterable[Figure]) -> list[Conflict]:
 
 
 # Entry point ----------------------------------------------------------------------------------
+
+
+def location(
+    *, line: int, place: str = "", table_title: str = "", table_row: int | None = None
+) -> str:
+    """Where a figure stands, as a person looks it up: the page, table and row of a Word, Excel
+    or PDF file when it came from one, else the line of the text (and the annex row)."""
+    if place:
+        return place
+    where = f"第 {line} 行"
+    if table_row:
+        where += (
+            f"（{table_title}第 {table_row} 行）" if table_title else f"（表格第 {table_row} 行）"
+        )
+    return where
+
+
+def extract_document(
+    document: documents.Document,
+    catalogue: IndicatorCatalogue,
+    *,
+    entity: str | None = None,
+    year: int | None = None,
+) -> ExtractedReport:
+    """extract_report on a read document: each figure also carries its place in the original
+    file (page, table, row), and an error names that place."""
+    try:
+        extracted = extract_report(document.text, catalogue, entity=entity, year=year)
+    except ReportError as exc:
+        placed = exc.placed(document)
+        if placed is exc:
+            raise
+        raise placed from exc
+    placed_figures = {id(f): replace(f, place=document.where(f.line)) for f in extracted.figures}
+    extracted.figures = [placed_figures[id(f)] for f in extracted.figures]
+    extracted.conflicts = [
+        replace(c, figures=tuple(placed_figures.get(id(f), f) for f in c.figures))
+        for c in extracted.conflicts
+    ]
+    return extracted
 
 
 def extract_report(
@@ -1283,6 +1323,8 @@ __all__ = [
     "IndicatorSpec",
     "ReportError",
     "clear_caches",
+    "extract_document",
+    "location",
     "extract_report",
     "find_conflicts",
 ]

@@ -138,6 +138,31 @@ def decode(data: bytes) -> str:
         raise TaskListError(str(exc)) from exc
 
 
+def read(name: str, data: bytes) -> documents.Document:
+    """A task-list file in any format policytext.documents reads; one that cannot be read is a
+    TaskListError, like a list that was read but cannot be used."""
+    try:
+        return documents.read(name, data)
+    except documents.DocumentError as exc:
+        raise TaskListError(str(exc)) from exc
+
+
+def parse_document(
+    document: documents.Document,
+    *,
+    catalogue: Catalogue,
+    plan_period: tuple[int, int] | None = None,
+) -> ParsedTaskList:
+    """parse_tasklist on a read document; an error names the place in the original file."""
+    try:
+        return parse_tasklist(document.text, catalogue=catalogue, plan_period=plan_period)
+    except TaskListError as exc:
+        placed = exc.placed(document)
+        if placed is exc:
+            raise
+        raise placed from exc
+
+
 # ---------------------------------------------------------------------------------------------
 # Layout: turning lines into raw task rows
 
@@ -202,6 +227,11 @@ def _classify_header(cells: list[str]) -> dict[str, int] | None:
     return None
 
 
+# A line in a task table that closes it: a note under the table (注：各县区…) is not part of the
+# last task, nor is what follows it until the next numbered row.
+_TABLE_NOTE = re.compile(r"^\s*(?:注|说明|备注|填表说明|附注)\s*[:：\d１２３一二三、.]")
+
+
 def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
     header_at = None
     roles: dict[str, int] | None = None
@@ -214,13 +244,14 @@ def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
             break
     if roles is None or header_at is None:
         return None
-    ncols = max(roles.values()) + 1
-    number_col = roles.get("number", 0)
 
-    def is_row_start(cells: list[str]) -> bool:
+    def is_row_start(cells: list[str], roles: dict[str, int]) -> bool:
+        number_col = roles.get("number", 0)
         return len(cells) > number_col and bool(re.fullmatch(r"\d{1,3}", cells[number_col]))
 
-    grouped: list[tuple[int, list[str]]] = []  # (1-based line of the row start, physical lines)
+    # (1-based line of the row start, physical lines, the header's roles in force, sub-rows)
+    grouped: list[tuple[int, list[str], dict[str, int], list[list[str]]]] = []
+    open_row = False  # whether a line that starts no row continues the last one
     for i in range(header_at + 1, len(lines)):
         line = lines[i]
         if not line.strip():
@@ -228,34 +259,72 @@ def _table_rows(lines: list[str], markdown: bool) -> list[_RawRow] | None:
         if markdown and re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
             continue  # |---|---| separator
         cells = documents.split_cells(line, markdown)
-        if is_row_start(cells):
-            grouped.append((i + 1, [line]))
-        elif len(cells) == 1 and _CN_HEADING.match(line):
-            continue  # a section heading row such as 一、提升办学条件
+        filled = [c for c in cells if c]
+        again = _classify_header(cells) if len(filled) > 1 else None
+        if again:
+            roles, open_row = again, False  # the header repeated, or the next table's own
+            continue
+        if is_row_start(cells, roles):
+            number = cells[roles.get("number", 0)]
+            last = grouped[-1] if grouped else None
+            if last and open_row and last[3] and last[3][0][0] == number:
+                # A 序号 merged over several rows comes out filled down: one task, sub-rows.
+                last[3].append(cells)
+                continue
+            grouped.append((i + 1, [line], roles, [[number]]))
+            open_row = True
+        elif len(filled) == 1 and _CN_HEADING.match(filled[0]):
+            open_row = False  # a section heading row such as 一、提升办学条件
         elif markdown and all(not c or _CN_HEADING.match(c) for c in cells) and any(cells):
-            continue  # a heading spread over a markdown row
-        elif grouped:
+            open_row = False  # a heading spread over a markdown row
+        elif len(filled) == 1 and _TABLE_NOTE.match(filled[0]):
+            open_row = False
+        elif grouped and open_row:
             grouped[-1][1].append(line)
         # Lines before the first row (titles, notes) are not tasks.
 
     rows: list[_RawRow] = []
-    for line_no, physical in grouped:
+    for line_no, physical, row_roles, sub_rows in grouped:
+        ncols = max(row_roles.values()) + 1
         cells = _assemble(physical, markdown, ncols)
-        get = lambda role: (
-            cells[roles[role]].strip() if role in roles and roles[role] < len(cells) else ""
-        )
+        for extra in sub_rows[1:]:
+            cells = _merge_sub_row(cells, extra, row_roles)
+        by_role = {role: cells[col].strip() for role, col in row_roles.items() if col < len(cells)}
         rows.append(
             _RawRow(
                 line=line_no,
-                number=get("number") if "number" in roles else cells[0].strip(),
-                text=get("text"),
-                lead=get("lead"),
-                co=get("co"),
-                responsible=get("responsible"),
-                deadline=get("deadline"),
+                number=by_role.get("number", "") if "number" in row_roles else cells[0].strip(),
+                text=by_role.get("text", ""),
+                lead=by_role.get("lead", ""),
+                co=by_role.get("co", ""),
+                responsible=by_role.get("responsible", ""),
+                deadline=by_role.get("deadline", ""),
             )
         )
     return rows
+
+
+def _merge_sub_row(cells: list[str], extra: list[str], roles: dict[str, int]) -> list[str]:
+    """One task written over sub-rows under a merged 序号: texts joined, bodies and deadlines
+    added where they differ (a merged 牵头单位 repeats, and is kept once)."""
+    out = list(cells) + [""] * max(0, len(extra) - len(cells))
+    for role, col in roles.items():
+        if role == "number" or col >= len(extra) or not extra[col]:
+            continue
+        value, mine = extra[col].strip(), out[col].strip()
+        if not mine:
+            out[col] = value
+        elif value not in mine:
+            out[col] = mine + ("" if role == "text" and mine.endswith("。") else "；") + value
+            if role != "text":
+                out[col] = mine + "、" + value
+    return out
+
+
+def _cellwise_continuation(line: str) -> bool:
+    """A physical line that repeats the table's columns with the first one empty."""
+    cells = documents.split_cells(line, False)
+    return len(cells) >= 2 and not cells[0]
 
 
 def _assemble(physical: list[str], markdown: bool, ncols: int) -> list[str]:
@@ -267,6 +336,15 @@ def _assemble(physical: list[str], markdown: bool, ncols: int) -> list[str]:
             # A continuation row in markdown repeats the columns with most cells empty.
             for j, value in enumerate(more):
                 if value and j < len(cells):
+                    cells[j] += value
+        return cells
+    if len(physical) > 1 and all(_cellwise_continuation(extra) for extra in physical[1:]):
+        # A row continued on the next page of a table: the same columns, the number cell empty.
+        cells = documents.split_cells(physical[0], False)
+        for extra in physical[1:]:
+            for j, value in enumerate(documents.split_cells(extra, False)):
+                if value:
+                    cells += [""] * (j + 1 - len(cells))
                     cells[j] += value
         return cells
     joined = "".join(physical)
@@ -282,43 +360,90 @@ def _assemble(physical: list[str], markdown: bool, ncols: int) -> list[str]:
     return cells
 
 
+# A task paragraph names its bodies in one of three ways:
+#   keyed, at its end:   …。（牵头单位：市教育局；责任单位：市财政局；完成时限：2024年底）
+#   worded, at its end:  …。（市教育局牵头，市财政局、市人社局配合）
+#   on lines below it:   责任单位：市教育局、市财政局   /   完成时限：长期坚持
+_ROLE_WORDS = r"牵头|配合|负责|参与|协同|协助|协办"
+_PARA_WORDED = re.compile(
+    rf"[（(]([^（）()]{{2,120}}?(?:{_ROLE_WORDS})[^（）()]{{0,40}})[）)]\s*[。.；;]?\s*$"
+)
+_FIELD_KEYS = (*_LEAD_COLS, *_RESP_COLS, *_CO_COLS, *_DEADLINE_COLS)
+_FIELD_LINE = re.compile(rf"^\s*(?:{'|'.join(k for k in _FIELD_KEYS if len(k) > 2)})\s*[:：]")
+
+
+def _names_bodies(line: str) -> bool:
+    return bool(_PARA_PAREN.search(line) or _PARA_WORDED.search(line) or _FIELD_LINE.match(line))
+
+
+def _assign_keyed(row: _RawRow, parts: list[str], *, lead_named: bool) -> None:
+    """Fill a row from "key：value" parts (牵头单位：…, 责任单位：…, 完成时限：…). Where a lead
+    is named, 责任单位 lists the co-operating bodies; alone, it lists all of them."""
+    for part in parts:
+        key, _, value = part.partition("：") if "：" in part else part.partition(":")
+        key, value = key.strip(), value.strip()
+        if any(k in key for k in _LEAD_COLS):
+            row.lead = value
+        elif any(k in key for k in _CO_COLS):
+            row.co = "、".join([row.co, value]) if row.co else value
+        elif any(k in key for k in _RESP_COLS):
+            if row.lead or lead_named:
+                row.co = "、".join([value, row.co]) if row.co else value
+            else:
+                row.responsible = value
+        elif any(k in key for k in _DEADLINE_COLS):
+            row.deadline = value
+
+
+def _assign_worded(row: _RawRow, inside: str) -> None:
+    """Fill a row from "市教育局牵头，市财政局、市人社局配合": each clause ends in its role."""
+    for clause in re.split(r"[，,；;]", inside):
+        clause = clause.strip()
+        m = re.fullmatch(rf"(.+?)\s*(?:共同)?(?:{_ROLE_WORDS})(?:单位|部门)?", clause)
+        if not m:
+            continue
+        names, role = m.group(1).strip(), clause[m.end(1) :]
+        if "牵头" in role:
+            row.lead = names
+        elif "负责" in role and not row.lead:
+            row.responsible = names
+        else:
+            row.co = "、".join([row.co, names]) if row.co else names
+
+
 def _paragraph_rows(lines: list[str]) -> list[_RawRow] | None:
-    if not any(_PARA_PAREN.search(line) for line in lines):
+    if not any(_names_bodies(line.strip()) for line in lines):
         return None
     rows: list[_RawRow] = []
-    current: tuple[int, str, list[str]] | None = None  # (line, number, physical lines)
+    # (line, number, physical lines of the task, field lines below it)
+    current: tuple[int, str, list[str], list[str]] | None = None
     counter = 0
 
-    def close(cur: tuple[int, str, list[str]]) -> None:
-        line_no, number, physical = cur
+    def close(cur: tuple[int, str, list[str], list[str]]) -> None:
+        line_no, number, physical, fields = cur
         body = "".join(p.strip() for p in physical)
-        m = None
-        for m in _PARA_PAREN.finditer(body):
-            pass
-        if m is None:
+        keyed = list(_PARA_PAREN.finditer(body))
+        worded = _PARA_WORDED.search(body)
+        row = _RawRow(line=line_no, number=number, text="")
+        if keyed:
+            m = keyed[-1]  # the last parenthesis names the responsible units
+            text = body[: m.start()]
+            paren = re.sub(r"[）)]\s*[。.]?\s*$", "", body[m.start() + 1 :].strip())
+            _assign_keyed(row, re.split(r"[；;]", paren), lead_named="牵头" in paren)
+        elif worded:
+            text = body[: worded.start()]
+            _assign_worded(row, worded.group(1))
+        else:
+            text = body
+        _assign_keyed(row, fields, lead_named=any("牵头" in f for f in fields))
+        if not (row.lead or row.responsible or row.co):
             raise TaskListError(
-                f"任务 {number} 没有写明牵头或责任单位（应以“（牵头单位：…）”结尾）",
+                f"任务 {number} 没有写明牵头或责任单位（应以“（牵头单位：…）”结尾，"
+                "或在下一行写“责任单位：…”）",
                 line=line_no,
                 field_name="责任单位",
             )
-        text = _PARA_NUMBER.sub("", body[: m.start()], count=1).strip()
-        paren = body[m.start() + 1 :].strip()
-        paren = re.sub(r"[）)]\s*[。.]?\s*$", "", paren)
-        row = _RawRow(line=line_no, number=number, text=text)
-        for part in re.split(r"[；;]", paren):
-            key, _, value = part.partition("：") if "：" in part else part.partition(":")
-            key, value = key.strip(), value.strip()
-            if any(k in key for k in _LEAD_COLS):
-                row.lead = value
-            elif any(k in key for k in _CO_COLS):
-                row.co = ("、".join([row.co, value])) if row.co else value
-            elif any(k in key for k in _RESP_COLS):
-                if row.lead or "牵头" in paren:
-                    row.co = ("、".join([value, row.co])) if row.co else value
-                else:
-                    row.responsible = value
-            elif any(k in key for k in _DEADLINE_COLS):
-                row.deadline = value
+        row.text = _PARA_NUMBER.sub("", text, count=1).strip()
         rows.append(row)
 
     for i, line in enumerate(lines):
@@ -327,30 +452,43 @@ def _paragraph_rows(lines: list[str]) -> list[_RawRow] | None:
             continue
         m = _PARA_NUMBER.match(stripped)
         heading = _CN_HEADING.match(stripped)
+        if current and _FIELD_LINE.match(stripped):
+            current[3].append(stripped)
+            continue
         if m:
             if current:
                 close(current)
             counter += 1
-            current = (i + 1, m.group(1) or m.group(2), [stripped])
-        elif heading and not _PARA_PAREN.search(stripped):
+            current = (i + 1, m.group(1) or m.group(2), [stripped], [])
+        elif heading and not _names_bodies(stripped):
             if current:
                 close(current)
                 current = None
         elif current:
             current[2].append(stripped)
-        elif _PARA_PAREN.search(stripped):
+        elif _PARA_PAREN.search(stripped) or _PARA_WORDED.search(stripped):
             counter += 1  # an unnumbered task paragraph
-            current = (i + 1, str(counter), [stripped])
+            current = (i + 1, str(counter), [stripped], [])
         if (
             current
-            and _PARA_PAREN.search("".join(current[2]))
-            and re.search(r"[）)]\s*[。.]?\s*$", stripped)
+            and not current[3]
+            and (_PARA_PAREN.search("".join(current[2])) or _PARA_WORDED.search(stripped))
+            and re.search(r"[）)]\s*[。.；;]?\s*$", stripped)
+            and not _followed_by_fields(lines, i)
         ):
             close(current)
             current = None
     if current:
         close(current)
     return rows
+
+
+def _followed_by_fields(lines: list[str], i: int) -> bool:
+    """Whether the next non-blank line after ``i`` is a "责任单位：…" line of the same task."""
+    for line in lines[i + 1 :]:
+        if line.strip():
+            return bool(_FIELD_LINE.match(line.strip()))
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,7 +592,8 @@ _PER_UNIT = re.compile(
 _LEAD_IN = re.compile(
     r"^(?:[，,、\s]|\d{4}\s*年\s*(?:起|底|前)?|到|至|全市|全县|全区|每年|每个|每所|力争|确保|逐步|重点|持续|进一步|累计|年)+"
 )
-# Verbs that introduce a counted thing (建设 8 所…, 评选 100 名…): the noun after the figure is the label.
+# Verbs that introduce a counted thing (建设 8 所…, 评选 100 名…): the noun after the figure is
+# the label.
 _VERBS = (
     "建设|建成|新建|办好|建好|培育|打造|培养|新增|认定|遴选|评选|选树|评定|推荐|创建|开展|完成|招收|输送|"
     "建立|设立|组建|开设|开发|编写|引进|选派|安排|提供|支持|扶持|举办|组织|立项|争创"
@@ -571,7 +710,7 @@ def extract_targets(
     task_due: int | str | None = None,
     task_annual: bool = False,
 ) -> tuple[list[ParsedTarget], list[str]]:
-    """The quantitative targets in one task's text, and the figures set aside as policy parameters."""
+    """The quantitative targets in one task's text, and the figures set aside as parameters."""
     targets: list[ParsedTarget] = []
     skipped: list[str] = []
     norm = cnnum.normalise(text)
@@ -604,8 +743,8 @@ def extract_targets(
             clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)), default=0)
             clause_end_m = _CLAUSE_END.search(sentence, q.end)
             clause_end = clause_end_m.start() if clause_end_m else len(sentence)
-            # A list inside one clause (建成 1 个 A、5-6 个 B; 培训 10 万人次、取证 7 万人): each item's
-            # words stop at the separator next to its neighbour.
+            # A list inside one clause (建成 1 个 A、5-6 个 B; 培训 10 万人次、取证 7 万人): each
+            # item's words stop at the separator next to its neighbour.
             item_start = clause_start
             if previous is not None and previous_end > clause_start:
                 seps = [m.end() for m in re.finditer(r"[、和及与]", sentence[previous_end:pos])]
@@ -638,7 +777,8 @@ def extract_targets(
                     rf"(?:{_VERBS})[\u4e00-\u9fff“”]{{2,20}}$", before
                 )  # 遴选培育…企业二十家
             ):
-                continue  # 两个渠道, 三个方面: Chinese numerals describe unless something is built or reached
+                # 两个渠道, 三个方面: Chinese numerals describe unless something is built or reached
+                continue
             if (
                 _PARAM_AFTER.match(after)
                 or _PARAM_BEFORE.search(before.rstrip())
@@ -653,7 +793,7 @@ def extract_targets(
                 else:
                     cmp_word, _ = _comparison(before, after)
                     if cmp_word is None:
-                        continue  # a bare number with no measure word and no comparison: not a target
+                        continue  # a bare number, no measure word and no comparison: not a target
                     review = "数字后没有计量单位，请核对"
             cmp, _ = _comparison(before, after)
             if q.is_range:
@@ -769,11 +909,8 @@ def parse_tasklist(
             for body in catalogue.split(cell):
                 if body.name not in {b.name for b in bodies}:
                     bodies.append(body)
-        if (
-            not bodies
-            or (all(b.kind == KIND_GROUP for b in bodies)
-            and not row.lead
-            and not row.responsible)
+        if not bodies or (
+            all(b.kind == KIND_GROUP for b in bodies) and not row.lead and not row.responsible
         ):
             raise TaskListError(
                 f"任务 {row.number} 没有负责单位", line=row.line, field_name="负责单位"

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from policytext import documents
+
 from . import selectors, services
 from .models import Figure, FigureConflict, Report, ReportStatus
 from .tasks import report_process_task
@@ -28,12 +30,13 @@ def _signed_in(request: HttpRequest) -> bool:
 
 
 def _is_supervisor(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_supervisor
+    return selectors.figure_may_review(user=request.user)
 
 
 class ReportUploadForm(forms.ModelForm):
     upload = forms.FileField(
-        label="报告文件", help_text="支持 .txt（UTF-8 或 GBK）、.md 和 Word .docx"
+        label="报告文件",
+        help_text=f"支持{documents.ACCEPTED}；扫描件（无文字层的 PDF）无法识别",
     )
 
     class Meta:
@@ -41,7 +44,8 @@ class ReportUploadForm(forms.ModelForm):
         fields = ("entity_override", "year_override")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns, typed as a dict
         upload = cleaned.get("upload")
         if upload is None:
             return cleaned
@@ -138,7 +142,7 @@ class ReportAdmin(admin.ModelAdmin):
     actions = ("reprocess",)
 
     def get_queryset(self, request):
-        return selectors.report_list_visible_to(request.user)
+        return selectors.report_list_visible_to(user=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -163,9 +167,7 @@ class ReportAdmin(admin.ModelAdmin):
         return _signed_in(request)
 
     def has_add_permission(self, request):
-        return _signed_in(request) and (
-            request.user.is_supervisor or request.user.is_department_staff
-        )
+        return _signed_in(request) and selectors.report_may_upload(user=request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -376,7 +378,10 @@ class FigureAdmin(SimpleHistoryAdmin):
         e = obj.extracted or {}
         if not e:
             return "—"
-        return f"指标 {e.get('indicator') or '—'}；数值 {e.get('value')} {e.get('unit') or ''}；类别 {e.get('kind')}；年度 {e.get('year')}"
+        return (
+            f"指标 {e.get('indicator') or '—'}；数值 {e.get('value')} {e.get('unit') or ''}；"
+            f"类别 {e.get('kind')}；年度 {e.get('year')}"
+        )
 
     @admin.action(description="确认所选数据")
     def confirm_selected(self, request, queryset: QuerySet[Figure]) -> None:

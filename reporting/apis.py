@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -29,16 +31,22 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     ordering_fields = ("year", "uploaded_at", "processed_at", "updated_at", "title")
     ordering = ("-uploaded_at",)
     export_name = "年度报告"
-    access = {"list": READERS, "retrieve": READERS, "create": frozenset({STAFF, SUPERVISOR})}
+    access: ClassVar[dict[str, frozenset[str]]] = {
+        "list": READERS,
+        "retrieve": READERS,
+        "create": frozenset({STAFF, SUPERVISOR}),
+    }
 
     def get_queryset(self):
-        return selectors.report_list_visible_to(self.request.user)
+        return selectors.report_list_visible_to(user=self.request.user)
 
     @extend_schema(
         summary="上传年度报告",
         description=(
-            "multipart/form-data。文件先按后台同样的规则检查（大小、格式、能否识别报告主体），不合格返回 400 并说明原因，"
-            "不保存任何内容；合格则保存并交给后台任务识别数据，返回 202 与 status_url。同一文件重复上传返回 200，不重复导入。"
+            "multipart/form-data。文件先按后台同样的规则检查（大小、格式、能否识别报告主体），"
+            "不合格返回 400 并说明原因，不保存任何内容；"
+            "合格则保存并交给后台任务识别数据，返回 202 与 status_url。"
+            "同一文件重复上传返回 200，不重复导入。"
         ),
         request={"multipart/form-data": serializers.ReportUploadSerializer},
         responses={

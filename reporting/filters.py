@@ -17,7 +17,7 @@ class ReportFilter(SyncFilterSet):
 
     class Meta:
         model = Report
-        fields = {"year": ["exact"]}
+        fields = ("year",)
 
     def filter_jurisdiction(self, queryset, name, value):
         return queryset.filter(jurisdiction_id__in=jurisdiction_ids(value, name))
@@ -41,7 +41,7 @@ class FigureFilter(SyncFilterSet):
 
     class Meta:
         model = Figure
-        fields = {"report": ["exact"], "year": ["exact"]}
+        fields = ("report", "year")
 
     def filter_indicator(self, queryset, name, value):
         return queryset.filter(indicator_id__in=indicator_ids(value, name))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from policytext.reports import location
 from tasks_registry.models import Indicator, Jurisdiction
 
 
@@ -64,8 +67,10 @@ class Report(models.Model):
     class Meta:
         verbose_name = "年度质量报告"
         verbose_name_plural = "年度质量报告"
-        ordering = ["-year", "jurisdiction__name", "-uploaded_at"]
-        indexes = [models.Index(fields=["jurisdiction", "year"])]
+        # Meta.ordering stays a list (a ClassVar for ruff's RUF012): makemigrations compares it
+        # with the list in the migrations, and a tuple would read as a change of options.
+        ordering: ClassVar[list[str]] = ["-year", "jurisdiction__name", "-uploaded_at"]
+        indexes = (models.Index(fields=["jurisdiction", "year"]),)
 
     def __str__(self) -> str:
         return self.title or self.original_name
@@ -116,9 +121,32 @@ class Figure(models.Model):
     qualifier = models.CharField(
         "限定", max_length=8, blank=True, choices=[("ge", "以上"), ("gt", "超过"), ("approx", "约")]
     )
+    # What the rounding of the number as written allows, so that attainment judges two figures
+    # with the same interval as the report did (policytext.reports.value_interval): "8 万人" is
+    # 75 000–85 000 and does not disagree with a table's 75 600. The bounds themselves are not
+    # stored: they follow from value, qualifier and this, and would go stale on a correction.
+    precision = models.DecimalField(
+        "取整精度",
+        max_digits=24,
+        decimal_places=4,
+        default=0,
+        help_text=(
+            "原文数字末位的一半（基本单位）：7.8 万 → 500，41.2 → 0.05；"
+            "0 表示按精确值（仍有 0.5% 容差）"
+        ),
+    )
     kind = models.CharField("类别", max_length=16, choices=FigureKind.choices)
     year = models.PositiveIntegerField("所属年度", null=True, blank=True)
     line = models.PositiveIntegerField("行号")
+    place = models.CharField(
+        "原文位置",
+        max_length=80,
+        blank=True,
+        help_text=(
+            "在 Word、Excel 或 PDF 原文件中的位置，如“第 12 页，表 3 第 4 行”；"
+            "文本文件为空，见行号"
+        ),
+    )
     table_title = models.CharField("表格", max_length=100, blank=True)
     table_row = models.PositiveIntegerField("表格行", null=True, blank=True)
     section = models.CharField("章节", max_length=100, blank=True)
@@ -161,17 +189,18 @@ class Figure(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=200, blank=True)
     history = HistoricalRecords()
+    _change_reason: str  # set before save(): simple_history writes it on the history row
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "报告数据"
         verbose_name_plural = "报告数据"
-        ordering = ["report", "line", "table_row", "id"]
-        indexes = [
+        ordering: ClassVar[list[str]] = ["report", "line", "table_row", "id"]
+        indexes = (
             models.Index(fields=["indicator", "year", "kind"]),
             models.Index(fields=["report", "status"]),
             models.Index(fields=["indicator", "jurisdiction", "year"]),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.label} {self.value_display}"
@@ -185,14 +214,16 @@ class Figure(models.Model):
 
     @property
     def source_display(self) -> str:
-        where = f"第 {self.line} 行"
-        if self.table_title:
-            where += f"（{self.table_title} 第 {self.table_row} 行）"
-        return where
+        return location(
+            line=self.line,
+            place=self.place,
+            table_title=self.table_title,
+            table_row=self.table_row,
+        )
 
     @property
     def key(self) -> tuple[int, str, str]:
-        """What identifies the same figure across re-processing: its line, label and value as read."""
+        """What identifies the same figure on re-processing: its line, label and value as read."""
         original = self.extracted or {}
         return (
             self.line,
@@ -217,7 +248,7 @@ class FigureConflict(models.Model):
     class Meta:
         verbose_name = "数据矛盾"
         verbose_name_plural = "数据矛盾"
-        ordering = ["report", "indicator__code"]
+        ordering: ClassVar[list[str]] = ["report", "indicator__code"]
 
     def __str__(self) -> str:
         return self.description

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.db.models import Count, Q, QuerySet
 
@@ -48,7 +49,22 @@ def _catalogue_from_file() -> IndicatorCatalogue:
     )
 
 
-def report_list_visible_to(user: User) -> QuerySet[Report]:
+def figure_may_review(*, user: User | AnonymousUser) -> bool:
+    """Confirming, correcting or rejecting an extracted figure, and re-processing a report, is
+    the supervisors' job: what they settle is what attainment is computed from."""
+    return isinstance(user, User) and user.is_active and user.is_supervisor
+
+
+def report_may_upload(*, user: User | AnonymousUser) -> bool:
+    """Reports are published documents: any active supervisor or department staff may upload."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and (user.is_supervisor or user.is_department_staff)
+    )
+
+
+def report_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Report]:
     """Reports are published documents: everyone signed in to the admin may read them all."""
     return Report.objects.select_related(
         "jurisdiction", "jurisdiction__parent", "uploaded_by"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.serializers import DescribedModelSerializer, InputSerializer, NamedRef
+from policytext import documents
 from tasks_registry.serializers import IndicatorRef
 
 from .models import Figure, Report
@@ -54,7 +55,8 @@ class ReportSerializer(DescribedModelSerializer):
 
 class ReportUploadSerializer(InputSerializer):
     file = serializers.FileField(
-        allow_empty_file=True, help_text="报告文件：.txt（UTF-8 或 GBK）、.md 或 Word .docx"
+        allow_empty_file=True,
+        help_text=f"报告文件：{documents.ACCEPTED}",
     )
     entity = serializers.CharField(
         max_length=100,
@@ -111,6 +113,7 @@ class FigureSerializer(DescribedModelSerializer):
             "kind_display",
             "year",
             "line",
+            "place",
             "table_title",
             "table_row",
             "section",

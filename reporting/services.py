@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -20,7 +21,7 @@ from policytext import reports as extractor
 from tasks_registry.models import Indicator, Jurisdiction, JurisdictionKind
 
 from .models import Figure, FigureConflict, FigureKind, FigureStatus, Report, ReportStatus
-from .selectors import indicator_catalogue_load
+from .selectors import figure_may_review, indicator_catalogue_load
 
 
 class ReportRejected(ValueError):
@@ -51,9 +52,9 @@ def report_read(
     if not data:
         raise ReportRejected(f"{name}：文件是空的")
     try:
-        text = documents.read_document(name, data)
-        extracted = extractor.extract_report(
-            text, indicator_catalogue_load(), entity=entity, year=year
+        document = documents.read(name, data)
+        extracted = extractor.extract_document(
+            document, indicator_catalogue_load(), entity=entity, year=year
         )
     except (documents.DocumentError, extractor.ReportError) as exc:
         raise ReportRejected(f"{name}：{exc}") from exc
@@ -120,7 +121,7 @@ def report_process(*, report_id: int) -> Report | None:
         status=ReportStatus.PROCESSING
     )
     with transaction.atomic():
-        # order_by(): the default ordering joins the jurisdiction, and FOR UPDATE refuses outer joins.
+        # order_by(): the default ordering joins the jurisdiction; FOR UPDATE refuses outer joins.
         report = (
             Report.objects.select_for_update(skip_locked=True)
             .filter(pk=report_id)
@@ -159,7 +160,7 @@ def report_process(*, report_id: int) -> Report | None:
         report.processed_at = timezone.now()
         report.save()
         # Attainment depends on reports, not the other way round: imported here, at call time.
-        from attainment.services import attainment_recompute_for_figures_enqueue
+        from attainment.tasks import attainment_recompute_for_figures_enqueue
 
         placed = report.figures.exclude(indicator=None).exclude(jurisdiction=None)
         attainment_recompute_for_figures_enqueue(
@@ -206,9 +207,11 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
             value_high=found.value_high,
             unit=found.unit[:20],
             qualifier=found.qualifier,
+            precision=found.precision,  # so that attainment allows the same rounding as the report
             kind=found.kind,
             year=found.year,
             line=found.line,
+            place=found.place[:80],
             table_title=found.table_title[:100],
             table_row=found.table_row,
             section=found.section[:100],
@@ -235,8 +238,8 @@ def _figures_replace(*, report: Report, extracted: extractor.ExtractedReport) ->
 
     conflicts = 0
     for conflict in extracted.conflicts:
-        members = [stored.get((f.line, f.label, str(f.value))) for f in conflict.figures]
-        members = [m for m in members if m is not None]
+        keys = [(f.line, f.label, str(f.value)) for f in conflict.figures]
+        members = [stored[key] for key in keys if key in stored]
         indicator = indicators.get(conflict.indicator)
         if indicator is None or len(members) < 2:
             continue
@@ -296,12 +299,18 @@ def _conflict_text(indicator: Indicator, conflict: extractor.Conflict) -> str:
     parts = []
     for f in conflict.figures:
         prefix = {"ge": "≥", "gt": ">", "approx": "约"}.get(f.qualifier, "")
-        parts.append(f"第 {f.line} 行 {prefix}{cnnum.to_json_number(f.value)}{f.unit}")
+        where = extractor.location(
+            line=f.line, place=f.place, table_title=f.table_title, table_row=f.table_row
+        )
+        parts.append(f"{where} {prefix}{cnnum.to_json_number(f.value)}{f.unit}")
     return f"{indicator.name}（{conflict.year} 年）数据不一致：" + "；".join(parts)
 
 
 def _summary_message(summary: dict[str, object]) -> str:
-    text = f"识别 {summary['figures']} 个数据，其中 {summary['linked']} 个关联到指标（实际值 {summary['linked_actual']} 个）"
+    text = (
+        f"识别 {summary['figures']} 个数据，其中 {summary['linked']} 个关联到指标"
+        f"（实际值 {summary['linked_actual']} 个）"
+    )
     if summary["conflicts"]:
         text += f"；发现 {summary['conflicts']} 处数据不一致，请核对"
     if summary["reviewed_kept"]:
@@ -357,14 +366,21 @@ def jurisdiction_for_report(extracted: extractor.ExtractedReport) -> Jurisdictio
 # Review
 
 
+def _ensure_reviewer(by: User) -> None:
+    if not figure_may_review(user=by):
+        raise PermissionDenied("只有督导人员可以审核报告数据")
+
+
 def figure_confirm(*, figure: Figure, by: User, note: str = "") -> Figure:
     """A reviewer agrees with the figure as extracted."""
+    _ensure_reviewer(by)
     figure.status = FigureStatus.CONFIRMED
     return _reviewed(figure, by, note)
 
 
 def figure_reject(*, figure: Figure, by: User, note: str) -> Figure:
     """A reviewer says the figure is wrong and must not be used; the reason is required."""
+    _ensure_reviewer(by)
     if not note.strip():
         raise ValueError("驳回须填写理由")
     figure.status = FigureStatus.REJECTED
@@ -383,26 +399,32 @@ def figure_correct(
     note: str = "",
 ) -> Figure:
     """A reviewer changes what the figure measures or its value; the extracted original is kept."""
-    figure._indicator_before = figure.indicator_id  # the old indicator's targets change too
+    _ensure_reviewer(by)
+    indicator_before = figure.indicator_id  # the old indicator's targets change too
     figure.indicator = indicator
+    if value != figure.value:
+        # The reviewer typed the value: it is what they mean, not a rounding of the text's.
+        figure.precision = Decimal(0)
     figure.value = value
     figure.unit = unit
     figure.kind = kind
     figure.year = year
     figure.status = FigureStatus.CORRECTED
-    return _reviewed(figure, by, note)
+    return _reviewed(figure, by, note, indicator_before=indicator_before)
 
 
-def _reviewed(figure: Figure, by: User, note: str) -> Figure:
+def _reviewed(
+    figure: Figure, by: User, note: str, *, indicator_before: int | None = None
+) -> Figure:
     figure.reviewed_by = by
     figure.reviewed_at = timezone.now()
     figure.review_note = note[:200]
     figure._change_reason = f"{figure.get_status_display()}：{note}"[:100]  # kept in the history
     figure.save()
-    from attainment.services import attainment_recompute_for_figures_enqueue
+    from attainment.tasks import attainment_recompute_for_figures_enqueue
 
     attainment_recompute_for_figures_enqueue(
-        indicator_ids=[figure.indicator_id, getattr(figure, "_indicator_before", None)],
+        indicator_ids=[figure.indicator_id, indicator_before],
         jurisdiction_ids=[figure.jurisdiction_id],
     )
     return figure
@@ -413,7 +435,7 @@ def _reviewed(figure: Figure, by: User, note: str) -> Figure:
 
 
 def reports_folder_ingest(*, folder: Path) -> list[str]:
-    """Ingest every yearly report in ``folder``; files that are not reports are listed and skipped."""
+    """Ingest every yearly report in ``folder``; files that are not reports are skipped."""
     lines: list[str] = []
     for path in sorted(
         p
@@ -429,7 +451,7 @@ def reports_folder_ingest(*, folder: Path) -> list[str]:
         if not _looks_like_report(text):
             continue
         try:
-            report, created = report_ingest(name=path.name, data=data)
+            report, _created = report_ingest(name=path.name, data=data)
         except ReportRejected as exc:
             lines.append(f"{path.name}：无法导入，未写入任何数据。{exc}")
             continue

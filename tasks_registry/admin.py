@@ -10,6 +10,10 @@ Every check takes the object, because list, change, history and bulk-action view
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, ClassVar, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +42,17 @@ from .models import (
     TaskListUpload,
 )
 from .tasks import tasklist_upload_process_task
+
+if TYPE_CHECKING:  # django_stubs_ext comes with the type stubs, not with the app
+    from django_stubs_ext import WithAnnotations
+
+
+class _PlanCounts(TypedDict):
+    _tasks: int  # PlanAdmin.get_queryset
+
+
+class _EntryCounts(TypedDict):
+    _evidence: int  # ProgressEntryAdmin.get_queryset
 
 
 def _is_staff_member(request: HttpRequest) -> bool:
@@ -78,7 +93,7 @@ class DepartmentAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_display = ("name", "kind", "alias_list", "needs_review")
     list_filter = ("kind", "needs_review")
     search_fields = ("name", "aliases__alias")
-    inlines = [DepartmentAliasInline]
+    inlines = (DepartmentAliasInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
@@ -135,7 +150,7 @@ class PlanAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         )
 
     @admin.display(description="任务数", ordering="_tasks")
-    def task_count(self, obj: Plan) -> int:
+    def task_count(self, obj: WithAnnotations[Plan, _PlanCounts]) -> int:
         return obj._tasks
 
     @admin.display(description="规划期")
@@ -197,12 +212,6 @@ class TargetInline(admin.TabularInline):
         return False
 
 
-def _may_see_task(request: HttpRequest, task: Task | None) -> bool:
-    if task is None or not _is_staff_member(request):
-        return True
-    return task.assignments.filter(department_id=request.user.department_id).exists()
-
-
 @admin.register(Task)
 class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_display = (
@@ -231,6 +240,7 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         "responsibility_text",
         "deadline_text",
         "source_line",
+        "source_place",
     )
     fields = (
         "plan",
@@ -242,25 +252,27 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         "deadline_year",
         "deadline_date",
         "source_line",
+        "source_place",
         "is_active",
     )
-    inlines = [TaskAssignmentInline, TargetInline]
+    inlines = (TaskAssignmentInline, TargetInline)
     list_per_page = 50
 
     def get_queryset(self, request):
         tasks = selectors.task_list_visible_to(user=request.user)
         # Staff see the latest progress of their own department only, even on shared tasks.
-        department_id = request.user.department_id if _is_staff_member(request) else None
-        return selectors.task_latest_progress(
-            tasks=tasks, department_id=department_id
-        ).prefetch_related("targets")
+        return selectors.task_latest_progress(tasks=tasks, user=request.user).prefetch_related(
+            "targets"
+        )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
         return queryset.distinct(), False
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and _may_see_task(request, obj)
+        return super().has_view_permission(request, obj) and (
+            obj is None or selectors.task_is_visible_to(user=request.user, task=obj)
+        )
 
     @admin.display(description="工作任务")
     def short_text(self, obj: Task) -> str:
@@ -318,7 +330,7 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     search_fields = ("label", "source_text", "task__text", "task__number")
     list_select_related = ("task", "task__lead", "indicator")
     autocomplete_fields = ("indicator", "jurisdiction")
-    actions = ["confirm_suggested_links"]
+    actions = ("confirm_suggested_links",)
     fieldsets = (
         (None, {"fields": ("task", "label", "worded", "source_text")}),
         (
@@ -356,24 +368,20 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         return queryset.distinct(), False
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and _may_see_task(
-            request, obj.task if obj else None
+        return super().has_view_permission(request, obj) and (
+            obj is None or selectors.target_is_visible_to(user=request.user, target=obj)
         )
 
     def has_change_permission(self, request, obj=None):
-        if request.user.is_superuser or _is_supervisor(request):
-            return True
-        if _is_staff_member(request):
-            return obj is None or obj.task.lead_id == request.user.department_id
-        return False
+        if obj is None:  # the list page: staff reach the targets they may link from there
+            return _is_supervisor(request) or _is_staff_member(request)
+        return selectors.target_link_may_change(user=request.user, target=obj)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("task", "label", "worded", "source_text", "link_status", "link_note")
         if request.user.is_superuser:
             return fixed
-        return tuple(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS) + (
-            "worded",
-        )
+        return (*(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS), "worded")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -388,24 +396,17 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
             and not set(form.changed_data) - set(_LINK_FIELDS)
         ):
             # Only the link changed: that is a person confirming what measures the target.
-            from attainment.services import target_link_confirm
-
-            target_link_confirm(
+            services.target_link_confirm(
                 target=obj, by=request.user, indicator=obj.indicator, jurisdiction=obj.jurisdiction
             )
             return
-        super().save_model(request, obj, form, change)
-        from attainment.services import attainment_recompute_enqueue
-
-        attainment_recompute_enqueue(target_ids=[obj.pk])
+        services.target_save(target=obj, by=request.user)
 
     @admin.action(description="确认所选目标的指标关联（按系统建议）")
     def confirm_suggested_links(self, request, queryset):
-        from attainment.services import target_link_confirm
-
         done = 0
         for target in queryset.filter(link_status=LinkStatus.SUGGESTED):
-            target_link_confirm(
+            services.target_link_confirm(
                 target=target,
                 by=request.user,
                 indicator=target.indicator,
@@ -437,16 +438,10 @@ class EvidenceInline(admin.TabularInline):
     readonly_fields = ("uploaded_by", "uploaded_at")
     extra = 1
 
-    def _entry_editable(self, request, obj) -> bool:
-        return obj is None or ProgressEntryAdmin.may_edit(request, obj)
-
     def has_add_permission(self, request, obj=None):
-        return (
-            (self._entry_editable(request, obj)
-            and _is_staff_member(request))
-            or (request.user.is_superuser
-            and (obj is None or obj.status != ProgressStatus.APPROVED))
-        )
+        # Evidence goes with its entry: addable while the entry is
+        # (selectors.progress_entry_may_edit).
+        return ProgressEntryAdmin.may_edit(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
@@ -462,7 +457,7 @@ class ProgressEntryForm(forms.ModelForm):
     class Meta:
         model = ProgressEntry
         fields = ("task", "target", "jurisdiction", "year", "quarter", "value", "narrative")
-        help_texts = {
+        help_texts: ClassVar[dict[str, str]] = {
             "quarter": "按季度填报时，完成值填写截至该季度末的全年累计数；全年数据不选季度",
             "target": "有量化目标的，选择目标；没有量化目标的任务，只选任务并填写进展情况",
             "task": "选择了目标时可不填，将自动取目标所属任务",
@@ -474,7 +469,8 @@ class ProgressEntryForm(forms.ModelForm):
             self.fields["task"].required = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns, typed as a dict
         if "task" not in self.fields:
             return cleaned  # a read-only rendering (submitted, approved, or a history version)
         task, target = cleaned.get("task"), cleaned.get("target")
@@ -488,6 +484,17 @@ class ProgressEntryForm(forms.ModelForm):
                 {"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"}
             )
         return cleaned  # which place a value is for is checked by the model (ProgressEntry.clean)
+
+
+@contextmanager
+def _refused_as_403() -> Iterator[None]:
+    """A service refusing a write the form already let through means the record changed in
+    between (submitted from another tab, say): answer 403 with the service's reason. The admin's
+    view is one transaction, so nothing of the request is written."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise PermissionDenied("；".join(exc.messages)) from exc
 
 
 class ReturnForm(forms.Form):
@@ -522,36 +529,21 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "review_comment",
     )
     autocomplete_fields = ()
-    inlines = [EvidenceInline]
-    actions = ["submit_selected", "approve_selected", "return_selected"]
+    inlines = (EvidenceInline,)
+    actions = ("submit_selected", "approve_selected", "return_selected")
     list_select_related = ("task", "target", "department")
 
-    # -- who may do what ----------------------------------------------------------------------
+    # -- who may do what: asked of tasks_registry.selectors, the one place the rule lives ---------
 
     @staticmethod
     def may_edit(request: HttpRequest, obj: ProgressEntry | None) -> bool:
-        user = request.user
         if obj is None:
-            return (_is_staff_member(request) and user.department_id is not None) or user.is_superuser
-        if obj.pk is not None:
-            # The history views pass an old version of the entry; what counts is the entry as it
-            # stands now (an approved entry must not be reverted to an earlier draft).
-            current = (
-                ProgressEntry.objects.filter(pk=obj.pk).values("status", "department_id").first()
-            )
-            if current is None:
-                return False
-            obj = ProgressEntry(
-                pk=obj.pk, status=current["status"], department_id=current["department_id"]
-            )
-        if obj.status == ProgressStatus.APPROVED:
-            return False  # approved entries are locked for everyone
-        if user.is_superuser:
-            return True
-        return (
-            _is_staff_member(request)
-            and obj.department_id == user.department_id
-            and obj.is_editable_by_author
+            return selectors.progress_entry_may_record(user=request.user)
+        # The history views pass an old version of the entry; what counts is the entry as it
+        # stands now (an approved entry must not be reverted to an earlier draft).
+        current = ProgressEntry.objects.filter(pk=obj.pk).first() if obj.pk else obj
+        return current is not None and selectors.progress_entry_may_edit(
+            user=request.user, entry=current
         )
 
     def has_module_permission(self, request):
@@ -560,17 +552,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         if not (request.user.is_active and request.user.is_staff):
             return False
-        if obj is not None and _is_staff_member(request):
-            current = (
-                ProgressEntry.objects.filter(pk=obj.pk)
-                .values_list("department_id", flat=True)
-                .first()
-            )
-            return obj.department_id == request.user.department_id and current in (
-                None,
-                request.user.department_id,
-            )
-        return True
+        return obj is None or selectors.progress_entry_is_visible_to(user=request.user, entry=obj)
 
     def has_add_permission(self, request):
         return self.may_edit(request, None)
@@ -578,7 +560,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             # The list page asks this without an object; staff need it to reach their drafts.
-            return self.may_edit(request, None)
+            return self.may_edit(request, None) or request.user.is_superuser
         return self.may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -598,8 +580,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not request.user.is_superuser:
-            actions.pop("delete_selected", None)  # staff delete their own drafts one at a time
+        # Drafts are deleted one at a time, by their own department (progress_entry_delete): a
+        # bulk delete could not say which of the chosen entries the service refused, and why.
+        actions.pop("delete_selected", None)
         if not _is_supervisor(request):
             actions.pop("approve_selected", None)
             actions.pop("return_selected", None)
@@ -609,6 +592,8 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting to an old version is an edit: refuse it where editing the entry is refused.
+        # What a revert may change is the service's business: only the reported fields, never
+        # status, department or review (progress_entry_update).
         if request.method == "POST":
             entry = ProgressEntry.objects.filter(pk=object_id).first()
             if entry is None or not self.may_edit(request, entry):
@@ -631,25 +616,54 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # -- writes: through tasks_registry.services, as the API's are ----------------------------
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-            obj.department_id = request.user.department_id
-            if obj.department_id is None:
-                raise PermissionDenied("您的账号未关联部门，不能填报进展")
-        if not obj.task.assignments.filter(department_id=obj.department_id).exists():
-            raise PermissionDenied(f"任务 {obj.task.number} 不属于{obj.department}，不能填报")
-        super().save_model(request, obj, form, change)
+        fields = {f: form.cleaned_data.get(f) for f in services.ENTRY_FIELDS if f in form.fields}
+        with _refused_as_403():
+            if change:
+                saved = services.progress_entry_update(entry=obj, by=request.user, **fields)
+            else:
+                saved = services.progress_entry_create(by=request.user, **fields)
+        # The inline formsets were built on ``obj``: let it stand for the saved row.
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        with _refused_as_403():
+            services.progress_entry_delete(entry=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is not Evidence:
+            super().save_formset(request, form, formset, change)
+            return
+        # Django's admin reads these three lists to write the change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk is not None:
+                services.evidence_delete(evidence=inline_form.instance, by=request.user)
+                formset.deleted_objects.append(inline_form.instance)
         for inline_form in formset.forms:
-            if (
-                inline_form.has_changed()
-                and isinstance(inline_form.instance, Evidence)
-                and not inline_form.instance.uploaded_by_id
-            ):
-                inline_form.instance.uploaded_by = request.user
-        super().save_formset(request, form, formset, change)
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            if inline_form.instance.pk is None:
+                item = services.evidence_add(
+                    entry=form.instance,
+                    by=request.user,
+                    file=data["file"],
+                    description=data.get("description", ""),
+                )
+                formset.new_objects.append(item)
+            else:
+                item = services.evidence_update(
+                    evidence=inline_form.instance,
+                    by=request.user,
+                    file=data["file"] if "file" in inline_form.changed_data else None,
+                    description=data.get("description"),
+                )
+                formset.changed_objects.append((item, inline_form.changed_data))
 
     # -- columns ------------------------------------------------------------------------------
 
@@ -661,11 +675,11 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     def value_display(self, obj: ProgressEntry) -> str:
         if obj.value is None:
             return "—"
-        unit = obj.target.unit if obj.target_id else ""
+        unit = obj.target.unit if obj.target else ""
         return f"{obj.value.normalize():f}{unit}"
 
     @admin.display(description="佐证材料")
-    def evidence_count(self, obj: ProgressEntry) -> int:
+    def evidence_count(self, obj: WithAnnotations[ProgressEntry, _EntryCounts]) -> int:
         return obj._evidence
 
     # -- workflow actions ---------------------------------------------------------------------

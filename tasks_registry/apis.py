@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -167,7 +169,7 @@ class ProgressEntryViewSet(
     ordering_fields = ("year", "quarter", "updated_at", "created_at", "status")
     ordering = ("-year", "-quarter", "-updated_at")
     export_name = "进展填报"
-    access = {
+    access: ClassVar[dict[str, frozenset[str]]] = {
         "list": READERS,
         "retrieve": READERS,
         "create": frozenset({STAFF}),
@@ -266,7 +268,9 @@ class ProgressEntryViewSet(
 
     @extend_schema(
         summary="上传佐证材料",
-        description="multipart/form-data；文件类型与大小限制同后台。上传完成即保存，返回 201 与材料地址。",
+        description=(
+            "multipart/form-data；文件类型与大小限制同后台。上传完成即保存，返回 201 与材料地址。"
+        ),
         request={"multipart/form-data": serializers.EvidenceUploadSerializer},
         responses={201: serializers.EvidenceSerializer},
     )
@@ -292,7 +296,9 @@ class ProgressEntryViewSet(
         item = get_object_or_404(Evidence, pk=evidence_id, entry=self.get_object())
         try:
             return FileResponse(
-                item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1]
+                item.file.open("rb"),
+                as_attachment=True,
+                filename=(item.file.name or "").rsplit("/", 1)[-1],
             )
         except OSError as exc:
             raise Http404 from exc

@@ -53,13 +53,13 @@ def _due_after(prefix: str, value: datetime.date, year_field: str) -> Q:
 class DepartmentFilter(SyncFilterSet):
     class Meta:
         model = Department
-        fields = {"kind": ["exact"], "needs_review": ["exact"]}
+        fields = ("kind", "needs_review")
 
 
 class IndicatorFilter(SyncFilterSet):
     class Meta:
         model = Indicator
-        fields = {"code": ["exact"]}
+        fields = ("code",)
 
 
 class JurisdictionFilter(SyncFilterSet):
@@ -69,7 +69,7 @@ class JurisdictionFilter(SyncFilterSet):
 
     class Meta:
         model = Jurisdiction
-        fields = {"kind": ["exact"], "parent": ["exact"]}
+        fields = ("kind", "parent")
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(pk__in=jurisdiction_ids(value, name))
@@ -82,7 +82,7 @@ class PlanFilter(SyncFilterSet):
 
     class Meta:
         model = Plan
-        fields: dict[str, list[str]] = {}
+        fields = ()
 
     def filter_jurisdiction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(jurisdiction_id__in=jurisdiction_ids(value, name))
@@ -125,7 +125,7 @@ class TaskFilter(_ResponsibilityFilters):
 
     class Meta:
         model = Task
-        fields = {"plan": ["exact"], "is_active": ["exact"], "number": ["exact"]}
+        fields = ("plan", "is_active", "number")
 
     def _effective(self, queryset: QuerySet) -> QuerySet:
         return queryset.annotate(
@@ -162,12 +162,7 @@ class TargetFilter(_ResponsibilityFilters):
 
     class Meta:
         model = Target
-        fields = {
-            "task": ["exact"],
-            "link_status": ["exact"],
-            "recurrence": ["exact"],
-            "is_active": ["exact"],
-        }
+        fields = ("task", "link_status", "recurrence", "is_active")
 
     def filter_indicator(self, queryset, name, value):
         return queryset.filter(indicator_id__in=indicator_ids(value, name))
@@ -226,7 +221,7 @@ class ProgressEntryFilter(SyncFilterSet):
 
     class Meta:
         model = ProgressEntry
-        fields = {"task": ["exact"], "target": ["exact"], "year": ["exact"], "quarter": ["exact"]}
+        fields = ("task", "target", "year", "quarter")
 
     def filter_department(self, queryset, name, value):
         return queryset.filter(department_id__in=department_ids(value, name))

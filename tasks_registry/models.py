@@ -1,12 +1,16 @@
-"""Plans, their tasks and targets, the departments responsible, and progress reported against them."""
+"""Plans, their tasks and targets, the departments responsible, and progress reported on them."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from policytext import documents
 
 
 class DepartmentKind(models.TextChoices):
@@ -33,7 +37,9 @@ class Department(models.Model):
     class Meta:
         verbose_name = "部门"
         verbose_name_plural = "部门"
-        ordering = ["kind", "name"]
+        # Meta.ordering stays a list (a ClassVar for ruff's RUF012): makemigrations compares it
+        # with the list in the migrations, and a tuple would read as a change of options.
+        ordering: ClassVar[list[str]] = ["kind", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -116,7 +122,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = "指标"
         verbose_name_plural = "指标目录"
-        ordering = ["code"]
+        ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
@@ -160,12 +166,12 @@ class Jurisdiction(models.Model):
     class Meta:
         verbose_name = "行政区划/学校"
         verbose_name_plural = "行政区划/学校"
-        ordering = ["kind", "code", "name"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["kind", "code", "name"]
+        constraints = (
             models.UniqueConstraint(
                 fields=["name", "parent"], name="jurisdiction_unique_name_in_parent"
-            )
-        ]
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -215,7 +221,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = "政策文件"
         verbose_name_plural = "政策文件"
-        ordering = ["-period_end", "title"]
+        ordering: ClassVar[list[str]] = ["-period_end", "title"]
 
     def __str__(self) -> str:
         return self.title
@@ -252,6 +258,14 @@ class Task(models.Model):
     deadline_year = models.PositiveIntegerField("完成年份", null=True, blank=True)
     deadline_date = models.DateField("完成日期", null=True, blank=True)
     source_line = models.PositiveIntegerField("原文行号", null=True, blank=True)
+    source_place = models.CharField(
+        "原文位置",
+        max_length=80,
+        blank=True,
+        help_text=(
+            "在 Word、Excel 或 PDF 原文件中的位置，如“第 2 页，表 1 第 5 行”；文本文件为空，见行号"
+        ),
+    )
     is_active = models.BooleanField(
         "有效", default=True, help_text="重新导入的清单中已不存在的任务标记为无效，不删除"
     )
@@ -261,10 +275,10 @@ class Task(models.Model):
     class Meta:
         verbose_name = "任务"
         verbose_name_plural = "任务"
-        ordering = ["plan", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number_in_plan")
-        ]
+        ordering: ClassVar[list[str]] = ["plan", "position"]
+        constraints = (
+            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number_in_plan"),
+        )
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:30]}"
@@ -290,12 +304,12 @@ class TaskAssignment(models.Model):
     class Meta:
         verbose_name = "任务分工"
         verbose_name_plural = "任务分工"
-        ordering = ["task", "position"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["task", "position"]
+        constraints = (
             models.UniqueConstraint(
                 fields=["task", "department"], name="assignment_unique_department"
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.department}（{self.get_role_display()}）"
@@ -326,7 +340,7 @@ _CMP_WORDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "", "approx"
 
 
 class Target(models.Model):
-    """A quantitative target read from a task's text (培育 8-10 所, 占比 60% 以上, 每年不低于 10 万人次)."""
+    """A quantitative target in a task's text: 培育 8-10 所, 占比 60% 以上, 每年不低于 10 万人次."""
 
     task = models.ForeignKey(
         Task, verbose_name="任务", on_delete=models.CASCADE, related_name="targets"
@@ -389,13 +403,13 @@ class Target(models.Model):
     class Meta:
         verbose_name = "目标"
         verbose_name_plural = "目标"
-        ordering = ["task", "position"]
-        constraints = [
+        ordering: ClassVar[list[str]] = ["task", "position"]
+        constraints = (
             models.CheckConstraint(
                 condition=Q(comparison="range", value_high__isnull=False) | ~Q(comparison="range"),
                 name="target_range_has_upper",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.label} {self.worded}"
@@ -508,11 +522,11 @@ class ProgressEntry(models.Model):
     class Meta:
         verbose_name = "进展填报"
         verbose_name_plural = "进展填报"
-        ordering = ["-year", "-quarter", "-updated_at"]
+        ordering: ClassVar[list[str]] = ["-year", "-quarter", "-updated_at"]
 
     def __str__(self) -> str:
         period = f"{self.year}年" + (f"第{self.quarter}季度" if self.quarter else "")
-        what = self.target.label if self.target_id else f"任务{self.task.number}"
+        what = self.target.label if self.target is not None else f"任务{self.task.number}"
         return f"{what} · {period}"
 
     @property
@@ -591,7 +605,7 @@ class Evidence(models.Model):
         verbose_name_plural = "佐证材料"
 
     def __str__(self) -> str:
-        return self.description or self.file.name.rsplit("/", 1)[-1]
+        return self.description or (self.file.name or "").rsplit("/", 1)[-1]
 
 
 class ImportStatus(models.TextChoices):
@@ -604,7 +618,11 @@ class ImportStatus(models.TextChoices):
 class TaskListUpload(models.Model):
     """A task-list file uploaded in the admin, imported by a background job."""
 
-    file = models.FileField("任务清单文件", upload_to="tasklists/")
+    file = models.FileField(
+        "任务清单文件",
+        upload_to="tasklists/",
+        help_text=f"支持{documents.ACCEPTED}",
+    )
     plan_title = models.CharField("政策文件名称", max_length=200)
     issuer = models.CharField("发文单位", max_length=100, blank=True)
     period_start = models.PositiveIntegerField("起始年份", null=True, blank=True)
@@ -630,7 +648,7 @@ class TaskListUpload(models.Model):
     class Meta:
         verbose_name = "任务清单导入"
         verbose_name_plural = "任务清单导入"
-        ordering = ["-created_at"]
+        ordering: ClassVar[list[str]] = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.plan_title}（{self.get_status_display()}）"

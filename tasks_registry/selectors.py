@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from policytext.departments import Catalogue
 
-from .models import Department, DepartmentAlias, ProgressEntry, Target, Task
+from .models import Department, DepartmentAlias, ProgressEntry, Target, Task, TaskAssignment
 
 
 def catalogue_load() -> Catalogue:
@@ -22,49 +23,138 @@ def catalogue_load() -> Catalogue:
     )
 
 
-def task_list_visible_to(*, user: User) -> QuerySet[Task]:
+# ---------------------------------------------------------------------------------------------
+# Who may see and change what. This is the one place the rule lives: the admin's querysets and
+# object checks, the supervisors' view, the API and the services all ask these functions.
+#
+# - Supervisors, administrators and the supervision office see every task, target, entry and
+#   attainment (the office read-only: its writes are refused by role, in services and the API).
+# - Department staff see the tasks their department leads or co-operates on, with their targets
+#   and attainments, and only their own department's progress entries, even on a shared task.
+# - Anyone else (signed out, deactivated, staff whose account has no department) sees nothing.
+
+_NOTHING = Q(pk__in=[])
+
+
+def _staff_department_id(user: User | AnonymousUser) -> int | None:
+    """The department a user is confined to, or None when the user is not confined."""
+    return user.department_id if isinstance(user, User) and user.is_department_staff else None
+
+
+def _sees_nothing(user: User | AnonymousUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return True
+    return isinstance(user, User) and user.is_department_staff and user.department_id is None
+
+
+def task_scope(*, user: User | AnonymousUser, path: str = "") -> Q:
+    """The tasks ``user`` may see, as a filter on any model that reaches Task through ``path``
+    ("" on Task, "task__" on Target or ProgressEntry, "target__task__" on Attainment). A
+    subquery rather than a join, so that a task shared by several departments is not repeated."""
+    if _sees_nothing(user):
+        return _NOTHING
+    department_id = _staff_department_id(user)
+    if department_id is None:
+        return Q()
+    assigned = TaskAssignment.objects.filter(department_id=department_id).values("task_id")
+    return Q(**{f"{path}id__in": assigned})
+
+
+def progress_entry_scope(*, user: User | AnonymousUser, path: str = "") -> Q:
+    """The progress entries ``user`` may see, as a filter on ProgressEntry (or through ``path``)."""
+    if _sees_nothing(user):
+        return _NOTHING
+    department_id = _staff_department_id(user)
+    return Q() if department_id is None else Q(**{f"{path}department_id": department_id})
+
+
+def task_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Task]:
     """Tasks a user may see: staff see those their department leads or co-operates on."""
-    tasks = Task.objects.select_related("plan", "lead")
-    if not user.is_authenticated:
-        return tasks.none()
-    if user.is_department_staff:
-        if user.department_id is None:
-            return tasks.none()
-        tasks = tasks.filter(assignments__department_id=user.department_id).distinct()
-    return tasks
+    return Task.objects.select_related("plan", "lead").filter(task_scope(user=user))
 
 
-def target_list_visible_to(*, user: User) -> QuerySet[Target]:
-    targets = Target.objects.select_related("task__plan", "task__lead", "indicator")
-    if not user.is_authenticated:
-        return targets.none()
-    if user.is_department_staff:
-        if user.department_id is None:
-            return targets.none()
-        targets = targets.filter(task__assignments__department_id=user.department_id).distinct()
-    return targets
-
-
-def progress_entry_list_visible_to(*, user: User) -> QuerySet[ProgressEntry]:
-    """Staff see only their own department's entries, even on a task they share with others."""
-    entries = ProgressEntry.objects.select_related(
-        "task__plan", "target", "department", "created_by"
+def target_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Target]:
+    """Targets of the tasks a user may see."""
+    return Target.objects.select_related("task__plan", "task__lead", "indicator").filter(
+        task_scope(user=user, path="task__")
     )
-    if not user.is_authenticated:
-        return entries.none()
-    if user.is_department_staff:
-        if user.department_id is None:
-            return entries.none()
-        entries = entries.filter(department_id=user.department_id)
-    return entries
 
 
-def task_latest_progress(
-    *, tasks: QuerySet[Task], department_id: int | None = None
-) -> QuerySet[Task]:
-    """Tasks with their progress entries prefetched newest first, for list pages; only one
-    department's entries when ``department_id`` is given."""
-    entries = ProgressEntry.objects.order_by("-year", "-quarter", "-updated_at")
-    if department_id is not None:
-        entries = entries.filter(department_id=department_id)
+def progress_entry_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[ProgressEntry]:
+    """Staff see only their own department's entries, even on a task they share with others."""
+    return ProgressEntry.objects.select_related(
+        "task__plan", "target", "department", "created_by"
+    ).filter(progress_entry_scope(user=user))
+
+
+def task_is_visible_to(*, user: User | AnonymousUser, task: Task) -> bool:
+    return Task.objects.filter(task_scope(user=user), pk=task.pk).exists()
+
+
+def target_is_visible_to(*, user: User | AnonymousUser, target: Target) -> bool:
+    return Task.objects.filter(task_scope(user=user), pk=target.task_id).exists()
+
+
+def progress_entry_is_visible_to(*, user: User | AnonymousUser, entry: ProgressEntry) -> bool:
+    """Asked of the entry as stored, not as passed: the history pages pass an old version, whose
+    department may not be the entry's now."""
+    return ProgressEntry.objects.filter(progress_entry_scope(user=user), pk=entry.pk).exists()
+
+
+def task_is_assigned_to(*, task: Task, department_id: int | None) -> bool:
+    """Whether a department leads or co-operates on ``task``: what entitles it to report on it."""
+    return (
+        department_id is not None and task.assignments.filter(department_id=department_id).exists()
+    )
+
+
+def progress_entry_may_record(*, user: User | AnonymousUser, task: Task | None = None) -> bool:
+    """Whether ``user`` may record progress (on ``task``, when given): department staff, for a
+    task their department leads or co-operates on. Supervisors review; they do not report."""
+    if _sees_nothing(user):
+        return False
+    department_id = _staff_department_id(user)
+    if department_id is None:
+        return False
+    return task is None or task_is_assigned_to(task=task, department_id=department_id)
+
+
+def progress_entry_is_own(*, user: User | AnonymousUser, entry: ProgressEntry) -> bool:
+    """Whether ``user`` acts for ``entry``'s department: its own staff, or an administrator."""
+    if not user.is_authenticated or not user.is_active or not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    department_id = _staff_department_id(user)
+    return department_id is not None and entry.department_id == department_id
+
+
+def progress_entry_may_edit(*, user: User | AnonymousUser, entry: ProgressEntry) -> bool:
+    """Whether ``user`` may change, submit, delete or attach evidence to ``entry``: its own
+    department (progress_entry_is_own) while it is a draft or returned. Submitted entries wait
+    for review; approved ones are what attainment was computed from and stay locked for all."""
+    return entry.is_editable_by_author and progress_entry_is_own(user=user, entry=entry)
+
+
+def progress_entry_may_review(*, user: User | AnonymousUser) -> bool:
+    """Approving and returning entries is the supervisors' job."""
+    return isinstance(user, User) and user.is_active and user.is_supervisor
+
+
+def target_link_may_change(*, user: User | AnonymousUser, target: Target) -> bool:
+    """What measures a target (its indicator and place) is confirmed or changed by supervisors
+    and by the staff of the department that leads its task."""
+    if _sees_nothing(user) or not isinstance(user, User):
+        return False
+    if user.is_supervisor:
+        return True
+    department_id = _staff_department_id(user)
+    return department_id is not None and target.task.lead_id == department_id
+
+
+def task_latest_progress(*, tasks: QuerySet[Task], user: User | AnonymousUser) -> QuerySet[Task]:
+    """Tasks with the progress entries ``user`` may see prefetched newest first, for list pages."""
+    entries = ProgressEntry.objects.filter(progress_entry_scope(user=user)).order_by(
+        "-year", "-quarter", "-updated_at"
+    )
     return tasks.prefetch_related(Prefetch("progress_entries", queryset=entries))

@@ -124,6 +124,7 @@ class TaskSerializer(DescribedModelSerializer):
             "deadline_year",
             "deadline_date",
             "source_line",
+            "source_place",
             "is_active",
             "updated_at",
         )
@@ -190,7 +191,7 @@ class EvidenceSerializer(DescribedModelSerializer):
         fields = ("id", "name", "description", "size", "uploaded_at")
 
     def get_name(self, obj: Evidence) -> str:
-        return obj.file.name.rsplit("/", 1)[-1]
+        return (obj.file.name or "").rsplit("/", 1)[-1]
 
     def get_size(self, obj: Evidence) -> int | None:
         try:

@@ -8,24 +8,28 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from policytext import cnnum
+from policytext import cnnum, documents
 from policytext.departments import KIND_UNKNOWN, Resolved
+from policytext.documents import Document
 from policytext.tasklist import (
     ParsedTarget,
     ParsedTask,
     ParsedTaskList,
     TaskListError,
-    decode,
-    parse_tasklist,
+    parse_document,
 )
+from policytext.tasklist import read as tasklist_read_file
 
+from . import selectors
 from .models import (
     AssignmentRole,
     Department,
@@ -35,6 +39,7 @@ from .models import (
     ImportStatus,
     Indicator,
     Jurisdiction,
+    LinkStatus,
     Plan,
     ProgressEntry,
     ProgressStatus,
@@ -52,29 +57,30 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # Reference data
 
 
-@transaction.atomic
 def reference_data_load(
     *,
     departments_path: Path = FIXTURES / "departments.json",
     indicators_path: Path = FIXTURES / "indicators.json",
     jurisdictions_path: Path = FIXTURES / "jurisdictions.json",
+    using: str = DEFAULT_DB_ALIAS,
 ) -> dict[str, int]:
-    """Load (or refresh) the department, indicator and jurisdiction catalogues. Safe to repeat."""
+    """Load (or refresh) the department, indicator and jurisdiction catalogues into the database
+    ``using``. Safe to repeat. Runs after every complete ``migrate`` (see apps.py)."""
     departments = json.loads(departments_path.read_text(encoding="utf-8"))["departments"]
     indicators = json.loads(indicators_path.read_text(encoding="utf-8"))["indicators"]
     jurisdictions = json.loads(jurisdictions_path.read_text(encoding="utf-8"))["jurisdictions"]
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         for entry in departments:
-            department, _ = Department.objects.update_or_create(
+            department, _ = Department.objects.using(using).update_or_create(
                 name=entry["name"], defaults={"kind": entry["kind"], "needs_review": False}
             )
             for alias in entry.get("aliases", []):
-                DepartmentAlias.objects.update_or_create(
+                DepartmentAlias.objects.using(using).update_or_create(
                     alias=alias, defaults={"department": department}
                 )
         for entry in indicators:
             max_value = entry.get("max")
-            Indicator.objects.update_or_create(
+            Indicator.objects.using(using).update_or_create(
                 code=entry["code"],
                 defaults={
                     "name": entry["name"],
@@ -90,13 +96,13 @@ def reference_data_load(
                 },
             )
         # Derived indicators name others by code, so they are wired up once all exist.
-        by_code = {i.code: i for i in Indicator.objects.all()}
+        by_code = {i.code: i for i in Indicator.objects.using(using)}
         for entry in indicators:
             derived = entry.get("derived") or {}
             indicator = by_code[entry["code"]]
             numerator, denominator = (
-                by_code.get(derived.get("numerator")),
-                by_code.get(derived.get("denominator")),
+                by_code.get(derived.get("numerator", "")),
+                by_code.get(derived.get("denominator", "")),
             )
             scale = Decimal(str(derived.get("scale", 1)))
             if (indicator.numerator, indicator.denominator, indicator.scale) != (
@@ -109,12 +115,14 @@ def reference_data_load(
                     denominator,
                     scale,
                 )
-                indicator.save(update_fields=["numerator", "denominator", "scale", "updated_at"])
+                indicator.save(
+                    using=using, update_fields=["numerator", "denominator", "scale", "updated_at"]
+                )
         # Parents come before children in the file; a name is unique within its parent.
         by_name: dict[str, Jurisdiction] = {}
         for entry in jurisdictions:
             parent = by_name.get(entry["parent"]) if entry.get("parent") else None
-            jurisdiction, _ = Jurisdiction.objects.update_or_create(
+            jurisdiction, _ = Jurisdiction.objects.using(using).update_or_create(
                 name=entry["name"],
                 parent=parent,
                 defaults={
@@ -150,6 +158,20 @@ def plan_period_detect(text: str) -> tuple[int, int] | None:
     return None
 
 
+class TaskChange(TypedDict):
+    """A task an import changed, and what changed in it."""
+
+    number: str
+    changes: list[str]
+
+
+class TaskListChanges(TypedDict):
+    created: list[str]
+    updated: list[TaskChange]
+    unchanged: int
+    withdrawn: list[str]
+
+
 @dataclass
 class TaskListImportResult:
     """What an import found and, unless it was a dry run, what it changed."""
@@ -160,17 +182,23 @@ class TaskListImportResult:
     dry_run: bool
     plan: Plan | None = None
     created: list[str] = field(default_factory=list)
-    updated: list[dict[str, object]] = field(default_factory=list)
+    updated: list[TaskChange] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     links: object | None = None  # attainment.services.LinkResult
+    document: Document | None = None  # the file as read, for the places of its tasks
+
+    def place(self, task: ParsedTask) -> str:
+        """Where ``task`` stands in the original file ("第 2 页，表 1 第 5 行"), or "" for text."""
+        return self.document.where(task.line) if self.document else ""
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
             "plan": self.plan_title,
             "period": f"{self.period[0]}-{self.period[1]}" if self.period else None,
             "layout": self.parsed.layout,
-            "tasks": [t.as_json() for t in self.parsed.tasks],
+            "format": self.document.format if self.document else "text",
+            "tasks": [{**t.as_json(), "place": self.place(t)} for t in self.parsed.tasks],
             "unknown_departments": self.parsed.unknown_departments,
             "warnings": self.parsed.warnings,
         }
@@ -179,7 +207,7 @@ class TaskListImportResult:
         return out
 
     @property
-    def changes(self) -> dict[str, object]:
+    def changes(self) -> TaskListChanges:
         return {
             "created": self.created,
             "updated": self.updated,
@@ -200,24 +228,26 @@ def tasklist_import(
     period: tuple[int, int] | None = None,
     issuer: str = "",
     dry_run: bool = False,
+    document: Document | None = None,
 ) -> TaskListImportResult:
-    """Parse a task-list file and, unless ``dry_run``, write it in one transaction.
+    """Parse a task-list file (text, Word, Excel or PDF) and, unless ``dry_run``, write it in one
+    transaction. ``document`` is the file as already read by tasklist_read, if it was.
 
     Re-importing the same file changes nothing; a changed list updates tasks in place and reports
     what changed. Tasks and targets that disappear are marked inactive, never deleted, so progress
     already reported against them stays. Raises TaskListError (nothing written) on bad input.
     """
-    if len(data) > settings.TASKLIST_MAX_BYTES:
-        raise TaskListError(
-            f"文件过大（{len(data) // 1024} KB），上限为 {settings.TASKLIST_MAX_BYTES // 1024} KB"
-        )
     if not plan_title.strip():
         raise TaskListError("请填写政策文件名称", field_name="政策文件名称")
-    text = decode(data)
-    period = period or plan_period_detect(text)
-    parsed = parse_tasklist(text, catalogue=catalogue_load(), plan_period=period)
+    document = document or tasklist_read(data=data, filename=filename)
+    period = period or plan_period_detect(document.text)
+    parsed = parse_document(document, catalogue=catalogue_load(), plan_period=period)
     result = TaskListImportResult(
-        plan_title=plan_title.strip(), parsed=parsed, period=period, dry_run=dry_run
+        plan_title=plan_title.strip(),
+        parsed=parsed,
+        period=period,
+        dry_run=dry_run,
+        document=document,
     )
     if dry_run:
         return result
@@ -238,7 +268,7 @@ def tasklist_import(
                 changed = ["新增"]
             else:
                 changed = []
-            changed += _task_apply(task, parsed_task, position)
+            changed += _task_apply(task, parsed_task, position, result.place(parsed_task))
             if task.pk is None or changed:
                 task.save()
             changed += _assignments_sync(task, parsed_task.bodies, parsed_task.lead)
@@ -246,7 +276,7 @@ def tasklist_import(
             if changed and changed[0] == "新增":
                 result.created.append(task.number)
             elif changed:
-                result.updated.append({"number": task.number, "changes": changed})
+                result.updated.append(TaskChange(number=task.number, changes=changed))
             else:
                 result.unchanged.append(task.number)
         for task in existing.values():
@@ -256,7 +286,8 @@ def tasklist_import(
                 result.withdrawn.append(task.number)
         # Suggest what measures each target, then compute attainment once this commits. The
         # attainment app builds on this one, hence the import here.
-        from attainment.services import attainment_recompute_enqueue, plan_targets_link
+        from attainment.services import plan_targets_link
+        from attainment.tasks import attainment_recompute_enqueue
 
         result.links = plan_targets_link(plan=plan)
         attainment_recompute_enqueue(
@@ -273,7 +304,16 @@ def _due_fields(due: int | str | None) -> dict[str, object]:
     }
 
 
-def _task_apply(task: Task, parsed: ParsedTask, position: int) -> list[str]:
+def tasklist_read(*, data: bytes, filename: str) -> Document:
+    """A task-list file as read (any format policytext.documents reads), within the size limit."""
+    if len(data) > settings.TASKLIST_MAX_BYTES:
+        raise TaskListError(
+            f"文件过大（{len(data) // 1024} KB），上限为 {settings.TASKLIST_MAX_BYTES // 1024} KB"
+        )
+    return tasklist_read_file(filename, data)
+
+
+def _task_apply(task: Task, parsed: ParsedTask, position: int, place: str) -> list[str]:
     values = {
         "position": position,
         "text": parsed.text,
@@ -281,6 +321,7 @@ def _task_apply(task: Task, parsed: ParsedTask, position: int) -> list[str]:
         "deadline_text": parsed.deadline_text,
         **_due_fields(parsed.deadline),
         "source_line": parsed.line,
+        "source_place": place,
         "is_active": True,
     }
     labels = {
@@ -289,12 +330,18 @@ def _task_apply(task: Task, parsed: ParsedTask, position: int) -> list[str]:
         "deadline_text": "完成时限",
         "is_active": "恢复有效",
     }
-    changed = []
+    changed, quiet = [], []
     for name, value in values.items():
         if getattr(task, name) != value:
             if task.pk and name in labels:
                 changed.append(labels[name])
+            elif task.pk:
+                quiet.append(name)
             setattr(task, name, value)
+    if quiet and not changed:
+        # Where it stands moved (a line, a page: the same list saved as PDF) but not what it says:
+        # kept up to date without reporting the task as changed.
+        task.save(update_fields=[*quiet, "updated_at"])
     return changed
 
 
@@ -431,19 +478,20 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
         if upload.period_start and upload.period_end
         else None
     )
+    filename = (upload.file.name or "").rsplit("/", 1)[-1]
     try:
         with upload.file.open("rb") as fh:
             data = fh.read()
         result = tasklist_import(
             data=data,
-            filename=upload.file.name.rsplit("/", 1)[-1],
+            filename=filename,
             plan_title=upload.plan_title,
             period=period,
             issuer=upload.issuer,
         )
     except TaskListError as exc:
         upload.status = ImportStatus.FAILED
-        upload.message = f"{upload.file.name.rsplit('/', 1)[-1]}：{exc}"
+        upload.message = f"{filename}：{exc}"
         upload.summary = {}
     else:
         upload.status = ImportStatus.DONE
@@ -456,8 +504,8 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
         }
         upload.message = (
             f"导入 {len(result.parsed.tasks)} 项任务、{result.target_count} 个目标；"
-            f"新增 {len(result.created)}，更新 {len(result.updated)}，未变 {len(result.unchanged)}，"
-            f"移出 {len(result.withdrawn)}"
+            f"新增 {len(result.created)}，更新 {len(result.updated)}，"
+            f"未变 {len(result.unchanged)}，移出 {len(result.withdrawn)}"
             + (
                 f"；待核对单位：{'、'.join(result.parsed.unknown_departments)}"
                 if result.parsed.unknown_departments
@@ -467,6 +515,47 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
     upload.finished_at = timezone.now()
     upload.save()
     return upload
+
+
+# ---------------------------------------------------------------------------------------------
+# What measures a target
+
+
+def target_link_confirm(
+    *,
+    target: Target,
+    by: User,
+    indicator: Indicator | None,
+    jurisdiction: Jurisdiction | None = None,
+) -> Target:
+    """A person confirms (or changes) what measures a target: supervisors, or staff of the
+    department leading its task. The link then survives re-imports; recompute follows commit."""
+    from attainment.tasks import attainment_recompute_enqueue  # attainment builds on this app
+
+    if not selectors.target_link_may_change(user=by, target=target):
+        raise PermissionDenied("只有督导人员或牵头部门的工作人员可以确认目标的衡量方式")
+    target.indicator = indicator
+    target.jurisdiction = jurisdiction
+    target.link_status = LinkStatus.CONFIRMED
+    target.link_note = f"由{by.get_full_name() or by.username}确认"[:200]
+    target.save(
+        update_fields=["indicator", "jurisdiction", "link_status", "link_note", "updated_at"]
+    )
+    attainment_recompute_enqueue(target_ids=[target.pk])
+    return target
+
+
+def target_save(*, target: Target, by: User) -> Target:
+    """An administrator corrects a target's values as read from the list (a parsing slip);
+    its attainment is recomputed after commit."""
+    from attainment.tasks import attainment_recompute_enqueue
+
+    if not by.is_superuser:
+        raise PermissionDenied("只有系统管理员可以修改目标值；目标来自导入的任务清单")
+    target.full_clean()
+    target.save()
+    attainment_recompute_enqueue(target_ids=[target.pk])
+    return target
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,11 +573,27 @@ def _ensure_state(condition: bool, message: str) -> None:
 
 
 def _ensure_own(entry: ProgressEntry, by: User, doing: str) -> None:
-    if by.department_id != entry.department_id and not by.is_superuser:
+    if not selectors.progress_entry_is_own(user=by, entry=entry):
         raise PermissionDenied(f"只能{doing}本部门的进展填报")
 
 
-_ENTRY_FIELDS = ("task", "target", "jurisdiction", "year", "quarter", "value", "narrative")
+def _ensure_editable(entry: ProgressEntry, by: User, doing: str) -> None:
+    """Own department first (403), then state (409): the rule is
+    selectors.progress_entry_may_edit."""
+    _ensure_own(entry, by, doing)
+    _ensure_state(
+        entry.is_editable_by_author,
+        f"“{entry}”当前状态为{entry.get_status_display()}，不能{doing}",
+    )
+
+
+def _ensure_may_record(by: User, task: Task, department_id: int | None) -> None:
+    if not selectors.task_is_assigned_to(task=task, department_id=department_id):
+        department = Department.objects.filter(pk=department_id).first() if department_id else None
+        raise PermissionDenied(f"任务 {task.number} 不属于{department or '您的部门'}，不能填报")
+
+
+ENTRY_FIELDS = ("task", "target", "jurisdiction", "year", "quarter", "value", "narrative")
 
 
 def progress_entry_create(
@@ -504,19 +609,20 @@ def progress_entry_create(
 ) -> ProgressEntry:
     """A department's staff record progress on one of their department's tasks (as a draft).
     With a target and no task, the target's task is meant."""
-    if by.department_id is None:
-        raise PermissionDenied("您的账号未关联部门，不能填报进展")
+    department_id = by.department_id
+    # may_record already requires a department; the second test says so to the type checker.
+    if not selectors.progress_entry_may_record(user=by) or department_id is None:
+        raise PermissionDenied("只有关联了部门的部门工作人员可以填报进展")
     if task is None and target is not None:
         task = target.task
     if task is None:
         raise ValidationError({"task": "请选择任务或目标"})
-    if not task.assignments.filter(department_id=by.department_id).exists():
-        raise PermissionDenied(f"任务 {task.number} 不属于{by.department}，不能填报")
+    _ensure_may_record(by, task, department_id)
     entry = ProgressEntry(
         task=task,
         target=target,
         jurisdiction=jurisdiction,
-        department_id=by.department_id,
+        department_id=department_id,
         year=year,
         quarter=quarter,
         value=value,
@@ -531,21 +637,18 @@ def progress_entry_create(
 @transaction.atomic
 def progress_entry_update(*, entry: ProgressEntry, by: User, **changes: object) -> ProgressEntry:
     """Staff change their own department's draft or returned entry. Submitted and approved
-    entries are refused (StateConflict): an approved figure is what attainment was computed from."""
+    entries are refused (StateConflict): an approved figure is what attainment was computed from.
+    Only the reported fields (ENTRY_FIELDS) change; status, department and review stay."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure_own(entry, by, "修改")
-    _ensure_state(
-        entry.is_editable_by_author, f"“{entry}”当前状态为{entry.get_status_display()}，不能修改"
-    )
-    unknown = set(changes) - set(_ENTRY_FIELDS)
+    _ensure_editable(entry, by, "修改")
+    unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
         raise ValidationError({name: "该字段不能修改" for name in sorted(unknown)})
     for name, value in changes.items():
         setattr(entry, name, value)
     if "target" in changes and "task" not in changes and entry.target is not None:
         entry.task = entry.target.task
-    if not entry.task.assignments.filter(department_id=entry.department_id).exists():
-        raise PermissionDenied(f"任务 {entry.task.number} 不属于{entry.department}，不能填报")
+    _ensure_may_record(by, entry.task, entry.department_id)
     entry.full_clean()
     entry.save()
     return entry
@@ -564,7 +667,9 @@ def progress_entry_delete(*, entry: ProgressEntry, by: User) -> None:
 
 
 @transaction.atomic
-def evidence_add(*, entry: ProgressEntry, by: User, file, description: str = "") -> Evidence:
+def evidence_add(
+    *, entry: ProgressEntry, by: User, file: File[bytes], description: str = ""
+) -> Evidence:
     """Attach a supporting file to one's own editable entry, with the admin's file checks."""
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     _ensure_own(entry, by, "为")
@@ -575,10 +680,37 @@ def evidence_add(*, entry: ProgressEntry, by: User, file, description: str = "")
     evidence = Evidence(entry=entry, file=file, description=description, uploaded_by=by)
     evidence.full_clean()
     evidence.save()
-    entry.save(
-        update_fields=["updated_at"]
-    )  # the entry as served lists its evidence: sync must see it
+    # The entry as served lists its evidence: incremental sync must see it changed.
+    entry.save(update_fields=["updated_at"])
     return evidence
+
+
+@transaction.atomic
+def evidence_update(
+    *, evidence: Evidence, by: User, file: File[bytes] | None = None, description: str | None = None
+) -> Evidence:
+    """Replace the file or change the description of evidence on one's own editable entry."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=evidence.entry_id)
+    _ensure_editable(entry, by, "修改佐证材料")
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    if file is not None:
+        evidence.file = file
+    if description is not None:
+        evidence.description = description
+    evidence.full_clean()
+    evidence.save()
+    entry.save(update_fields=["updated_at"])
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, by: User) -> None:
+    """Remove evidence from one's own editable entry; a submitted entry keeps what it was sent
+    with."""
+    entry = ProgressEntry.objects.select_for_update().get(pk=evidence.entry_id)
+    _ensure_editable(entry, by, "删除佐证材料")
+    Evidence.objects.filter(pk=evidence.pk).delete()
+    entry.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
@@ -599,7 +731,7 @@ def progress_entry_submit(*, entry: ProgressEntry, by: User) -> ProgressEntry:
 @transaction.atomic
 def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     """A supervisor approves a submitted entry; it is locked from then on."""
-    if not by.is_supervisor:
+    if not selectors.progress_entry_may_review(user=by):
         raise PermissionDenied("只有督导人员可以审核")
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     _ensure_state(
@@ -611,9 +743,7 @@ def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     entry.reviewed_at = timezone.now()
     entry.save()
     if entry.target_id:
-        from attainment.services import (
-            attainment_recompute_enqueue,
-        )  # attainment builds on this app
+        from attainment.tasks import attainment_recompute_enqueue  # attainment builds on this app
 
         attainment_recompute_enqueue(target_ids=[entry.target_id])
     return entry
@@ -621,8 +751,9 @@ def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
 
 @transaction.atomic
 def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> ProgressEntry:
-    """A supervisor returns a submitted entry to its department with a reason; it becomes editable."""
-    if not by.is_supervisor:
+    """A supervisor returns a submitted entry to its department with a reason; it becomes
+    editable."""
+    if not selectors.progress_entry_may_review(user=by):
         raise PermissionDenied("只有督导人员可以退回")
     if not comment.strip():
         raise ValidationError({"comment": "退回时请填写退回原因"})
@@ -643,7 +774,7 @@ def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> Pr
 # The main job over a folder of documents, and demo accounts
 
 
-_DOCUMENT_SUFFIXES = {".txt", ".md", ".csv", ".tsv"}
+_DOCUMENT_SUFFIXES = {*documents.SUPPORTED_SUFFIXES, ".csv", ".tsv"}
 _NOT_A_CITY = {
     "全市",
     "本市",
@@ -664,11 +795,12 @@ def tasklist_title_guess(*, text: str, filename: str) -> str:
     else the city most named in it (南阳市) with 各部门工作任务清单."""
     for line in text.splitlines()[:12]:
         line = line.strip().lstrip("#").strip()
-        if re.search(r"(方案|规划|意见|计划|行动|清单|分工)$", line) and not re.fullmatch(
-            r"(各部门)?(重点)?工作任务清单|任务分工", line
+        if (
+            len(line) >= 8
+            and re.search(r"(方案|规划|意见|计划|行动|清单|分工)$", line)
+            and not re.fullmatch(r"(各部门)?(重点)?工作任务清单|任务分工", line)
         ):
-            if len(line) >= 8:
-                return line
+            return line
     counts: dict[str, int] = {}
     for m in re.finditer(r"([\u4e00-\u9fff]{2})市(?![直级场委民属区县政])", text):
         city = m.group(0)
@@ -688,16 +820,19 @@ def documents_folder_run(*, folder: Path) -> list[str]:
     """
     counts = reference_data_load()
     lines = [
-        f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个，行政区划 {counts['jurisdictions']} 个"
+        f"参考数据：部门 {counts['departments']} 个，指标 {counts['indicators']} 个，"
+        f"行政区划 {counts['jurisdictions']} 个"
     ]
     for path in sorted(
         p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _DOCUMENT_SUFFIXES
     ):
         data = path.read_bytes()
         try:
-            text = decode(data)
-            title = tasklist_title_guess(text=text, filename=path.name)
-            result = tasklist_import(data=data, filename=path.name, plan_title=title)
+            document = tasklist_read(data=data, filename=path.name)
+            title = tasklist_title_guess(text=document.text, filename=path.name)
+            result = tasklist_import(
+                data=data, filename=path.name, plan_title=title, document=document
+            )
         except TaskListError as exc:
             if "没有找到任务行" in str(exc):
                 lines.append(f"{path.name}：不是任务清单（年度报告见下）")
@@ -706,7 +841,8 @@ def documents_folder_run(*, folder: Path) -> list[str]:
             continue
         c = result.changes
         lines.append(
-            f"{path.name} → 《{title}》：{len(result.parsed.tasks)} 项任务，{result.target_count} 个量化目标；"
+            f"{path.name} → 《{title}》：{len(result.parsed.tasks)} 项任务，"
+            f"{result.target_count} 个量化目标；"
             f"新增 {len(c['created'])}，更新 {len(c['updated'])}，未变 {c['unchanged']}"
         )
         if result.parsed.unknown_departments:

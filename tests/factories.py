@@ -42,7 +42,7 @@ class UserFactory(DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     is_staff = True
     role = Role.DEPARTMENT_STAFF
-    department = factory.SubFactory(DepartmentFactory)
+    department: factory.SubFactory | None = factory.SubFactory(DepartmentFactory)
     password = factory.PostGenerationMethodCall("set_password", "pw-12345")
 
     @factory.post_generation

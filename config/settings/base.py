@@ -182,7 +182,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "职业教育政策任务跟踪 API",
     "DESCRIPTION": (
         "供督查室与各部门业务系统使用的接口（v1）。认证：请求头 `Authorization: Token <令牌>`，"
-        "令牌由管理员在后台“API 令牌”中签发；浏览器中也可用登录会话。列表支持分页（page、page_size）、"
+        "令牌由管理员在后台“API 令牌”中签发；浏览器中也可用登录会话。"
+        "列表支持分页（page、page_size）、"
         "排序（ordering）、增量同步（updated_since）以及导出（format=csv 或 format=xlsx）。"
         '错误统一返回 {"error": {"status", "code", "message", "fields"}}。'
     ),

@@ -1,4 +1,4 @@
-"""Test settings: fast hashing, local memory e-mail, in-process Celery unless a test starts a worker."""
+"""Test settings: fast hashing, locmem e-mail, in-process Celery unless a test starts a worker."""
 
 from pathlib import Path
 

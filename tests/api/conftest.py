@@ -16,8 +16,17 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from accounts.services import api_token_issue
-from attainment.models import Status
-from tasks_registry.models import ProgressStatus
+from attainment.models import Attainment, Status
+from reporting.models import Figure, Report
+from tasks_registry.models import (
+    Department,
+    Jurisdiction,
+    Plan,
+    ProgressEntry,
+    ProgressStatus,
+    Target,
+    Task,
+)
 from tests.factories import (
     AttainmentFactory,
     DepartmentFactory,
@@ -36,22 +45,22 @@ ROLES = ("anonymous", "office", "supervisor", "staff", "other_staff")
 
 @dataclass
 class World:
-    city: object
-    plan: object
-    own: object  # the staff user's department
-    other: object
-    task: object
-    other_task: object
-    target: object
-    attainment: object
-    report: object
-    figure: object
-    draft: object
-    submitted: object
-    approved: object
-    returned: object
-    other_entry: object
-    users: dict
+    city: Jurisdiction
+    plan: Plan
+    own: Department  # the staff user's department
+    other: Department
+    task: Task
+    other_task: Task
+    target: Target
+    attainment: Attainment
+    report: Report
+    figure: Figure
+    draft: ProgressEntry
+    submitted: ProgressEntry
+    approved: ProgressEntry
+    returned: ProgressEntry
+    other_entry: ProgressEntry
+    users: dict[str, User]
 
 
 def token_client(user: User | None) -> APIClient:
@@ -71,23 +80,33 @@ def _fresh_throttle_counts():
 
 @pytest.fixture
 def world(db) -> World:
-    city = JurisdictionFactory(name="测试市", kind="city")
-    plan = PlanFactory(jurisdiction=city)
-    own = DepartmentFactory(name="市教育局")
-    other = DepartmentFactory(name="市财政局")
-    task = TaskFactory(plan=plan, lead=own)
-    other_task = TaskFactory(plan=plan, lead=other, co=[own])
-    target = TargetFactory(task=task, jurisdiction=None)
-    attainment = AttainmentFactory(target=target, status=Status.OVERDUE, overdue_since="2026-01-01")
-    report = ReportFactory(jurisdiction=city)
-    figure = FigureFactory(report=report, value=Decimal("41.2"))
+    return world_build()
+
+
+def world_build() -> World:
+    """The rows ``world`` describes; the caller provides the database access (a fixture that
+    builds it once for many tests, like the permission matrix's, calls this directly)."""
+    city = JurisdictionFactory.create(name="测试市", kind="city")
+    plan = PlanFactory.create(jurisdiction=city)
+    own = DepartmentFactory.create(name="市教育局")
+    other = DepartmentFactory.create(name="市财政局")
+    task = TaskFactory.create(plan=plan, lead=own)
+    other_task = TaskFactory.create(plan=plan, lead=other, co=[own])
+    target = TargetFactory.create(task=task, jurisdiction=None)
+    attainment = AttainmentFactory.create(
+        target=target, status=Status.OVERDUE, overdue_since="2026-01-01"
+    )
+    report = ReportFactory.create(jurisdiction=city)
+    figure = FigureFactory.create(report=report, value=Decimal("41.2"))
     users = {
-        "office": UserFactory(username="ducha", role=Role.OFFICE, department=None),
-        "supervisor": UserFactory(username="supervisor", role=Role.SUPERVISOR, department=None),
-        "staff": UserFactory(username="jiaoyu", department=own),
-        "other_staff": UserFactory(username="caizheng", department=other),
+        "office": UserFactory.create(username="ducha", role=Role.OFFICE, department=None),
+        "supervisor": UserFactory.create(
+            username="supervisor", role=Role.SUPERVISOR, department=None
+        ),
+        "staff": UserFactory.create(username="jiaoyu", department=own),
+        "other_staff": UserFactory.create(username="caizheng", department=other),
     }
-    entry = lambda status: ProgressEntryFactory(  # noqa: E731
+    entry = lambda status: ProgressEntryFactory.create(  # noqa: E731
         target=target, department=own, created_by=users["staff"], status=status
     )
     draft, submitted, approved, returned = (
@@ -96,8 +115,8 @@ def world(db) -> World:
         entry(ProgressStatus.APPROVED),
         entry(ProgressStatus.RETURNED),
     )
-    other_target = TargetFactory(task=other_task)
-    other_entry = ProgressEntryFactory(
+    other_target = TargetFactory.create(task=other_task)
+    other_entry = ProgressEntryFactory.create(
         target=other_target, department=other, created_by=users["other_staff"]
     )
     entry(ProgressStatus.DRAFT).delete()  # a draft its author threw away: /deletions/ lists it

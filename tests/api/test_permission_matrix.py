@@ -3,10 +3,11 @@
 The routes are not listed by hand: they are read from ``django.urls.get_resolver()``, with the
 methods each one routes (a viewset's ``actions``, or the handlers an APIView defines). EXPECTED
 below says, for every routed (route, method), which roles may call it; a route or method that
-appears in the resolver and not in EXPECTED fails ``test_every_routed_method_is_in_the_expected_table``
-by name, and has no expectation for its cells either, so nobody can add an endpoint without
-deciding who may call it. The matrix covers /api/v1/ and /api/schema/; the only other routes under
-/api/ (the browser documentation pages) are named in OUTSIDE_MATRIX, and a new one fails too.
+appears in the resolver and not in EXPECTED fails
+``test_every_routed_method_is_in_the_expected_table`` by name, and has no expectation for its
+cells either, so nobody can add an endpoint without deciding who may call it. The matrix covers
+/api/v1/ and /api/schema/; the only other routes under /api/ (the browser documentation pages)
+are named in OUTSIDE_MATRIX, and a new one fails too.
 
 The rules of the product, as EXPECTED writes them down:
 
@@ -29,19 +30,24 @@ answers 405 to every signed-in role (401 to anonymous callers).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
 
+from accounts.services import api_token_issue
 from api.models import Deletion
 from reporting.models import Report
 from tasks_registry.models import Evidence, Indicator, ProgressEntry, ProgressStatus
-from tests.api.conftest import ROLES, World
+from tests.api.conftest import ROLES, World, world_build
 from tests.factories import DepartmentFactory, TaskFactory
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -231,7 +237,10 @@ class Ctx:
     evidence: Evidence
 
 
-REPORT_TEXT = "测试市2024年职业教育质量年度报告\n\n一、基本情况\n\n全市共有中等职业学校 12 所，在校生 3.1 万人。\n"
+REPORT_TEXT = (
+    "测试市2024年职业教育质量年度报告\n\n一、基本情况\n\n"
+    "全市共有中等职业学校 12 所，在校生 3.1 万人。\n"
+)
 
 URL_KWARGS: dict[str, Callable[[Ctx], dict[str, int]]] = {
     "plan-detail": lambda c: {"pk": c.world.plan.pk},
@@ -256,7 +265,7 @@ URL_KWARGS: dict[str, Callable[[Ctx], dict[str, int]]] = {
     "deletion-detail": lambda c: {"pk": Deletion.objects.earliest("pk").pk},
 }
 
-# (data, format) per routed (route, method) that takes a body; a valid body, so allowed calls succeed.
+# (data, format) per routed (route, method) that takes a body; valid, so allowed calls succeed.
 BODIES: dict[tuple[str, str], Callable[[Ctx], tuple[dict[str, Any], str]]] = {
     ("progress-entry-list", "POST"): lambda c: (
         {
@@ -296,8 +305,7 @@ BODIES: dict[tuple[str, str], Callable[[Ctx], tuple[dict[str, Any], str]]] = {
 }
 
 
-@pytest.fixture
-def ctx(world) -> Ctx:
+def _ctx_build(world: World) -> Ctx:
     indicator = Indicator.objects.create(
         code="dual_teacher_ratio", name="“双师型”教师占比", unit="%"
     )
@@ -317,7 +325,8 @@ def _url(route: Route, c: Ctx) -> str:
         )
         kwargs = URL_KWARGS[route.name](c)
         assert set(kwargs) == route.params, (
-            f"{route.name}: URL_KWARGS gives {sorted(kwargs)}, the route takes {sorted(route.params)}"
+            f"{route.name}: URL_KWARGS gives {sorted(kwargs)}, "
+            f"the route takes {sorted(route.params)}"
         )
         return reverse(route.reverse_name, kwargs=kwargs)
     return reverse(route.reverse_name)
@@ -394,72 +403,131 @@ def test_every_routed_method_is_in_the_expected_table():
 @pytest.mark.parametrize("size", [len(CELLS)], ids=[f"{len(CELLS)}-cells"])
 def test_the_matrix_has_one_cell_per_route_method_and_role(size):
     print(
-        f"permission matrix: {len(ROUTES)} routes × {len(METHODS)} methods × {len(ROLES)} roles = {size} cells"
+        f"permission matrix: {len(ROUTES)} routes × {len(METHODS)} methods × {len(ROLES)} roles "
+        f"= {size} cells"
     )
     assert size == len(ROUTES) * len(METHODS) * len(ROLES)
     assert len(set(CELLS)) == size
 
 
-@pytest.mark.parametrize(
-    ("route_name", "method", "role"), CELLS, ids=[f"{n}-{m}-{r}" for n, m, r in CELLS]
-)
-def test_permission_matrix(route_name, method, role, ctx, clients):
-    route = ROUTES[route_name]
-    routed = method in route.routed
-    if routed:
-        assert (route_name, method) in EXPECTED, (
-            f"{route_name} {method} ({route.pattern}) is not in EXPECTED"
+@dataclass
+class SharedWorld:
+    ctx: Ctx
+    tokens: dict[str, str]  # a token per signed-in role
+    media: Path  # MEDIA_ROOT holding ctx.evidence's file
+    state: tuple  # _state() of the world as built
+
+
+@pytest.fixture(scope="class")
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SharedWorld]:
+    """One world for all the cells, built once: rebuilding it per cell was most of their time.
+
+    It is built in a transaction that stays open while the cells run and is rolled back after the
+    last one. Each cell's ``db`` fixture opens a savepoint inside it and rolls that back when the
+    cell ends (Django's TestCase, nested), so what a cell writes (an entry created, a draft
+    deleted, a report uploaded) is gone before the next cell: every cell sees this same world.
+    Class scope, not module: the record-level tests below build their own ``world`` and must not
+    run inside this transaction.
+    """
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(MEDIA_ROOT=media):  # where the evidence file is written
+            ctx = _ctx_build(world_build())
+        tokens = {
+            role: api_token_issue(user=user, name="测试", by=None)[1]
+            for role, user in ctx.world.users.items()
+        }
+        yield SharedWorld(ctx=ctx, tokens=tokens, media=media, state=_state())
+        transaction.set_rollback(True)
+
+
+class TestPermissionMatrix:
+    """Every cell (route × method × role) is its own test, so a failure names its cell."""
+
+    @pytest.fixture(autouse=True)
+    def _media_root(self, settings, matrix_world):
+        settings.MEDIA_ROOT = matrix_world.media  # the world's evidence file, for the download
+
+    @pytest.fixture
+    def ctx(self, db, matrix_world) -> Ctx:
+        return matrix_world.ctx
+
+    @pytest.fixture
+    def clients(self, db, matrix_world) -> dict[str, APIClient]:
+        """A new client per cell with the world's tokens; "anonymous" sends no credentials."""
+        clients = {role: APIClient() for role in ROLES}
+        for role, token in matrix_world.tokens.items():
+            clients[role].credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return clients
+
+    @pytest.mark.parametrize(
+        ("route_name", "method", "role"), CELLS, ids=[f"{n}-{m}-{r}" for n, m, r in CELLS]
+    )
+    def test_cell(self, route_name, method, role, ctx, clients, matrix_world):
+        route = ROUTES[route_name]
+        routed = method in route.routed
+        if routed:
+            assert (route_name, method) in EXPECTED, (
+                f"{route_name} {method} ({route.pattern}) is not in EXPECTED"
+            )
+        url = _url(route, ctx)
+        body = BODIES[(route_name, method)](ctx) if (route_name, method) in BODIES else None
+        before = _state()
+        # The shared world is intact: the cells before this one rolled their writes back.
+        assert before == matrix_world.state, (
+            f"{role} {method} {url}: a cell before this one left data"
         )
-    url = _url(route, ctx)
-    body = BODIES[(route_name, method)](ctx) if (route_name, method) in BODIES else None
-    before = _state()
 
-    response = _call(clients[role], method, url, body)
-    if hasattr(response, "streaming_content"):
-        # Reading it to the end closes the file. A second response.close() would fire
-        # request_finished and close the test's database connection (a no-op on SQLite only).
-        b"".join(response.streaming_content)
+        response = _call(clients[role], method, url, body)
+        if hasattr(response, "streaming_content"):
+            # Reading it to the end closes the file. A second response.close() would fire
+            # request_finished and close the test's database connection (a no-op on SQLite only).
+            b"".join(response.streaming_content)
 
-    allowed = routed and role in EXPECTED[(route_name, method)]
-    if role == ANONYMOUS:
-        expected = 401
-    elif not routed:
-        expected = 405
-    elif allowed:
-        expected = SUCCESS.get((route_name, method), 200)
-    elif role in NOT_FOUND.get((route_name, method), ()):
-        expected = 404
-    else:
-        expected = 403
-    detail = (
-        response.content[:300].decode("utf-8", "replace")
-        if not hasattr(response, "streaming_content")
-        else ""
-    )
-    assert response.status_code == expected, (
-        f"{role} {method} {url}: expected {expected}, got {response.status_code} {detail}"
-    )
-
-    if allowed and method in WRITES:
-        assert _state() != before, f"{role} {method} {url} answered {expected} but changed nothing"
-    else:
-        assert _state() == before, f"{role} {method} {url} answered {expected} and yet changed data"
-
-    if expected >= 400:
-        error = _error(response)
-        assert error["status"] == expected
-        assert error["code"] == ERROR_CODES[expected]
-        if expected == 401:
-            assert error["message"] == MSG_401
-        elif expected == 405:
-            assert error["message"] == f"该接口不支持此请求方法（{method}）"
-        elif expected == 404:
-            assert error["message"] == MSG_404
-        elif (route_name, method, role) == ("progress-entry-list", "POST", OTHER_STAFF):
-            # The role may create entries, but not on 市教育局's task.
-            assert error["message"] == f"任务 {ctx.world.task.number} 不属于市财政局，不能填报"
+        allowed = routed and role in EXPECTED[(route_name, method)]
+        if role == ANONYMOUS:
+            expected = 401
+        elif not routed:
+            expected = 405
+        elif allowed:
+            expected = SUCCESS.get((route_name, method), 200)
+        elif role in NOT_FOUND.get((route_name, method), ()):
+            expected = 404
         else:
-            assert error["message"] == MSG_403
+            expected = 403
+        detail = (
+            response.content[:300].decode("utf-8", "replace")
+            if not hasattr(response, "streaming_content")
+            else ""
+        )
+        assert response.status_code == expected, (
+            f"{role} {method} {url}: expected {expected}, got {response.status_code} {detail}"
+        )
+
+        if allowed and method in WRITES:
+            assert _state() != before, (
+                f"{role} {method} {url} answered {expected} but changed nothing"
+            )
+        else:
+            assert _state() == before, (
+                f"{role} {method} {url} answered {expected} and yet changed data"
+            )
+
+        if expected >= 400:
+            error = _error(response)
+            assert error["status"] == expected
+            assert error["code"] == ERROR_CODES[expected]
+            if expected == 401:
+                assert error["message"] == MSG_401
+            elif expected == 405:
+                assert error["message"] == f"该接口不支持此请求方法（{method}）"
+            elif expected == 404:
+                assert error["message"] == MSG_404
+            elif (route_name, method, role) == ("progress-entry-list", "POST", OTHER_STAFF):
+                # The role may create entries, but not on 市教育局's task.
+                assert error["message"] == f"任务 {ctx.world.task.number} 不属于市财政局，不能填报"
+            else:
+                assert error["message"] == MSG_403
 
 
 # ---------------------------------------------------------------------------------------------

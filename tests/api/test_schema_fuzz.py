@@ -17,6 +17,8 @@ A one-line summary is printed and written to var/schemathesis-summary.txt.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
 import os
 import re
@@ -139,7 +141,7 @@ def _entry_ids(case, world, role: str) -> list[int]:
     submits and approves them), so the coverage phase's fixed ids keep reaching the input checks."""
     action = case.operation.path.rstrip("/").rsplit("/", 1)[-1]
     method = case.operation.method.upper()
-    wanted = None
+    wanted: dict[str, object] | None = None
     if action in ("approve", "return"):
         wanted = {"status": ProgressStatus.SUBMITTED}
     elif method in WRITES and role == "staff":
@@ -162,7 +164,7 @@ def _entry_ids(case, world, role: str) -> list[int]:
 
 
 def _point_at_rows(case, world, role: str) -> None:
-    """Path ids (and ids in a body) that name rows which exist; malformed values stay as they are."""
+    """Path ids (and ids in a body) that name rows which exist; malformed values stay as is."""
     segment = case.operation.path.split("/")[3]
     if case.path_parameters:
         params = dict(case.path_parameters)
@@ -174,7 +176,8 @@ def _point_at_rows(case, world, role: str) -> None:
             elif segment == "progress-entries":
                 ids = _entry_ids(case, world, role)
             else:
-                ids = list(ID_MODELS[segment].objects.order_by("pk").values_list("pk", flat=True))
+                rows = ID_MODELS[segment]._default_manager.order_by("pk")
+                ids = list(rows.values_list("pk", flat=True))
             params[name] = str(_pick(ids, value))
         case.path_parameters = params
     if segment == "progress-entries" and isinstance(case.body, dict):
@@ -227,30 +230,54 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _summary():
+def _summary(tmp_path_factory):
     yield
     if not _tally:
         return
-    runs = sum(len(v) for v in _operations.values())
-    distinct = len(set().union(*_operations.values()))
-    cases = sum(c["cases"] for c in _tally.values())
-    errors = sum(c["5xx"] for c in _tally.values())
+    # Under pytest-xdist (./dev test) the roles may run in different processes. Each process
+    # leaves its counts in the run's shared temporary folder, and the summary is written from all
+    # of them under a lock, so whichever process writes last writes every role.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' basetemps sit side by side in the run's folder
+    counts_dir = shared / "schemathesis-counts"
+    counts_dir.mkdir(exist_ok=True)
+    with (counts_dir / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        mine = {role: [c, sorted(_operations[role])] for role, c in _tally.items()}
+        (counts_dir / f"{os.getpid()}.json").write_text(json.dumps(mine), encoding="utf-8")
+        tally: dict[str, Counter] = {}
+        operations: dict[str, set[str]] = {}
+        for path in counts_dir.glob("*.json"):
+            for role, (c, ops) in json.loads(path.read_text(encoding="utf-8")).items():
+                tally[role], operations[role] = Counter(c), set(ops)
+        line = _summary_line(tally, operations)
+        print("\n" + line)
+        SUMMARY.parent.mkdir(parents=True, exist_ok=True)
+        SUMMARY.write_text(line + "\n", encoding="utf-8")
+
+
+def _summary_line(tally: dict[str, Counter], operations: dict[str, set[str]]) -> str:
+    runs = sum(len(v) for v in operations.values())
+    distinct = len(set().union(*operations.values()))
+    cases = sum(c["cases"] for c in tally.values())
+    errors = sum(c["5xx"] for c in tally.values())
     phases = sum(
         (
             Counter({k: v for k, v in c.items() if k not in ("cases", "5xx")})
-            for c in _tally.values()
+            for c in tally.values()
         ),
         Counter(),
     )
-    per_role = ", ".join(f"{role} {c['cases']}/{c['5xx']}" for role, c in _tally.items())
-    line = (
-        f"schemathesis: {distinct} operations x {len(_tally)} roles = {runs} operation runs, {cases} cases "
-        f"({', '.join(f'{k} {v}' for k, v in sorted(phases.items()))}), {errors} server errors (5xx) "
+    per_role = ", ".join(
+        f"{role} {tally[role]['cases']}/{tally[role]['5xx']}" for role in ROLES if role in tally
+    )
+    return (
+        f"schemathesis: {distinct} operations x {len(tally)} roles = {runs} operation runs, "
+        f"{cases} cases ({', '.join(f'{k} {v}' for k, v in sorted(phases.items()))}), "
+        f"{errors} server errors (5xx) "
         f"[cases/5xx per role: {per_role}; max_examples={MAX_EXAMPLES}, seed={SEED}]"
     )
-    print("\n" + line)
-    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
-    SUMMARY.write_text(line + "\n", encoding="utf-8")
 
 
 def _reaches_permission_check(case) -> bool:
@@ -286,5 +313,6 @@ def test_api_schema(case, api_schema):
         assert response.status_code == 403 or (
             expected == "4xx" and 400 <= response.status_code < 500
         ), (
-            f"督查室只读：{case.method} {case.formatted_path} 应返回 {expected}，实际 {response.status_code}"
+            f"督查室只读：{case.method} {case.formatted_path} 应返回 {expected}，"
+            f"实际 {response.status_code}"
         )

@@ -139,7 +139,8 @@ def test_an_overdue_target_is_chased_with_its_task_number_and_target_in_chinese(
     assert mail.body.splitlines() == [
         "以下目标已过完成时限仍未完成（或没有数据），请尽快推进并填报进展：",
         "",
-        "- 《南阳市职业教育提质培优实施方案》任务 7：职业院校“双师型”教师占比 ≥60%，截至2025年底，实际 41.2%，逾期未完成",
+        "- 《南阳市职业教育提质培优实施方案》任务 7：职业院校“双师型”教师占比 ≥60%，"
+        "截至2025年底，实际 41.2%，逾期未完成",
         f"  https://dudao.example.cn/supervision/targets/{overdue.target.pk}/",
         "",
         "本邮件由职业教育政策任务跟踪服务自动发送。",

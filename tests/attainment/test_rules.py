@@ -256,7 +256,7 @@ def test_yearly_target_in_progress_explains_the_share_of_the_year():
             2020,
             id="count-behind-path",
         ),
-        # No earlier figure for a count of new things: the path starts at 0 the year before the start.
+        # No earlier figure for a count of new things: the path starts at 0 the year before.
         pytest.param(
             NEW_SCHOOLS,
             [reading("6", 2023)],
@@ -275,7 +275,7 @@ def test_yearly_target_in_progress_explains_the_share_of_the_year():
             2020,
             id="count-without-baseline-from-zero-behind",
         ),
-        # Nothing before the start year: the earliest value is the baseline (4 in 2021 -> 7 in 2023).
+        # No figure before the start year: the earliest is the baseline (4 in 2021 -> 7 in 2023).
         pytest.param(
             NEW_SCHOOLS,
             [reading("4", 2021), reading("7", 2023)],
@@ -513,7 +513,8 @@ def test_nanyang_dual_qualified_at_least_60_against_41_2_is_a_conflict_with_both
         ("41.2", "", "41.2%"),
     ]
     assert verdict.reason.startswith(
-        f"2023年的数据来源不一致：≥60%（{NANYANG_2023}第 131 行）；41.2%（{NANYANG_2023}第 254 行）。请在“报告数据”中确认"
+        f"2023年的数据来源不一致：≥60%（{NANYANG_2023}第 131 行）；"
+        f"41.2%（{NANYANG_2023}第 254 行）。请在“报告数据”中确认"
     )
 
 

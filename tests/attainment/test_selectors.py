@@ -66,21 +66,21 @@ def test_department_summary_counts_statuses_and_the_on_time_rate_of_what_is_due(
 
 @pytest.fixture
 def nanyang_conflict(reference_data) -> Attainment:
-    """南阳市 双师型 ≥60% by 2025, its 2023 report saying “60%以上” on one line and 41.2% on another."""
+    """南阳市 双师型 ≥60% by 2025; its 2023 report says “60%以上” on one line, 41.2% on another."""
     nanyang = Jurisdiction.objects.get(name="南阳市")
-    target = TargetFactory(
+    target = TargetFactory.create(
         task__number="7",
-        task__lead=DepartmentFactory(name="市教育局"),
-        task__plan=PlanFactory(title="南阳市职业教育提质培优实施方案", jurisdiction=nanyang),
+        task__lead=DepartmentFactory.create(name="市教育局"),
+        task__plan=PlanFactory.create(title="南阳市职业教育提质培优实施方案", jurisdiction=nanyang),
         indicator=Indicator.objects.get(code="dual_qualified_ratio"),
     )
-    report = ReportFactory(
+    report = ReportFactory.create(
         jurisdiction=nanyang, year=2023, title="南阳市2023年职业教育质量年度报告"
     )
-    FigureFactory(
+    FigureFactory.create(
         report=report, indicator=target.indicator, value=D("60"), qualifier="ge", line=131
     )
-    FigureFactory(report=report, indicator=target.indicator, value=D("41.2"), line=254)
+    FigureFactory.create(report=report, indicator=target.indicator, value=D("41.2"), line=254)
     services.attainment_recompute(today=datetime.date(2026, 11, 23))
     return Attainment.objects.get(target=target)
 
@@ -91,7 +91,8 @@ def test_a_conflict_row_shows_both_values_with_where_they_were_read(nanyang_conf
 
     assert row["status_display"] == "数据冲突"
     assert row["actual"] == (
-        "≥60%（《南阳市2023年职业教育质量年度报告》第 131 行）；41.2%（《南阳市2023年职业教育质量年度报告》第 254 行）"
+        "≥60%（《南阳市2023年职业教育质量年度报告》第 131 行）；"
+        "41.2%（《南阳市2023年职业教育质量年度报告》第 254 行）"
     )
     assert (row["task"], row["department"], row["jurisdiction"], row["period"]) == (
         "7",
@@ -108,9 +109,9 @@ def test_digest_counts_every_status_and_lists_what_needs_attention(nanyang_confl
 
     lines = selectors.attainment_digest(rows=Attainment.objects.all())
 
-    assert (
-        lines[0]
-        == "目标达成：共 2 项考核（目标 × 区划 × 考核期）：已达成 1，进度正常 0，进度滞后 0，逾期未完成 0，无数据 0，数据冲突 1"
+    assert lines[0] == (
+        "目标达成：共 2 项考核（目标 × 区划 × 考核期）："
+        "已达成 1，进度正常 0，进度滞后 0，逾期未完成 0，无数据 0，数据冲突 1"
     )
     assert lines[1] == "需关注（逾期未完成、进度滞后、数据冲突）1 项："
     assert lines[2].startswith(

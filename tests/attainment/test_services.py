@@ -30,6 +30,7 @@ from tests.factories import (
     ReportFactory,
     TargetFactory,
 )
+from tests.reporting.reports_support import rounded_and_exact_report_process
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BEFORE_DEADLINE = datetime.date(2024, 6, 1)
@@ -49,17 +50,19 @@ def rows(target) -> list[Attainment]:
 def city(reference_data) -> Jurisdiction:
     """测试市 with two counties (甲县, 乙县); 甲县 has two schools. Codes fix the order."""
     henan = Jurisdiction.objects.get(name="河南省")
-    city = JurisdictionFactory(
+    city = JurisdictionFactory.create(
         name="测试市", kind=JurisdictionKind.CITY, code="419800", parent=henan
     )
-    county_a = JurisdictionFactory(
+    county_a = JurisdictionFactory.create(
         name="甲县", kind=JurisdictionKind.COUNTY, code="419801", parent=city
     )
-    JurisdictionFactory(name="乙县", kind=JurisdictionKind.COUNTY, code="419802", parent=city)
-    JurisdictionFactory(
+    JurisdictionFactory.create(
+        name="乙县", kind=JurisdictionKind.COUNTY, code="419802", parent=city
+    )
+    JurisdictionFactory.create(
         name="甲县职业教育中心", kind=JurisdictionKind.SCHOOL, code="", parent=county_a
     )
-    JurisdictionFactory(
+    JurisdictionFactory.create(
         name="甲县第二职业中专", kind=JurisdictionKind.SCHOOL, code="", parent=county_a
     )
     return city
@@ -168,7 +171,8 @@ def test_a_ratio_indicator_is_computed_from_its_two_figures_and_keeps_them_as_in
         (schools.pk, "24所", f"《{report.title}》第 12 行"),
     ]
     assert a.reason == (
-        "已过完成时限（2025年12月31日）仍未达到：实际 75%（计算：标准化建设达标学校 ÷ 中等职业学校数 × 100（18 ÷ 24）），完成比例 93.8%"
+        "已过完成时限（2025年12月31日）仍未达到："
+        "实际 75%（计算：标准化建设达标学校 ÷ 中等职业学校数 × 100（18 ÷ 24）），完成比例 93.8%"
     )
 
 
@@ -229,7 +233,7 @@ def test_a_countys_own_figure_is_used_before_the_sum_of_its_schools(city):
 
 @pytest.fixture
 def dual_qualified(city):
-    """The city's 双师型 target (≥60%, by 2025) and its 2023 report saying both “60%以上” and 41.2%."""
+    """The city's 双师型 target (≥60%, by 2025) and its 2023 report saying “60%以上” and 41.2%."""
     target = TargetFactory(
         task__plan=PlanFactory(jurisdiction=city), indicator=indicator("dual_qualified_ratio")
     )
@@ -313,6 +317,52 @@ def test_a_planned_figure_is_not_an_actual(city):
 
     [a] = rows(target)
     assert (a.status, a.actual, a.reason) == (Status.NO_DATA, None, "截至2025年没有任何来源的数据")
+
+
+@pytest.mark.django_db
+def test_a_figure_rounded_in_wan_does_not_conflict_with_the_exact_one_within_its_rounding(city):
+    target = TargetFactory(
+        task__plan=PlanFactory(jurisdiction=city),
+        indicator=indicator("enrollment"),
+        label="中职学校在校生",
+        value=D("70000"),
+        unit="人",
+    )
+    report = ReportFactory(jurisdiction=city, year=2023)
+    rounded = figure("enrollment", "80000", at=city, report=report, precision=D("5000"), line=4)
+    figure("enrollment", "75600", at=city, report=report, precision=D("0.5"), line=8)
+
+    services.attainment_recompute(today=BEFORE_DEADLINE)
+
+    [a] = rows(target)
+    assert (a.status, a.actual) == (Status.MET, D("80000"))
+    assert a.sources[0]["figure_id"] == rounded.pk
+
+
+@pytest.mark.django_db
+def test_a_report_and_the_attainment_from_it_judge_a_conflict_alike(reference_data):
+    """8 万人 in prose and 75600 in the annex: no conflict on the report, none in attainment;
+    “60% 以上” against 41.2 %: a conflict in both."""
+    report = rounded_and_exact_report_process()
+    plan = PlanFactory(jurisdiction=report.jurisdiction)
+    enrollment = TargetFactory(
+        task__plan=plan,
+        indicator=indicator("enrollment"),
+        label="中职学校在校生",
+        value=D("70000"),
+        unit="人",
+    )
+    dual = TargetFactory(task__plan=plan, indicator=indicator("dual_qualified_ratio"))
+
+    services.attainment_recompute(today=BEFORE_DEADLINE)
+
+    on_report = {c.indicator.code for c in report.conflicts.all()}
+    assert on_report == {"dual_qualified_ratio"}
+    [a] = rows(enrollment)
+    assert (a.status, a.actual) == (Status.MET, D("80000"))
+    [b] = rows(dual)
+    assert (b.status, b.actual) == (Status.CONFLICT, None)
+    assert [s["display"] for s in b.sources] == ["≥60%", "41.2%"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -150,7 +150,7 @@ def test_department_summary_counts_and_on_time_rate(client, two_departments):
 
 
 def test_target_page_is_refused_to_staff_of_an_unrelated_department(client, two_departments):
-    education, labour = two_departments
+    _education, labour = two_departments
     target = labour.led_tasks.get().targets.get()
     client.force_login(UserFactory(department=DepartmentFactory(name="市民政局")))
     assert client.get(reverse("attainment:target", args=[target.pk])).status_code == 404

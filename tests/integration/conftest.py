@@ -25,11 +25,11 @@ def _services_missing() -> str | None:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker.startswith("redis://"):
         return "CELERY_BROKER_URL 未指向 Redis"
-    try:
-        import redis
+    import redis
 
+    try:
         redis.Redis.from_url(broker).ping()
-    except Exception as exc:  # any failure to reach Redis means the service is missing
+    except (redis.RedisError, ValueError) as exc:  # refused, timed out, refused the login, bad URL
         return f"Redis 不可用：{exc}"
     return None
 
@@ -60,6 +60,10 @@ def worker(settings, tmp_path):
             "config",
             "worker",
             "--pool=solo",
+            # Its own node name: under pytest-xdist (./dev test) another test process may run a
+            # worker at the same time, and two of the same name would share one control queue.
+            "-n",
+            _node(queue),
             "-Q",
             queue,
             "-l",
@@ -80,7 +84,7 @@ def worker(settings, tmp_path):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            replies = celery_app.control.ping(timeout=1, destination=None) or []
+            replies = celery_app.control.ping(timeout=1, destination=[_node(queue)]) or []
             if replies:
                 break
             if proc.poll() is not None:
@@ -99,21 +103,27 @@ def worker(settings, tmp_path):
             proc.kill()
 
 
+def _node(queue: str) -> str:
+    """The Celery node name of the worker that consumes ``queue``; ping and inspect ask it alone."""
+    return f"{queue}@pytest"
+
+
 def _database_url() -> str:
     s = connection.settings_dict
     user = s.get("USER") or "postgres"
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+    host, port = s.get("HOST") or "127.0.0.1", s.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
 
 
 def wait_drained(queue: str, timeout: float = 60) -> None:
-    """Until the broker queue is empty and the worker runs nothing: every delivery has been handled."""
+    """Until the broker queue is empty and the worker runs nothing: every delivery is handled."""
     import redis
 
     client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        active = celery_app.control.inspect(timeout=1).active() or {}
+        active = celery_app.control.inspect(timeout=1, destination=[_node(queue)]).active() or {}
         if client.llen(queue) == 0 and active and not any(active.values()):
             return
         time.sleep(0.3)

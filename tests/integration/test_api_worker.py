@@ -17,7 +17,11 @@ from tests.conftest import seed_file
 from tests.factories import UserFactory
 from tests.integration.conftest import wait_drained
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.seeds,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_department_pushes_supervisor_approves_office_reads_recomputed_attainment(
@@ -32,7 +36,7 @@ def test_department_pushes_supervisor_approves_office_reads_recomputed_attainmen
     supervisor = token_client(UserFactory(username="duban", role=Role.SUPERVISOR, department=None))
     office = token_client(UserFactory(username="ducha", role=Role.OFFICE, department=None))
 
-    # The department's system uploads the city's 2023 report: accepted, then processed by the worker.
+    # The department's system uploads the city's 2023 report: accepted, then the worker reads it.
     report = seed_file("000")
     with report.open("rb") as fh:
         accepted = department.post("/api/v1/reports/", {"file": fh}, format="multipart")

@@ -20,7 +20,11 @@ from tests.conftest import seed_file
 from tests.factories import UserFactory
 from tests.integration.conftest import wait_drained
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.seeds,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _snapshot() -> dict:

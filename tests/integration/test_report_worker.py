@@ -28,6 +28,7 @@ def _wait_done(report: Report, timeout: float = 60) -> Report:
     pytest.fail(f"报告处理 {timeout} 秒内没有完成，状态仍为 {report.get_status_display()}")
 
 
+@pytest.mark.seeds
 def test_worker_ingests_the_xinxiang_report_and_reruns_do_not_duplicate(worker, reference_data):
     path = seed_file("001")
     report, created = report_upload_create(name=path.name, data=path.read_bytes())
@@ -68,6 +69,7 @@ def test_a_refused_file_leaves_nothing_behind(worker, reference_data):
     assert Report.objects.count() == 0 and Figure.objects.count() == 0
 
 
+@pytest.mark.seeds
 def test_a_failure_half_way_rolls_the_figures_back(reference_data, monkeypatch):
     """A database error after some figures were written (the transient kind the task retries)
     must leave the earlier figures as they were, not half replaced."""

@@ -37,6 +37,7 @@ def _upload(path: Path, title: str) -> TaskListUpload:
     return upload
 
 
+@pytest.mark.seeds
 def test_worker_imports_the_seed_task_list_and_a_rerun_does_not_duplicate(worker, reference_data):
     upload = _upload(seed_file("004"), "南阳市各部门工作任务清单")
 

@@ -32,7 +32,7 @@ def the(extracted: ExtractedReport, value, **attrs) -> Figure:
         for f in extracted.figures
         if f.value == wanted and all(getattr(f, k) == v for k, v in attrs.items())
     ]
-    assert len(found) == 1, [seen(f) + (f.label,) for f in extracted.figures]
+    assert len(found) == 1, [(*seen(f), f.label) for f in extracted.figures]
     return found[0]
 
 

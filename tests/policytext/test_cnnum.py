@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policytext.cnnum import chinese_to_decimal, find_quantities, parse_number
+from policytext.cnnum import (
+    chinese_to_decimal,
+    find_quantities,
+    parse_number,
+    scaled,
+    split_multiplier,
+)
 
 
 def _one(text):
@@ -81,6 +87,68 @@ def test_parse_number_refuses_what_is_not_a_number():
         parse_number("若干")
 
 
+@pytest.mark.parametrize(
+    ("written", "column", "value", "precision"),
+    [
+        ("7.8万", "", 78000, 500),
+        ("7.8 万", "", 78000, 500),
+        ("1.2", "千万", 12000000, 500000),
+        ("3260.75", "万", 32607500, 50),
+        ("1.177亿", "", 117700000, 50000),
+        ("2.5", "百万", 2500000, 50000),
+        ("7.8万", "亿", 78000, 500),  # the cell's own 万 wins over the column's
+        ("1,200", "", 1200, Decimal("0.5")),
+        ("41.2", "", Decimal("41.2"), Decimal("0.05")),
+        ("-3.5", "", Decimal("-3.5"), Decimal("0.05")),
+        ("８万", "", 80000, 5000),
+    ],
+)
+def test_scaled_multiplies_out_the_multiplier_and_keeps_the_rounding(
+    written, column, value, precision
+):
+    assert scaled(written, column) == (Decimal(value), Decimal(precision))
+
+
+@pytest.mark.parametrize("text", ["若干", "7.8千", "万", "", "二十"])
+def test_scaled_refuses_what_is_not_an_arabic_number(text):
+    with pytest.raises(ValueError, match="无法识别"):
+        scaled(text)
+
+
+@pytest.mark.parametrize(
+    ("unit", "split"),
+    [
+        ("千万元", ("千万", "元")),
+        ("万元", ("万", "元")),
+        ("万人次", ("万", "人次")),
+        ("亿元", ("亿", "元")),
+        ("百万元", ("百万", "元")),
+        ("人", ("", "人")),
+        ("千米", ("", "千米")),  # 千 alone is no multiplier
+        ("万", ("", "万")),
+        ("元/生", ("", "元/生")),
+    ],
+)
+def test_split_multiplier_takes_the_multiplier_off_a_unit(unit, split):
+    assert split_multiplier(unit) == split
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        ("在校生 8 万人", 5000),
+        ("在校生 7.8 万人", 500),
+        ("专任教师 4156 人", Decimal("0.5")),
+        ("占比 46.5%", Decimal("0.05")),
+        ("8-10 万人", 5000),
+        ("百分之六十", Decimal("0.5")),
+        ("建成二十所", Decimal("0.5")),  # a Chinese numeral is exact
+    ],
+)
+def test_a_quantity_carries_the_precision_it_was_written_to(text, precision):
+    assert _one(text).precision == Decimal(precision)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=99_999_999))
 def test_chinese_numerals_agree_with_cn2an(n):
@@ -110,7 +178,8 @@ def test_a_number_in_any_supported_form_reads_the_same(n, mult, unit):
     st.text(
         alphabet=st.sampled_from(
             list(
-                "0123456789.-—~%万亿千百十一二两三四五六七八九零〇个所人次元年以上不低于，。、（）“”第批 +X"
+                "0123456789.-—~%万亿千百十一二两三四五六七八九零〇"
+                "个所人次元年以上不低于，。、（）“”第批 +X"
             )
         ),
         max_size=60,
@@ -120,3 +189,21 @@ def test_arbitrary_text_never_crashes_and_spans_are_exact(text):
     for q in find_quantities(text):
         assert text[q.start : q.end] == q.text
         assert q.value_high is None or q.value_high >= q.value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=99_999),
+    st.integers(min_value=0, max_value=3),
+    st.sampled_from(["", "万", "亿", "千万", "百万"]),
+)
+def test_a_written_number_reads_the_same_in_a_sentence_a_cell_and_a_column(n, decimals, mult):
+    written = f"{Decimal(n).scaleb(-decimals):f}"
+    factor = {"": 1, "万": 10**4, "亿": 10**8, "千万": 10**7, "百万": 10**6}[mult]
+    in_text = _one(f"完成 {written}{mult}人次")
+    in_cell = scaled(f"{written}{mult}")
+    in_column = scaled(written, mult)
+    assert in_text.value == in_cell.value == in_column.value == Decimal(written) * factor
+    assert in_text.precision == in_cell.precision == in_column.precision
+    # The rounding allowed is half the last written digit: 2 x precision is one step of it.
+    assert in_cell.precision * 2 * 10**decimals == factor

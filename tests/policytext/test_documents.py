@@ -39,8 +39,8 @@ def _annex(document):
     document.add_paragraph("附表 主要办学指标")
     table = document.add_table(rows=2, cols=4)
     rows = (("序号", "指标", "单位", "2023年"), ("1", "在校生数", "人", "52340"))
-    for table_row, values in zip(table.rows, rows):
-        for cell, value in zip(table_row.cells, values):
+    for table_row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(table_row.cells, values, strict=True):
             cell.text = value
     document.add_paragraph("（数据截至 2023 年 8 月 31 日）")
 
@@ -92,8 +92,9 @@ def _damaged_body() -> bytes:
     [
         pytest.param("报告.pdf", b"%PDF-1.7", "PDF", id="pdf"),
         pytest.param("报告.PDF", b"%PDF-1.7", "PDF", id="pdf-upper-case"),
-        pytest.param("报告.doc", b"\xd0\xcf\x11\xe0", "旧版 Word", id="old-word"),
-        pytest.param("报告.xlsx", b"PK\x03\x04", "不支持的文件类型", id="unknown-type"),
+        pytest.param("报告.doc", b"\xd0\xcf\x11\xe0", "无法打开 Word 文件", id="not-old-word"),
+        pytest.param("报告.xlsx", b"PK\x03\x04", "无法打开 Excel 文件", id="broken-xlsx"),
+        pytest.param("报告.exe", b"MZ\x90\x00", "不支持的文件类型 .exe", id="unknown-type"),
         pytest.param("报告.txt", b"\x00\x01\x02binary", "二进制", id="binary"),
         pytest.param("报告.txt", TEXT.encode("utf-16"), "二进制", id="utf-16"),
         pytest.param("报告.txt", b"caf\xe9 \x80\x80", "编码", id="undecodable"),

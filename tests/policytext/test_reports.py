@@ -90,6 +90,18 @@ def test_a_figure_rounded_in_wan_agrees_with_the_exact_annex_figure():
     assert r.conflicts == []
 
 
+def test_a_figure_in_whole_wan_allows_all_its_rounding():
+    r = report(
+        "全市中职学校在校生 8 万人。",
+        "",
+        "附表 主要办学指标",
+        ANNEX_HEADER,
+        row("1", "在校生数", "人", "75600"),
+    )
+    assert [(f.value, f.precision) for f in r.linked] == [(80000, 5000), (75600, Decimal("0.5"))]
+    assert r.conflicts == []  # 8 万 covers 75 000–85 000
+
+
 def test_two_different_exact_counts_are_a_conflict():
     r = report(
         "全年取得职业技能等级证书 26455 人。",
@@ -124,6 +136,7 @@ def conflicting_values(r) -> dict[str, set]:
     return {c.indicator: {f.value for f in c.figures} for c in r.conflicts}
 
 
+@pytest.mark.seeds
 def test_seed_000_city_report_gives_its_key_figures_and_conflicts():
     r = seed_report("000")
     assert (r.entity, r.entity_kind, r.year) == ("南阳市", "city", 2023)
@@ -150,6 +163,7 @@ def test_seed_000_city_report_gives_its_key_figures_and_conflicts():
     assert {f.kind for f in r.figures if f.value == Decimal("113.13")} == {"rate"}
 
 
+@pytest.mark.seeds
 def test_seed_001_city_report_gives_its_key_figures():
     r = seed_report("001")
     assert (r.entity, r.entity_kind, r.year) == ("新乡市", "city", 2023)
@@ -165,6 +179,7 @@ def test_seed_001_city_report_gives_its_key_figures():
     assert the(r, 77000, indicator="training_sessions").line == 272
 
 
+@pytest.mark.seeds
 def test_seed_003_school_report_gives_its_key_figures():
     r = seed_report("003")
     assert (r.entity, r.entity_kind, r.place, r.year) == (

@@ -165,7 +165,8 @@ def test_a_short_paragraph_opening_with_a_year_is_text_not_a_heading():
 def test_none_of_plan_change_rate_or_other_year_is_actual():
     r = report(
         "市里下达年度任务：开展培训 7 万人次、取证 4.8 万人。",
-        "全年开展职业技能培训 8.1 万人次，比上年增加 0.4 万人次，年度任务完成率 115.71%，2022 年培训 7.7 万人次。",
+        "全年开展职业技能培训 8.1 万人次，比上年增加 0.4 万人次，"
+        "年度任务完成率 115.71%，2022 年培训 7.7 万人次。",
     )
     actual = [(f.indicator, f.value) for f in r.figures if f.kind == "actual"]
     assert actual == [("training_sessions", 81000)]

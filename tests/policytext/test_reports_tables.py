@@ -132,3 +132,37 @@ def test_in_a_table_by_county_the_total_row_is_the_city_and_the_other_rows_name_
         ("浚县", "enrollment", 6200),
     ]
     assert r.conflicts == []  # a county's figure never disagrees with the city's
+
+
+def test_a_qianwan_yuan_unit_cell_is_multiplied_into_yuan():
+    r = annex(row("5", "年财政专项拨款", "千万元", "1.2"))
+    funding = the(r, 12000000)
+    assert seen(funding) == ("special_funding", Decimal(12000000), "元", "actual", 2023, 5)
+    assert funding.precision == 500000  # 1.2 千万 is anything from 11 500 000 to 12 500 000
+
+
+def test_a_cell_with_its_own_wan_is_multiplied_out_in_a_column_of_people():
+    r = annex(
+        row("1", "在校生数", "人", "7.8万"),
+        row("2", "毕业生数", "人", "21350"),
+    )
+    enrollment = the(r, 78000)
+    assert seen(enrollment) == ("enrollment", Decimal(78000), "人", "actual", 2023, 5)
+    assert enrollment.precision == 500
+    assert seen(the(r, 21350)) == ("graduates", Decimal(21350), "人", "actual", 2023, 6)
+
+
+def test_a_wan_unit_in_a_matrix_header_scales_every_row_of_its_column():
+    r = report(
+        "表 2 各县（市、区）中职教育规模与投入",
+        row("县（市、区）", "在校生（万人）", "经费投入（千万元）"),
+        row("淇县", "0.81", "1.2"),
+        row("合计", "1.43", "2.5"),
+    )
+    assert seen(the(r, 14300)) == ("enrollment", Decimal(14300), "人", "actual", 2023, 6)
+    assert the(r, 14300).precision == 50
+    assert [(f.subject, f.value, f.unit) for f in r.figures if f.subject] == [
+        ("淇县", 8100, "人"),
+        ("淇县", 12000000, "元"),
+    ]
+    assert the(r, 25000000).unit == "元"

@@ -15,6 +15,12 @@ from reporting.models import Figure, FigureConflict, FigureStatus, Report, Repor
 from tasks_registry.models import Jurisdiction, JurisdictionKind
 from tests.conftest import FIXTURES, ROOT, seed_file
 from tests.factories import SupervisorFactory
+from tests.reporting.reports_support import (
+    ANNEX_DUAL_LINE,
+    ANNEX_ENROLLMENT_LINE,
+    PROSE_LINE,
+    rounded_and_exact_report_process,
+)
 
 NANYANG_SAMPLE = FIXTURES / "sample" / "南阳市2023年职业教育质量年度报告示例.txt"
 TEST_REPORTS = ROOT / "tests" / "data" / "reports"
@@ -52,6 +58,7 @@ def stored_files() -> list[Path]:
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_xinxiang_report_is_processed_into_the_city_and_year_with_its_training_figure(
     reference_data,
 ):
@@ -75,6 +82,7 @@ def test_xinxiang_report_is_processed_into_the_city_and_year_with_its_training_f
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_summary_and_message_count_the_figures_actually_stored(reference_data):
     report = upload_and_process(seed_file("001"))
 
@@ -94,6 +102,7 @@ def test_summary_and_message_count_the_figures_actually_stored(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_the_same_file_uploaded_twice_is_one_report(reference_data):
     first, created_first = upload(seed_file("001"))
     second, created_second = upload(seed_file("001"), name="新乡市2023年报告（再次上传）.txt")
@@ -105,6 +114,7 @@ def test_the_same_file_uploaded_twice_is_one_report(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_processing_a_report_twice_does_not_duplicate_its_figures(reference_data):
     report = upload_and_process(seed_file("001"))
     count = Figure.objects.filter(report=report).count()
@@ -124,6 +134,7 @@ def test_processing_a_report_twice_does_not_duplicate_its_figures(reference_data
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_rejecting_a_figure_requires_a_reason(reference_data):
     report = upload_and_process(seed_file("001"))
     figure = Figure.objects.get(report=report, indicator__code="training_sessions")
@@ -139,6 +150,7 @@ def test_rejecting_a_figure_requires_a_reason(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_reviewed_figures_survive_reprocessing_with_their_review(reference_data):
     report = upload_and_process(seed_file("001"))
     total = Figure.objects.filter(report=report).count()
@@ -192,11 +204,11 @@ def test_reviewed_figures_survive_reprocessing_with_their_review(reference_data)
 
 
 UNREADABLE = [
-    pytest.param("新乡市2023年报告.pdf", b"%PDF-1.4\n1 0 obj\n", "暂不支持 PDF", id="pdf"),
+    pytest.param("新乡市2023年报告.pdf", b"%PDF-1.4\n1 0 obj\n", "无法打开 PDF 文件", id="pdf"),
     pytest.param(
         "新乡市2023年报告.doc",
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
-        "不支持旧版 Word（.doc）",
+        "另存为 .docx",  # damaged: LibreOffice cannot convert it (or is not installed)
         id="doc",
     ),
     pytest.param("新乡市2023年报告.txt", b"", "文件是空的", id="empty"),
@@ -231,6 +243,7 @@ def test_an_unreadable_upload_is_refused_with_a_reason_and_nothing_is_stored(
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_stored(reference_data, settings):
     data = seed_file("001").read_bytes()
     settings.REPORT_MAX_BYTES = 1000
@@ -250,6 +263,7 @@ def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_stored(referenc
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_a_school_report_is_placed_under_its_county(reference_data):
     report = upload_and_process(seed_file("003"))
 
@@ -301,7 +315,7 @@ def test_nanyang_sample_keeps_disagreeing_figures_side_by_side_as_conflicts(refe
     dual = FigureConflict.objects.get(report=report, indicator__code="dual_qualified_ratio")
     assert dual.year == 2023
     assert f"第 {prose_line} 行 ≥60%" in dual.description
-    assert f"第 {annex_line} 行 41.2%" in dual.description
+    assert f"第 {annex_line} 行（教学资源表第 2 行） 41.2%" in dual.description
     assert sorted((f.line, f.value) for f in dual.figures.all()) == [
         (prose_line, Decimal("60")),
         (annex_line, Decimal("41.2")),
@@ -309,7 +323,10 @@ def test_nanyang_sample_keeps_disagreeing_figures_side_by_side_as_conflicts(refe
 
     certificates = FigureConflict.objects.get(report=report, indicator__code="certificates")
     assert f"第 {line_of(NANYANG_SAMPLE, '取证 26455 人')} 行 26455人" in certificates.description
-    assert f"第 {line_of(NANYANG_SAMPLE, '20399')} 行 20399人" in certificates.description
+    assert (
+        f"第 {line_of(NANYANG_SAMPLE, '20399')} 行（落实政策表第 8 行） 20399人"
+        in certificates.description
+    )
     assert report.summary["conflicts"] == FigureConflict.objects.filter(report=report).count() >= 2
     assert "数据不一致" in report.message
 
@@ -330,6 +347,7 @@ def test_a_word_report_is_processed_with_linked_figures(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_a_report_whose_stored_file_is_gone_ends_as_failed_with_a_message(reference_data):
     report, _ = upload(seed_file("001"), name="新乡市2023年报告.txt")
     report.file.storage.delete(report.file.name)
@@ -341,3 +359,53 @@ def test_a_report_whose_stored_file_is_gone_ends_as_failed_with_a_message(refere
     assert "新乡市2023年报告.txt" in report.message
     assert "请重新上传" in report.message
     assert Figure.objects.filter(report=report).count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding: a figure keeps the precision it was written to
+
+
+@pytest.mark.django_db
+def test_a_rounded_figure_and_the_exact_annex_figure_are_no_conflict_on_the_report(
+    reference_data,
+):
+    report = rounded_and_exact_report_process()
+
+    enrollment = Figure.objects.filter(report=report, indicator__code="enrollment")
+    assert sorted((f.line, f.value, f.precision) for f in enrollment) == [
+        (PROSE_LINE, Decimal("80000"), Decimal("5000")),  # 8 万 covers 75 000–85 000
+        (ANNEX_ENROLLMENT_LINE, Decimal("75600"), Decimal("0.5")),
+    ]
+    assert not FigureConflict.objects.filter(report=report, indicator__code="enrollment").exists()
+    dual = FigureConflict.objects.get(report=report, indicator__code="dual_qualified_ratio")
+    assert sorted((f.line, f.value) for f in dual.figures.all()) == [
+        (PROSE_LINE, Decimal("60")),
+        (ANNEX_DUAL_LINE, Decimal("41.2")),
+    ]
+    assert report.summary["conflicts"] == 1
+
+
+@pytest.mark.django_db
+def test_a_value_a_reviewer_types_is_exact_but_other_corrections_keep_the_rounding(
+    reference_data,
+):
+    report = rounded_and_exact_report_process()
+    supervisor = SupervisorFactory(username="hedui")
+    rounded = Figure.objects.get(report=report, indicator__code="enrollment", line=PROSE_LINE)
+
+    def correct(value: str, year: int) -> Figure:
+        services.figure_correct(
+            figure=rounded,
+            by=supervisor,
+            indicator=rounded.indicator,
+            value=Decimal(value),
+            unit="人",
+            kind="actual",
+            year=year,
+            note="按学籍系统核对",
+        )
+        rounded.refresh_from_db()
+        return rounded
+
+    assert correct("80000", 2024).precision == Decimal("5000")  # the year was wrong, not the 8 万
+    assert correct("78412", 2023).precision == Decimal("0")

@@ -28,6 +28,9 @@ from tasks_registry.models import (
 from tests.conftest import seed_file
 from tests.factories import ProgressEntryFactory, SupervisorFactory, UserFactory
 
+# Every test here starts from the seed task list (the nanyang fixture).
+pytestmark = pytest.mark.seeds
+
 PLAN_TITLE = "南阳市各部门工作任务清单"
 
 CHANGELIST = "admin:tasks_registry_progressentry_changelist"
@@ -58,6 +61,7 @@ def nanyang(reference_data) -> Nanyang:
     result = services.tasklist_import(
         data=seed_file("004").read_bytes(), filename=seed_file("004").name, plan_title=PLAN_TITLE
     )
+    assert result.plan is not None  # not a dry run
     education = Department.objects.get(name="市教育局")
     finance = Department.objects.get(name="市财政局")
     task16 = Task.objects.get(plan=result.plan, number="16")
@@ -65,14 +69,14 @@ def nanyang(reference_data) -> Nanyang:
         plan=result.plan,
         education=education,
         finance=finance,
-        education_staff=UserFactory(
+        education_staff=UserFactory.create(
             username="jiaoyu", department=education, role=Role.DEPARTMENT_STAFF, is_staff=True
         ),
-        finance_staff=UserFactory(
+        finance_staff=UserFactory.create(
             username="caizheng", department=finance, role=Role.DEPARTMENT_STAFF, is_staff=True
         ),
-        supervisor=SupervisorFactory(username="duban"),
-        administrator=SupervisorFactory(username="admin", is_superuser=True),
+        supervisor=SupervisorFactory.create(username="duban"),
+        administrator=SupervisorFactory.create(username="admin", is_superuser=True),
         task16=task16,
         dual_ratio=task16.targets.get(unit="%", value=Decimal("60")),
         task2=Task.objects.get(plan=result.plan, number="2"),
@@ -113,7 +117,7 @@ def change_data(entry: ProgressEntry, **overrides) -> dict:
     data = entry_form(
         task=entry.task,
         target=entry.target,
-        value=f"{entry.value.normalize():f}",
+        value="" if entry.value is None else f"{entry.value.normalize():f}",
         narrative=entry.narrative,
         year=entry.year,
     )
@@ -136,7 +140,7 @@ def draft_of(
 ) -> ProgressEntry:
     department = department or nanyang.education
     author = nanyang.education_staff if department == nanyang.education else nanyang.finance_staff
-    return ProgressEntryFactory(
+    return ProgressEntryFactory.create(
         target=nanyang.dual_ratio,
         department=department,
         created_by=author,

@@ -55,6 +55,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_nanyang_list_imports_27_tasks_led_as_written(reference_data):
     result = import_nanyang()
 
@@ -64,6 +65,7 @@ def test_nanyang_list_imports_27_tasks_led_as_written(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_dual_qualified_teacher_share_becomes_a_60_percent_target(reference_data):
     import_nanyang()
 
@@ -76,6 +78,7 @@ def test_dual_qualified_teacher_share_becomes_a_60_percent_target(reference_data
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_yearly_training_targets_run_from_2022(reference_data):
     import_nanyang()
 
@@ -87,10 +90,11 @@ def test_yearly_training_targets_run_from_2022(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_policy_parameters_are_not_read_as_targets(reference_data):
     import_nanyang()
 
-    # 按投资额的30%抵免 (a tax credit) and 编制总额 20% 左右 (a hiring allowance) are rules, not goals.
+    # 按投资额的30%抵免 (a tax credit) and 编制总额 20% 左右 (a hiring cap) are rules, not goals.
     assert "30%" in Task.objects.get(number="12").text
     assert "20%" in Task.objects.get(number="15").text
     assert not Target.objects.filter(task__number="12").exists()
@@ -98,6 +102,7 @@ def test_policy_parameters_are_not_read_as_targets(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_unknown_departments_are_kept_as_written_for_review(reference_data):
     assert not Department.objects.filter(name="市复建办").exists()
 
@@ -115,6 +120,7 @@ def test_unknown_departments_are_kept_as_written_for_review(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_reimporting_the_same_list_changes_nothing(reference_data):
     import_nanyang()
     before = counts()
@@ -145,6 +151,7 @@ def _changed_nanyang(tmp_path: Path) -> Path:
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_a_changed_list_updates_in_place_and_withdraws_what_was_dropped(reference_data, tmp_path):
     import_nanyang()
     dropped = Task.objects.get(number="27")
@@ -172,6 +179,7 @@ def test_a_changed_list_updates_in_place_and_withdraws_what_was_dropped(referenc
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_an_indicator_link_survives_reimport(reference_data):
     import_nanyang()
     target = Target.objects.get(task__number="16", unit="%")
@@ -264,6 +272,7 @@ def test_a_utf8_file_with_bom_imports_like_one_without(reference_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_dry_run_prints_the_parsed_list_as_json_and_writes_nothing(reference_data):
     out = io.StringIO()
 
@@ -308,6 +317,7 @@ def test_dry_run_prints_the_parsed_list_as_json_and_writes_nothing(reference_dat
 
 
 @pytest.mark.django_db
+@pytest.mark.seeds
 def test_command_imports_and_reports_the_changes(reference_data):
     out = io.StringIO()
 
@@ -343,7 +353,7 @@ def test_command_refuses_a_bad_file_naming_it(reference_data):
 
 @pytest.fixture
 def dual_ratio_target(db) -> Target:
-    return TargetFactory()  # ≥60% on a task led by its own department, no co-operators
+    return TargetFactory.create()  # ≥60% on a task led by its own department, no co-operators
 
 
 @pytest.mark.django_db

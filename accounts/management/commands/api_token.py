@@ -6,11 +6,13 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User
 from accounts.services import api_token_issue, api_token_revoke
+from config.database import database_migrated_check
 
 
 class Command(BaseCommand):
     help = (
-        "签发或吊销 API 令牌（与后台“API 令牌”相同）。签发：--user 用户名 --name 用途 [--days 天数]，"
+        "签发或吊销 API 令牌（与后台“API 令牌”相同）。"
+        "签发：--user 用户名 --name 用途 [--days 天数]，"
         "令牌只打印这一次；吊销：--revoke 令牌开头8位。"
     )
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        database_migrated_check()
         admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if admin is None:
             raise CommandError("没有可用的系统管理员账号：请先用 createsuperuser 创建")
@@ -55,7 +58,8 @@ class Command(BaseCommand):
             self.stdout.write(token)
             return
         self.stdout.write(
-            f"已为 {user}（{user.get_role_display()}）签发令牌“{row.name}”，到期 {timezone.localtime(row.expiry):%Y-%m-%d %H:%M}。"
+            f"已为 {user}（{user.get_role_display()}）签发令牌“{row.name}”，"
+            f"到期 {timezone.localtime(row.expiry):%Y-%m-%d %H:%M}。"
         )
         self.stdout.write("令牌只显示这一次，请妥善保存：")
         self.stdout.write(token)

@@ -5,11 +5,15 @@ from django.db.models import Q
 
 from attainment.models import Attainment
 from attainment.selectors import attainment_row
+from config.database import database_migrated_check
 from tasks_registry.models import Plan
 
 
 class Command(BaseCommand):
-    help = "打印一个政策文件全部目标的达成情况：任务序号、目标、指标、区划、考核期、实际值、来源、完成比例、状态。"
+    help = (
+        "打印一个政策文件全部目标的达成情况："
+        "任务序号、目标、指标、区划、考核期、实际值、来源、完成比例、状态。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
+        database_migrated_check()
         plans = list(Plan.objects.filter(title=options["plan"])) or list(
             Plan.objects.filter(title__icontains=options["plan"])
         )
@@ -30,7 +35,8 @@ class Command(BaseCommand):
             raise CommandError(f"找不到政策文件“{options['plan']}”。已有：{known}")
         if len(plans) > 1:
             raise CommandError(
-                f"“{options['plan']}”匹配到多个政策文件：{'、'.join(p.title for p in plans)}，请写全名称"
+                f"“{options['plan']}”匹配到多个政策文件："
+                f"{'、'.join(p.title for p in plans)}，请写全名称"
             )
         plan = plans[0]
         rows = (
@@ -68,6 +74,8 @@ class Command(BaseCommand):
         for r in data:
             ratio = f"{r['percent']}%" if r["percent"] is not None else "—"
             self.stdout.write(
-                f"任务 {r['task']} | {r['target']} {r['worded']} | {r['indicator'] or '（无指标）'} | {r['jurisdiction'] or '—'} | "
-                f"{r['period']} | {r['actual'] or '无数据'} | {r['source'] or '—'} | {ratio} | {r['status_display']}"
+                f"任务 {r['task']} | {r['target']} {r['worded']} | "
+                f"{r['indicator'] or '（无指标）'} | {r['jurisdiction'] or '—'} | "
+                f"{r['period']} | {r['actual'] or '无数据'} | {r['source'] or '—'} | "
+                f"{ratio} | {r['status_display']}"
             )

@@ -6,12 +6,16 @@ from django.core.management.base import BaseCommand, CommandError
 from attainment.models import Attainment
 from attainment.selectors import attainment_digest
 from attainment.services import attainment_recompute
+from config.database import database_migrated_check
 from reporting.services import reports_folder_ingest
 from tasks_registry.services import documents_folder_run
 
 
 class Command(BaseCommand):
-    help = "主流程：载入参考数据，导入文件夹中的任务清单和年度质量报告，计算目标达成情况，打印逾期与滞后目标。"
+    help = (
+        "主流程：载入参考数据，导入文件夹中的任务清单和年度质量报告，"
+        "计算目标达成情况，打印逾期与滞后目标。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        database_migrated_check()
         folder = Path(options["folder"])
         if not folder.is_dir():
             raise CommandError(f"找不到文件夹：{folder}")

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from policytext.cnnum import to_json_number
+from policytext.reports import location
 from reporting.services import ReportRejected, report_read
 
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     help = "从年度质量报告中识别数据并打印（不写入数据库）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="报告文件（.txt/.md/.docx）")
+        parser.add_argument("file", help="报告文件（.txt/.md/.docx/.doc/.wps/.xlsx/.xls/.pdf）")
         parser.add_argument("--entity", help="报告主体（留空则从标题识别）")
         parser.add_argument("--year", type=int, help="报告年度（留空则从标题识别）")
         parser.add_argument("--format", choices=("json", "text"), default="text")
@@ -34,18 +35,23 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(extracted.as_json(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(
-            f"{extracted.entity}（{extracted.entity_kind}）{extracted.year} 年度：识别 {len(extracted.figures)} 个数据，"
+            f"{extracted.entity}（{extracted.entity_kind}）{extracted.year} 年度："
+            f"识别 {len(extracted.figures)} 个数据，"
             f"关联指标 {len(extracted.linked)} 个，数据不一致 {len(extracted.conflicts)} 处"
         )
         for f in extracted.figures:
             if f.indicator or options["all"]:
-                where = f"第 {f.line} 行" + (f"（表格第 {f.table_row} 行）" if f.table_row else "")
+                where = location(
+                    line=f.line, place=f.place, table_title=f.table_title, table_row=f.table_row
+                )
                 subject = f" [{f.subject}]" if f.subject else ""
                 self.stdout.write(
-                    f"  {where:16} {f.indicator or '-':28} {f.kind:10} {to_json_number(f.value)} {f.unit}{subject}  {f.label}"
+                    f"  {where:16} {f.indicator or '-':28} {f.kind:10} "
+                    f"{to_json_number(f.value)} {f.unit}{subject}  {f.label}"
                 )
         for c in extracted.conflicts:
             values = "；".join(
-                f"第 {f.line} 行 {to_json_number(f.value)}{f.unit}" for f in c.figures
+                f"{location(line=f.line, place=f.place)} {to_json_number(f.value)}{f.unit}"
+                for f in c.figures
             )
             self.stdout.write(f"  数据不一致 {c.indicator} {c.year}：{values}")

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.database import database_migrated_check
+from policytext import documents
 from policytext.tasklist import TaskListError
 from tasks_registry.services import tasklist_import
 
@@ -21,7 +23,7 @@ class Command(BaseCommand):
     help = "导入各部门工作任务清单（表格、Markdown 表格或编号段落），同一文件重复导入只更新不重复。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="任务清单文件（UTF-8 或 GBK 文本，或 Markdown）")
+        parser.add_argument("file", help=f"任务清单文件：{documents.ACCEPTED}")
         parser.add_argument("--plan", required=True, help="政策文件名称")
         parser.add_argument("--period", help="规划期，如 2021-2025（未给出时从正文“十四五”等推断）")
         parser.add_argument("--issuer", default="", help="发文单位，如 南阳市人民政府")
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
+        database_migrated_check()
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
@@ -48,7 +51,8 @@ class Command(BaseCommand):
             return
         parsed = result.parsed
         self.stdout.write(
-            f"{path.name}：{len(parsed.tasks)} 项任务，{result.target_count} 个量化目标（版式：{parsed.layout}）"
+            f"{path.name}：{len(parsed.tasks)} 项任务，{result.target_count} 个量化目标"
+            f"（版式：{parsed.layout}）"
         )
         if parsed.unknown_departments:
             self.stdout.write(
@@ -57,11 +61,11 @@ class Command(BaseCommand):
         if result.dry_run:
             self.stdout.write("试运行：未写入")
             return
-        c = result.changes
         self.stdout.write(
-            f"新增 {len(c['created'])}，更新 {len(c['updated'])}，未变 {c['unchanged']}，移出 {len(c['withdrawn'])}"
+            f"新增 {len(result.created)}，更新 {len(result.updated)}，"
+            f"未变 {len(result.unchanged)}，移出 {len(result.withdrawn)}"
         )
-        for item in c["updated"]:
+        for item in result.updated:
             self.stdout.write(f"  任务 {item['number']}：{'；'.join(item['changes'])}")
-        for number in c["withdrawn"]:
+        for number in result.withdrawn:
             self.stdout.write(f"  任务 {number}：已不在清单中，标记为无效（已填报的进展保留）")

@@ -1,0 +1,80 @@
+"""The reference data (departments, indicators, jurisdictions) is in the database after migrate
+alone: a post_migrate handler in tasks_registry/apps.py calls reference_data_load."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tasks_registry.models import Department, DepartmentAlias, Indicator, Jurisdiction
+from tests.conftest import FIXTURES, ROOT
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Department.objects.count(),
+        DepartmentAlias.objects.count(),
+        Indicator.objects.count(),
+        Jurisdiction.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_the_test_database_has_the_reference_data_from_migrate_alone():
+    # No reference_data fixture here: the test database was made by migrate and nothing else.
+    indicators = json.loads((FIXTURES / "indicators.json").read_text(encoding="utf-8"))
+    education = Department.objects.get(name="市教育局")
+    assert not education.needs_review
+    assert DepartmentAlias.objects.get(alias="市教委").department == education
+    assert Indicator.objects.count() == len(indicators["indicators"])
+    assert Jurisdiction.objects.get(name="郑州市").parent.name == "河南省"
+
+
+@pytest.mark.django_db
+def test_migrating_again_changes_nothing_and_says_so_only_when_asked():
+    before = counts()
+    quiet, told = StringIO(), StringIO()
+
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command("migrate", verbosity=1, stdout=told)
+
+    assert counts() == before
+    assert quiet.getvalue() == ""
+    assert "已载入参考数据：部门 " in told.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_database_emptied_by_flush_gets_the_reference_data_back():
+    # What a transactional test's teardown does: flush, which sends post_migrate again.
+    before = counts()
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert counts() == before
+
+
+def test_a_partial_migrate_does_not_load_it_into_tables_behind_the_models(tmp_path):
+    database = tmp_path / "partial.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "tasks_registry", "0002"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "已载入参考数据" not in done.stdout
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM tasks_registry_department").fetchone() == (0,)
