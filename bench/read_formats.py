@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,8 @@ def run(kind: str, name: str, text: str, rounds: int, parse: Callable[[str], obj
     for file_name in sorted(files, key=lambda n: (not n.endswith(".txt"), n)):
         data = files[file_name]
         document = documents.read(file_name, data)
-        seconds = best_of(rounds, lambda n=file_name, d=data: documents.read(n, d))
-        parse_seconds = best_of(rounds, lambda t=document.text: parse(t))
+        seconds = best_of(rounds, partial(documents.read, file_name, data))
+        parse_seconds = best_of(rounds, partial(parse, document.text))
         baseline = baseline or seconds
         fmt = file_name.rsplit(".", 1)[1]
         print(

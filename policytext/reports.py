@@ -1324,7 +1324,7 @@ __all__ = [
     "ReportError",
     "clear_caches",
     "extract_document",
-    "location",
     "extract_report",
     "find_conflicts",
+    "location",
 ]

@@ -143,8 +143,7 @@ class Figure(models.Model):
         max_length=80,
         blank=True,
         help_text=(
-            "在 Word、Excel 或 PDF 原文件中的位置，如“第 12 页，表 3 第 4 行”；"
-            "文本文件为空，见行号"
+            "在 Word、Excel 或 PDF 原文件中的位置，如“第 12 页，表 3 第 4 行”；文本文件为空，见行号"
         ),
     )
     table_title = models.CharField("表格", max_length=100, blank=True)

@@ -36,15 +36,14 @@ class Origin:
     def describe(self) -> str:
         """The place in Chinese, as a person looks it up: "第 12 页，表 3 第 4 行"."""
         parts: list[str] = []
-        if self.sheet is not None:
-            parts.append(f"工作表“{self.sheet}”")
+        sheet = f"工作表“{self.sheet}”" if self.sheet is not None else ""
         if self.page is not None:
             parts.append(f"第 {self.page} 页")
         if self.table is not None:
             parts.append(f"表 {self.table}" + (f" 第 {self.row} 行" if self.row else ""))
         elif self.row is not None:
             parts.append(f"第 {self.row} 行")
-        return "，".join(parts)
+        return sheet + "，".join(parts)
 
 
 NO_ORIGIN = Origin()

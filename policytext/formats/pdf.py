@@ -10,9 +10,13 @@ the paragraphs and the rows are rebuilt here:
   cell, and their area is left out of the prose;
 - running headers and footers (a line repeated at the same place at the top or bottom of the
   pages, digits masked) and page numbers are set aside and named in ``Document.notes``;
-- wrapped lines are joined into paragraphs, also over a page break, and a table continued on the
+- wrapped lines are joined into paragraphs, also over a page break (a paragraph ends where its
+  line stops short of the right margin, the next line is indented or is a heading, or the
+  sentence ends in a document whose paragraphs are not indented), and a table continued on the
   next page is one table, with its repeated header row kept once and a row broken by the page
-  joined back together.
+  joined back together;
+- Word's look-alike radicals (⾏ for 行) are mapped back, and glyphs without character codes
+  ("(cid:12)") are left out and counted.
 
 Two-column layouts, tables drawn without rules and text in images are beyond it (see
 ``read_pdf``).
@@ -495,22 +499,38 @@ def _margins(lines: Sequence[_TextLine]) -> tuple[float, float]:
 
 def _layout(pages: Sequence[_Page]) -> _Layout:
     every = [it for p in pages for it in p.items if isinstance(it, _TextLine)]
-    left: dict[int, float] = {}
+    if not every:
+        return _Layout({}, {}, 0.0, True)
+    size = statistics.median(ln.size for ln in every)
+    # Margins are read from all odd and all even pages (they may be mirrored on facing pages).
     right: dict[int, float] = {}
-    doc_left, doc_right = _margins(every)
-    if every:
+    sides = {parity: [p for p in pages if p.number % 2 == parity] for parity in (0, 1)}
+    for side in sides.values():
+        lines = [it for p in side for it in p.items if isinstance(it, _TextLine)] or every
+        start, end = _margins(lines)
         # Where no line runs across the page (short paragraphs, a list) the right edge is not
-        # seen: margins are then taken as nearly symmetric (they are, within a centimetre or so,
-        # in the templates in use).
-        size = statistics.median(ln.size for ln in every)
-        doc_right = max(doc_right, pages[0].width - doc_left - 2 * size)
-    for page in pages:
-        lines = [it for it in page.items if isinstance(it, _TextLine)]
-        full = [ln for ln in lines if ln.x1 - ln.x0 >= 0.8 * (doc_right - doc_left)]
-        # A page with full lines of its own has its own margins (mirrored on facing pages).
-        left[page.number], right[page.number] = (
-            _margins(full) if len(full) >= 3 else (doc_left, doc_right)
-        )
+        # seen: margins are then taken as nearly symmetric (they are, within a centimetre or
+        # so, in the templates in use).
+        end = max(end, pages[0].width - start - 2 * size)
+        right.update((p.number, end) for p in side)
+    # The left margin is where a line goes on after a full line that did not end a sentence. A
+    # page, or all odd pages of a short report, may hold only indented first lines.
+    continued: dict[int, list[float]] = {0: [], 1: []}
+    for p in pages:
+        for a, b in itertools.pairwise(p.items):
+            if (
+                isinstance(a, _TextLine)
+                and isinstance(b, _TextLine)
+                and a.x1 >= right[p.number] - 1.5 * a.size
+                and a.text.rstrip(_CLOSERS)[-1:] not in tuple(_SENTENCE_END)
+            ):
+                continued[p.number % 2].append(b.x0)
+    anywhere = continued[0] + continued[1]
+    fallback = min(anywhere) if anywhere else min(ln.x0 for ln in every)
+    left: dict[int, float] = {}
+    for parity, side in sides.items():
+        margin = min(continued[parity]) if continued[parity] else fallback
+        left.update((p.number, margin) for p in side)
     pitch = _pitch(pages)
     # Do paragraphs start indented? Look at the line after each line ended short.
     starts = Counter[bool]()
@@ -624,6 +644,13 @@ def _assemble(pages: Sequence[_Page]) -> Document:
             rows = [[_join(cell, spaced) for cell in row] for row in item.cells]
             if (
                 table is not None
+                and index > 0
+                and not isinstance(page.items[index - 1], _TextLine)
+                and _same_columns(table.widths, item.widths)
+            ):
+                pass  # one ruled table that pdfplumber found as two (a doubled row border)
+            elif (
+                table is not None
                 and index == 0
                 and table.rows
                 and table.rows[-1][0] == page.number - 1
@@ -645,8 +672,9 @@ def _assemble(pages: Sequence[_Page]) -> Document:
                 blocks.append(table)
             table.rows.extend((page.number, cells) for cells in rows)
             table.last_full = item.full[-1]  # the last row, joined or not, may go on again
-            # Only a table that ends its page can go on: anything after it on the page ends it.
-            if index != len(page.items) - 1:
+            # Only a table that ends its page, or is followed directly by more of its rows, can go
+            # on: text after it on the page ends it.
+            if index != len(page.items) - 1 and isinstance(page.items[index + 1], _TextLine):
                 table = None
 
     lines: list[Line] = []

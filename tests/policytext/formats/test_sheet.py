@@ -48,51 +48,51 @@ def test_a_task_list_reads_row_by_row_with_the_sheet_and_row_number():
     assert document.format == "xlsx"
     sheet = "工作表“任务清单”"
     assert _lines(document) == [
-        ("附件", f"{sheet}，第 1 行"),
-        (TITLE, f"{sheet}，第 2 行"),  # merged across A:E, read once
-        ("", f"{sheet}，第 3 行"),
-        ("序号\t牵头单位\t工作任务\t配合单位\t完成时限", f"{sheet}，第 4 行"),
-        ("一、深化产教融合", f"{sheet}，第 5 行"),
+        ("附件", f"{sheet}第 1 行"),
+        (TITLE, f"{sheet}第 2 行"),  # merged across A:E, read once
+        ("", f"{sheet}第 3 行"),
+        ("序号\t牵头单位\t工作任务\t配合单位\t完成时限", f"{sheet}第 4 行"),
+        ("一、深化产教融合", f"{sheet}第 5 行"),
         (
             "1\t市发展改革委\t推动产教深度融合，到2025年建成市级以上产教融合实训基地不少于 8 个。"
             "\t市教育局、市财政局\t2025年底前",
-            f"{sheet}，第 6 行",
+            f"{sheet}第 6 行",
         ),
         (
             "2\t市人社局\t实施职业技能提升行动，每年开展职业技能培训不低于 3 万人次。"
             "\t市教育局、市总工会\t每年",
-            f"{sheet}，第 7 行",
+            f"{sheet}第 7 行",
         ),
         (
             "3\t市工信局\t支持职业院校与企业共建订单班，订单培养学生占在校生比例达到 30% 以上。"
             "\t市教育局\t2024年12月31日",
-            f"{sheet}，第 8 行",
+            f"{sheet}第 8 行",
         ),
-        ("二、改善办学条件和师资队伍", f"{sheet}，第 9 行"),
+        ("二、改善办学条件和师资队伍", f"{sheet}第 9 行"),
         (
             "4\t市教育局\t实施中职学校办学条件达标工程，新建、改扩建校舍面积不少于 5 万平方米。"
             "\t市自然资源规划局、市住建局\t2025年底前",
-            f"{sheet}，第 10 行",
+            f"{sheet}第 10 行",
         ),
         (
             "5\t市教育局\t完善“双师型”教师认定办法，“双师型”教师占专业课教师比例不低于 60%。"
             "\t市人社局\t2024年底前",
-            f"{sheet}，第 11 行",
+            f"{sheet}第 11 行",
         ),
         (
             "6\t市教育局\t每个县区至少建设 1 所达到国家标准的县级职教中心。"
             "\t各县区人民政府\t2025年底前",
-            f"{sheet}，第 12 行",
+            f"{sheet}第 12 行",
         ),
         (
             "7\t市财政局\t落实职业院校生均拨款制度，中职学校生均财政拨款水平不低于 12000 元。"
             "\t市教育局\t持续推进",
-            f"{sheet}，第 13 行",
+            f"{sheet}第 13 行",
         ),
         (
             "8\t市教育局\t建立职业教育质量年度报告制度，各职业院校每年发布质量年度报告。"
             "\t有关职业院校\t每年",
-            f"{sheet}，第 14 行",
+            f"{sheet}第 14 行",
         ),
     ]
 
@@ -110,7 +110,7 @@ def test_the_task_list_in_excel_parses_as_the_text_does(catalogue):
     assert tasks_seen(from_sheet) == tasks_seen(from_text)
     assert [t.lead.name for t in from_sheet.tasks[3:6]] == ["市教育局"] * 3
     assert from_sheet.warnings == []
-    assert document.where(from_sheet.tasks[6].line) == "工作表“任务清单”，第 13 行"
+    assert document.where(from_sheet.tasks[6].line) == "工作表“任务清单”第 13 行"
 
 
 # --- merged cells -----------------------------------------------------------------------------
@@ -169,10 +169,10 @@ def test_leading_empty_columns_are_left_out_alike_for_every_row():
 
     document = read_xlsx(_workbook(build))
     assert _lines(document) == [
-        ("附件：各部门工作任务清单", "工作表“Sheet”，第 2 行"),
-        ("", "工作表“Sheet”，第 3 行"),
-        ("序号\t工作任务\t牵头单位", "工作表“Sheet”，第 4 行"),
-        ("\t（续上页）\t市教育局", "工作表“Sheet”，第 5 行"),
+        ("附件：各部门工作任务清单", "工作表“Sheet”第 2 行"),
+        ("", "工作表“Sheet”第 3 行"),
+        ("序号\t工作任务\t牵头单位", "工作表“Sheet”第 4 行"),
+        ("\t（续上页）\t市教育局", "工作表“Sheet”第 5 行"),
     ]
 
 
@@ -192,17 +192,17 @@ def test_a_long_run_of_blank_rows_reads_as_four_and_row_numbers_stay_true():
 
     document = read_xlsx(_workbook(build))
     assert [line.text for line in document.lines] == ["序号", "", "", "", "", "（完）"]
-    assert document.where(6) == "工作表“Sheet”，第 2000 行"
+    assert document.where(6) == "工作表“Sheet”第 2000 行"
 
 
 def test_each_sheet_is_a_table_separated_from_the_next_by_an_empty_line():
     document = read_xlsx(annex_xlsx())
     assert _lines(document)[6:] == [
-        ("生均财政拨款\t元\t17600\t18500.5", "工作表“附表1”，第 7 行"),
+        ("生均财政拨款\t元\t17600\t18500.5", "工作表“附表1”第 7 行"),
         ("", ""),
-        ("附表2 教师队伍", "工作表“附表2”，第 1 行"),
-        ("指标\t单位\t2022年\t2023年", "工作表“附表2”，第 2 行"),
-        ("专任教师数\t人\t3120\t3208", "工作表“附表2”，第 3 行"),
+        ("附表2 教师队伍", "工作表“附表2”第 1 行"),
+        ("指标\t单位\t2022年\t2023年", "工作表“附表2”第 2 行"),
+        ("专任教师数\t人\t3120\t3208", "工作表“附表2”第 3 行"),
     ]
 
 
@@ -213,9 +213,9 @@ def test_an_empty_sheet_between_two_is_skipped():
     workbook.create_sheet("附表2")["B2"] = "专任教师数"
     document = read_xlsx(save_xlsx(workbook))
     assert _lines(document) == [
-        ("附表1", "工作表“Sheet”，第 1 行"),
+        ("附表1", "工作表“Sheet”第 1 行"),
         ("", ""),
-        ("专任教师数", "工作表“附表2”，第 2 行"),
+        ("专任教师数", "工作表“附表2”第 2 行"),
     ]
 
 
@@ -311,17 +311,17 @@ def test_a_number_reads_back_as_the_number_stored_without_float_noise(value):
 def test_the_annex_sheet_is_read_by_the_report_extractor():
     document = read_xlsx(annex_xlsx())
     assert _lines(document)[:5] == [
-        ("南阳市中等职业教育质量年度报告（2023年）", "工作表“附表1”，第 1 行"),
-        ("附表1 学生发展与办学条件", "工作表“附表1”，第 2 行"),
-        ("指标\t单位\t2022年\t2023年", "工作表“附表1”，第 3 行"),
-        ("在校生数\t人\t51210\t52340", "工作表“附表1”，第 4 行"),
-        ("毕业生就业率\t%\t95.1%\t96.3%", "工作表“附表1”，第 5 行"),
+        ("南阳市中等职业教育质量年度报告（2023年）", "工作表“附表1”第 1 行"),
+        ("附表1 学生发展与办学条件", "工作表“附表1”第 2 行"),
+        ("指标\t单位\t2022年\t2023年", "工作表“附表1”第 3 行"),
+        ("在校生数\t人\t51210\t52340", "工作表“附表1”第 4 行"),
+        ("毕业生就业率\t%\t95.1%\t96.3%", "工作表“附表1”第 5 行"),
     ]
     extracted = extract_report(document.text, INDICATORS)
     seen = {(f.indicator, str(f.value), document.where(f.line)) for f in extracted.linked}
-    assert ("enrollment", "52340", "工作表“附表1”，第 4 行") in seen
-    assert ("employment_rate", "96.3", "工作表“附表1”，第 5 行") in seen
-    assert ("fulltime_teachers", "3208", "工作表“附表2”，第 3 行") in seen
+    assert ("enrollment", "52340", "工作表“附表1”第 4 行") in seen
+    assert ("employment_rate", "96.3", "工作表“附表1”第 5 行") in seen
+    assert ("fulltime_teachers", "3208", "工作表“附表2”第 3 行") in seen
 
 
 # --- refused ----------------------------------------------------------------------------------
