@@ -9,6 +9,8 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
 
 import pytest
 from hypothesis import assume, given, settings
@@ -161,6 +163,10 @@ PROSE_AFTER: list[tuple[str, str]] = [
 ]
 
 
+# A table block: its header cells, its rows, and whether the header repeats on every page.
+_TableBlock = tuple[tuple[str, ...], list[tuple[str, ...]], bool]
+
+
 def blocks() -> list[tuple[str, object]]:
     return [
         *PROSE_BEFORE,
@@ -183,7 +189,7 @@ def as_text() -> str:
     lines: list[str] = []
     for kind, content in blocks():
         if kind == "t":
-            header, rows, _repeat = content  # type: ignore[misc]
+            header, rows, _repeat = cast(_TableBlock, content)
             lines += ["\t".join(header), *("\t".join(r) for r in rows), ""]
         else:
             lines.append(str(content))
@@ -237,7 +243,7 @@ def _docx() -> bytes:
 
     for kind, content in blocks():
         if kind == "t":
-            header_cells, rows, repeat = content  # type: ignore[misc]
+            header_cells, rows, repeat = cast(_TableBlock, content)
             widths = (
                 [Cm(1.3), Cm(6.2), Cm(2.0), Cm(2.6), Cm(2.6)]
                 if len(header_cells) == 5
@@ -386,10 +392,14 @@ def test_the_figures_are_those_of_the_same_report_as_text(document: Document):
         report = extract_report(text, INDICATORS)
         return [(f.indicator, f.value, f.kind) for f in report.figures]
 
+    def numeric(value: object) -> float:
+        assert isinstance(value, Decimal)
+        return float(value)
+
     from_pdf = figures(document.text)
     assert from_pdf == figures(as_text())
     for wanted in [("enrollment", 52340, "actual"), ("dual_qualified_ratio", 41.2, "actual")]:
-        assert any(f[:1] == wanted[:1] and float(f[1]) == wanted[1] for f in from_pdf), wanted
+        assert any(f[:1] == wanted[:1] and numeric(f[1]) == wanted[1] for f in from_pdf), wanted
 
 
 # --- what is refused -------------------------------------------------------------------------
