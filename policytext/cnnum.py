@@ -317,6 +317,21 @@ def _plausible_chinese(numeral: str, unit: str | None) -> bool:
     return any(ch in _CN_DIGITS or ch == "十" for ch in numeral)
 
 
+def _low_side(
+    m: re.Match[str],
+    text: str,
+    value: Decimal,
+    chinese: bool,
+    multiplier: str,
+    precision: Decimal,
+) -> Quantity:
+    """The low end of a dash that turned out not to be a range, as a quantity of its own."""
+    end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
+    return Quantity(
+        value, None, "", m.start(), end, text[m.start() : end], chinese, multiplier, precision
+    )
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in ``text`` with its measure word, ranges and 万/亿 resolved.
 
@@ -364,20 +379,7 @@ def find_quantities(text: str) -> list[Quantity]:
             hi_value, hi_mult, hi_cn, _ = hi
             if hi_cn and not _plausible_chinese(m.group("hi_c"), unit):
                 # "3-" followed by a Chinese word: keep only the low side.
-                end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
-                found.append(
-                    Quantity(
-                        lo_value,
-                        None,
-                        "",
-                        m.start(),
-                        end,
-                        text[m.start() : end],
-                        lo_cn,
-                        lo_mult,
-                        lo_precision,
-                    )
-                )
+                found.append(_low_side(m, text, lo_value, lo_cn, lo_mult, lo_precision))
                 continue
             # "8-10 万人": the multiplier written once applies to both ends.
             if hi_mult and not lo_mult:
@@ -388,20 +390,7 @@ def find_quantities(text: str) -> list[Quantity]:
             mult = hi_mult or lo_mult
             if hi_value < lo_value:
                 # "2023-25" or a dash that is not a range: keep the low side alone.
-                end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
-                found.append(
-                    Quantity(
-                        lo_value,
-                        None,
-                        "",
-                        m.start(),
-                        end,
-                        text[m.start() : end],
-                        lo_cn,
-                        lo_mult,
-                        lo_precision,
-                    )
-                )
+                found.append(_low_side(m, text, lo_value, lo_cn, lo_mult, lo_precision))
                 continue
         found.append(
             Quantity(
