@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .formats import Document, DocumentError, Line, Origin
+from .formats.limits import MAX_RATIO, MAX_UNPACKED
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -54,8 +55,8 @@ class Limits:
 
     max_bytes: int = 20 * 1024 * 1024
     max_pages: int = 300  # PDF pages
-    max_unzipped: int = 200 * 1024 * 1024  # .docx/.xlsx: all parts together, uncompressed
-    max_ratio: float = 100.0  # .docx/.xlsx: uncompressed ÷ compressed of one large part
+    max_unzipped: int = MAX_UNPACKED  # .docx/.xlsx: all parts together, uncompressed
+    max_ratio: float = MAX_RATIO  # .docx/.xlsx: uncompressed ÷ compressed of one large part
     seconds: float = 120.0  # converting a .doc/.wps, reading a PDF
 
 
@@ -154,21 +155,19 @@ def _read_package(data: bytes, suffix: str, limits: Limits) -> Document:
     import zipfile
     from io import BytesIO
 
-    from .formats.limits import check_zip
-
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError) as exc:
         raise DocumentError(_damaged(suffix)) from exc
-    check_zip(data, max_total=limits.max_unzipped, max_ratio=limits.max_ratio)
+    # The readers check the package against the limits (a zip bomb) before they expand it.
     if "word/document.xml" in names:
         from .formats.word import read_docx
 
-        return read_docx(data)
+        return read_docx(data, max_total=limits.max_unzipped, max_ratio=limits.max_ratio)
     if "xl/workbook.xml" in names:
         from .formats.sheet import read_xlsx
 
-        return read_xlsx(data)
+        return read_xlsx(data, max_total=limits.max_unzipped, max_ratio=limits.max_ratio)
     raise DocumentError(_damaged(suffix))
 
 

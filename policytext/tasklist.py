@@ -315,9 +315,9 @@ def _merge_sub_row(cells: list[str], extra: list[str], roles: dict[str, int]) ->
         if not mine:
             out[col] = value
         elif value not in mine:
-            out[col] = mine + ("" if role == "text" and mine.endswith("。") else "；") + value
-            if role != "text":
-                out[col] = mine + "、" + value
+            # Texts are sentences; bodies and deadlines are lists.
+            sep = ("" if mine.endswith("。") else "；") if role == "text" else "、"
+            out[col] = mine + sep + value
     return out
 
 

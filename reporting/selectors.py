@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import User
 from policytext.reports import IndicatorCatalogue, IndicatorSpec
 from tasks_registry.models import Indicator
+from tasks_registry.selectors import progress_entry_may_review
 
 from .models import Figure, Report
 
@@ -51,8 +52,9 @@ def _catalogue_from_file() -> IndicatorCatalogue:
 
 def figure_may_review(*, user: User | AnonymousUser) -> bool:
     """Confirming, correcting or rejecting an extracted figure, and re-processing a report, is
-    the supervisors' job: what they settle is what attainment is computed from."""
-    return isinstance(user, User) and user.is_active and user.is_supervisor
+    the supervisors' job, as reviewing progress entries is: what they settle is what attainment
+    is computed from."""
+    return progress_entry_may_review(user=user)
 
 
 def report_may_upload(*, user: User | AnonymousUser) -> bool:

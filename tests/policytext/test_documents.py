@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from policytext.documents import DocumentError, read_document
+from policytext.documents import DocumentError, Limits, read, read_document
 from policytext.reports import extract_report
 from tests.policytext.reports_support import INDICATORS
 
@@ -117,3 +117,10 @@ def _damaged_body() -> bytes:
 def test_a_file_that_cannot_be_read_is_refused_saying_why(name, data, reason):
     with pytest.raises(DocumentError, match=reason):
         read_document(name, data)
+
+
+def test_the_unpacked_size_limit_given_to_read_is_the_one_applied():
+    small = Limits(max_unzipped=1024)  # any real Word package unpacks to more than 1 KB
+    with pytest.raises(DocumentError, match="解压后过大"):
+        read("报告.docx", _docx(_annex), limits=small)
+    assert read("报告.docx", _docx(_annex)).lines  # within the default limits it reads
