@@ -45,6 +45,8 @@ def worker(settings, tmp_path):
     media.mkdir()
     settings.MEDIA_ROOT = media
     queue = f"it-{uuid.uuid4().hex[:8]}"
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -74,9 +76,9 @@ def worker(settings, tmp_path):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe nobody reads: a worker that logs more than a pipe holds would block.
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
@@ -88,9 +90,7 @@ def worker(settings, tmp_path):
             if replies:
                 break
             if proc.poll() is not None:
-                pytest.fail(
-                    "Celery worker 启动失败：\n" + (proc.stdout.read() if proc.stdout else "")
-                )
+                pytest.fail("Celery worker 启动失败：\n" + log_path.read_text())
         else:
             pytest.fail("Celery worker 60 秒内没有响应")
         yield queue
@@ -101,6 +101,8 @@ def worker(settings, tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        print(f"Celery worker 的输出（{log_path}）：\n{log_path.read_text()}")  # shown on failure
 
 
 def _node(queue: str) -> str:
@@ -117,14 +119,26 @@ def _database_url() -> str:
 
 
 def wait_drained(queue: str, timeout: float = 60) -> None:
-    """Until the broker queue is empty and the worker runs nothing: every delivery is handled."""
+    """Until every delivery is handled: the broker queue is empty and the worker has nothing
+    running and nothing reserved (a message it has taken off the queue but not yet started is in
+    neither the queue nor ``active``), twice in a row, so a task that enqueues another is seen."""
     import redis
 
     client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    inspect = celery_app.control.inspect(timeout=1, destination=[_node(queue)])
     deadline = time.monotonic() + timeout
+    idle_checks = 0
     while time.monotonic() < deadline:
-        active = celery_app.control.inspect(timeout=1, destination=[_node(queue)]).active() or {}
-        if client.llen(queue) == 0 and active and not any(active.values()):
+        active, reserved = inspect.active() or {}, inspect.reserved() or {}
+        idle = (
+            client.llen(queue) == 0
+            and active
+            and reserved
+            and not any(active.values())
+            and not any(reserved.values())
+        )
+        idle_checks = idle_checks + 1 if idle else 0
+        if idle_checks == 2:
             return
         time.sleep(0.3)
     pytest.fail(f"队列 {queue} {timeout} 秒内没有处理完")
