@@ -317,6 +317,11 @@ def _clean_label(text: str) -> str:
     return text.strip("：:，,、；;。 ")
 
 
+def clean_label(text: str) -> str:
+    """A label as the catalogue compares it: quotes, spaces, brackets and unit asides removed."""
+    return _clean_label(text)
+
+
 @lru_cache(maxsize=8192)
 def _strip_suffixes(label: str) -> str:
     stripped = _SUFFIXES.sub("", label)
@@ -1322,6 +1327,7 @@ __all__ = [
     "IndicatorCatalogue",
     "IndicatorSpec",
     "ReportError",
+    "clean_label",
     "clear_caches",
     "extract_document",
     "extract_report",
