@@ -1,0 +1,239 @@
+"""Classify: one mention -> one figure. The one place that decides what a number is.
+
+``classify`` alone decides a figure's kind (actual, plan, change, rate, other_year), its indicator,
+whose it is (a note when it belongs to someone other than the reporting entity) and how sure the
+link is (``CONFIDENCE``). Prose and table mentions go through the same rules: a 预计 or 下达 row
+of a table is a plan as it is in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .catalogue import IndicatorCatalogue, IndicatorSpec
+from .labels import canonical
+from .layout import Layout
+from .mentions import Mention
+from .results import Figure
+
+# How sure a link is, by how the label was matched to the indicator; then what lowers it.
+CONFIDENCE = {
+    "table": 0.95,  # a table row's label cell names the indicator
+    "table_continuation": 0.8,  # a row with an empty label cell, read as its parent's
+    "head": 0.85,  # the label ends in the indicator's name or an alias
+    "pattern": 0.75,  # the clause holds the indicator's words in order
+    "loose": 0.5,  # a plan or change whose label holds the indicator's name somewhere
+}
+PENALTY_INFERRED_LABEL = 0.1  # the label came from the words after, the previous clause or a list
+PENALTY_QUALIFIED = 0.2  # 以上, 超过, 约: a bound, not the value
+
+_RATE = re.compile(r"(?:完成率|达成率|执行率|完成比例|完成进度)$")
+CHANGE_BEFORE = re.compile(
+    r"(?:比|较)\s*(?:上|去|前)?一?\s*(?:年|学年|年度)|同比|环比|(?:比|较)\s*20\d\d|比上期|增幅|增速"
+)
+_CHANGE_HEAD = re.compile(
+    r"(?:增加|增长|减少|下降|提高|降低|上升|新增|增|减|提升|回落)了?(?:到|至)?$"
+)
+_CHANGE_TO = re.compile(
+    r"(?:增加|增长|提高|上升|提升|下降|降低|减少)(?:到|至)$"
+)  # 提高到 60%: a level
+_PLAN = re.compile(
+    r"计划|任务|目标|预计|力争|(?<![模虚])拟|下达|规划|争取|确保|不低于|不少于|以上的|要求"
+)
+_PLAN_AFTER = re.compile(r"^[^，,。；;]{0,12}?(?:任务|计划|目标)")
+_PLAN_HEADING = re.compile(r"(?:任务|计划|目标|指标)[^。；;]{0,8}[：:]")
+_NEGATIVE = re.compile(r"减少|下降|降低|回落|减")
+_ABROAD = re.compile(r"国外|境外|中外|海外|留学|高职")
+
+_ORG = re.compile(
+    r"([\u4e00-\u9fff]{2,14}?(?:职业中等专业学校|中等专业学校|职业技术学校|职业教育中心|职业技术学院|职业学院|"
+    r"技师学院|技工学校|中等职业学校|职业中专|职专|中专|学校|学院))(?![业科项])"
+)
+_GENERIC_ORG = re.compile(
+    r"^(?:全市|全县|全区|全省|我市|我县|本市|各|市属|县属|区属|公办|民办|独立设置的?|现有|共有|有|的|所|在|"
+    r"省级|市级|县级|国家级|重点|示范|试点|标准化|高水平|\d+)*"
+    r"(?:中等职业学校|中职学校|职业学校|中等专业学校|职业院校|院校|学校|中专|职专|技工学校|高职院校|高校|学院)$"
+)
+_KIND_OF_SCHOOL = re.compile(
+    r"年|届|学期|季|全日制|在籍|的|全市|全县|全区|全省|各|我市|我县|本市|标准化|达标|示范|重点|试点|公办|民办|"
+    r"省级|市级|县级|国家级|高水平|中学|通过|教师|学生|毕业|实施|推进|开展|建设|组织|完成|举办|持续|全面|加强|"
+    r"新增|累计|现有|共有|已有|其中|另有"
+)
+# 升入高校 / 考入大学 are where students went, not whom the figure is about.
+_HIGHER_ED = re.compile(
+    r"(?<!升入)(?<!考入)(?<!进入)(?:高职|高等职业|高等院校|高校|职业技术学院|职业学院|大学)"
+)
+
+
+def kind_of(mention: Mention, report_year: int | None) -> str:
+    """actual, plan, change, rate or other_year, by one rule for prose and tables. A table row's
+    clause is its label; a plan or change column says so itself."""
+    if mention.column_kind:
+        return mention.column_kind
+    label, clause = mention.label, mention.clause
+    if _RATE.search(label) or "完成率" in label:
+        return "rate"
+    if CHANGE_BEFORE.search(clause) or any(
+        _CHANGE_HEAD.search(x) and not _CHANGE_TO.search(x) for x in (label, clause.rstrip())
+    ):
+        return "change"
+    if (
+        _PLAN.search(clause)
+        or _PLAN_AFTER.match(mention.after)
+        or _PLAN_HEADING.search(mention.sentence_before)  # 下达年度任务：开展培训 7 万人次
+    ):
+        return "plan"
+    if mention.year is not None and report_year is not None and mention.year != report_year:
+        return "other_year"
+    return "actual"
+
+
+def scope_note(mention: Mention, layout: Layout) -> str:
+    """Why a figure is about someone other than the reporting entity, or "" if it is its own."""
+    if mention.in_case:
+        return "案例中的单位数据，不计入报告主体"
+    if mention.method == "table":
+        if mention.parent_label and _ABROAD.search(mention.parent_label):
+            return f"“{mention.parent_label}”的分项，不计入报告主体"
+        return ""
+    before = mention.sentence_before
+    if layout.entity_kind != "school" and _HIGHER_ED.search(before):
+        return "高职院校数据，不计入中等职业教育指标"
+    if layout.entity_kind == "school":
+        clause = before[max(before.rfind("，"), before.rfind(","), 0) :]
+        if re.search(r"全县|全市|全区|全省|县里|市里|县域", clause):
+            return "县（市）的数据，不计入学校"
+        return ""  # a school's report speaks of itself; its partners rarely carry figures
+    entity = layout.entity
+    for m in _ORG.finditer(before):
+        name = m.group(1)
+        if _KIND_OF_SCHOOL.search(name):
+            continue  # a kind of school (全市标准化建设达标学校), not one named school
+        if entity and (name in entity or entity in name):
+            continue
+        if not _GENERIC_ORG.match(name):
+            return f"属于“{name}”的数据，不计入报告主体"
+    return ""
+
+
+@dataclass(frozen=True)
+class _Link:
+    spec: IndicatorSpec
+    how: str  # table | table_continuation | head | pattern | loose
+
+
+def _link(
+    mention: Mention,
+    kind: str,
+    value: Decimal,
+    unit: str,
+    catalogue: IndicatorCatalogue,
+    layout: Layout,
+) -> _Link | None:
+    """The indicator a mention's label names, matched with its unit as read (a change in 百分点
+    is one in %)."""
+    if not mention.label or kind == "rate":
+        return None
+    if mention.method == "table":
+        found = catalogue.match(
+            mention.label,
+            unit if mention.unit_known else None,
+            value,
+            context=mention.context,
+            generic=layout.generic,
+        )
+        if found is None:
+            return None
+        how = "table_continuation" if mention.row_level == "continuation" else "table"
+        return _Link(found[0], how)
+    found = catalogue.match(
+        mention.label,
+        unit,
+        value,
+        context=mention.context,
+        sentence=mention.sentence_before,
+        generic=layout.generic,
+        loose=kind in ("plan", "change"),
+    )
+    return _Link(*found) if found is not None else None
+
+
+def _same_measure_as_parent(
+    mention: Mention, spec: IndicatorSpec, catalogue: IndicatorCatalogue, layout: Layout
+) -> bool:
+    """在校生数 52340 / 其中：全日制在校生 50120: a sub row of the same measure, not a rival."""
+    if mention.row_level != "sub" or not mention.parent_label:
+        return False
+    parent = catalogue.match(
+        mention.parent_label,
+        None,
+        mention.value,
+        context=mention.parent_label,
+        generic=layout.generic,
+    )
+    return parent is not None and parent[0].code == spec.code
+
+
+def classify(mention: Mention, catalogue: IndicatorCatalogue, layout: Layout) -> Figure:
+    """What one mention is: its kind, indicator, whose it is and how sure the link is."""
+    kind = kind_of(mention, layout.year)
+    value, unit = mention.value, mention.unit
+    if kind == "change" and _NEGATIVE.search(mention.clause + mention.label) and value > 0:
+        value = -value
+    if kind == "change" and unit == "百分点":
+        unit = "%"
+    note = scope_note(mention, layout)
+    indicator = None
+    confidence = 0.0
+    link = _link(mention, kind, value, unit, catalogue, layout)
+    if (
+        link is not None
+        and not note
+        and _same_measure_as_parent(mention, link.spec, catalogue, layout)
+    ):
+        note = f"“{mention.parent_label}”的分项"
+    elif link is not None and note and mention.method != "table":
+        note = f"{note}（标签像“{link.spec.name}”）"
+    elif link is not None and not note:
+        spec = link.spec
+        indicator = spec.code
+        unit = spec.unit  # 名 -> 人, 次 -> 人次, 元 -> 元/生: the indicator's own unit
+        if kind == "change" and spec.flow and not CHANGE_BEFORE.search(mention.clause):
+            kind, value = "actual", abs(value)  # 新增 38 名教师通过认定: this year's count
+        if (
+            link.how == "pattern"
+            and not spec.flow
+            and kind == "actual"
+            and re.search(r"20\d\d\s*年", mention.sentence_before)
+            and not re.search(r"已|累计|现有|目前|至今", mention.sentence_before)
+        ):
+            kind = "change"  # 2023 年 5 所学校通过验收: this year's additions, not the stock
+        confidence = CONFIDENCE[link.how]
+        if mention.label_how not in ("before", "row", "column"):
+            confidence -= PENALTY_INFERRED_LABEL
+        if mention.qualifier:
+            confidence -= PENALTY_QUALIFIED
+    label = mention.label
+    if mention.row_level == "continuation":
+        label = f"{label[:190]}（{mention.unit_cell}）"
+    return Figure(
+        label=label[:200],
+        value=canonical(value),
+        unit=unit,
+        kind=kind,
+        year=mention.year,
+        line=mention.line,
+        text=mention.text,
+        method=mention.method,
+        confidence=round(confidence, 2),
+        indicator=indicator,
+        qualifier=mention.qualifier,
+        precision=mention.precision,
+        table_title=mention.table_title,
+        table_row=mention.table_row,
+        section=mention.section,
+        note=note,
+        subject=mention.subject,
+    )

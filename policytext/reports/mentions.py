@@ -1,0 +1,435 @@
+"""Mentions: every number of a report's layout with what stands around it, before any meaning.
+
+The second stage of extraction. A ``Mention`` is one number as written: its value, unit,
+precision and qualifier (以上, 超过, 约), the label it measures and how that label was found, the
+clause and sentence around it, the year the sentence names, and where it stands (line, section,
+case study; for a table its row, the column's kind, the row above it). Deciding what a mention
+is (actual or plan, which indicator, whose) is the next stage's job (classify).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .. import cnnum, documents
+from .catalogue import PER_STUDENT
+from .labels import clean_label, strip_generic_prefix, strip_suffixes
+from .layout import UNIT_CELL, Layout, Paragraph, Table
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One number in a report, as written, with its surroundings."""
+
+    value: Decimal
+    unit: str  # as written, normalised: 人, 万元 -> 元 (value scaled), %, ":" (a ratio), 百分点
+    precision: Decimal  # half the last written digit: 7.8 万 -> 500
+    label: str  # the words the number measures
+    label_how: str  # before | after | share | inherited | enumeration | row | column
+    line: int  # 1-based line of the text
+    method: str  # prose | ratio | enumeration | table
+    text: str  # the sentence, or the table row
+    qualifier: str = ""  # ge (以上), gt (超过), approx (约), or ""
+    year: int | None = None  # the year it belongs to (the report's unless the text names another)
+    clause: str = ""  # the clause before the number, up to it (prose)
+    after: str = ""  # the rest of the clause after it (prose)
+    sentence_before: str = ""  # the sentence up to the number (prose)
+    context: str = ""  # the clause around the number, for catalogue patterns
+    section: str = ""
+    in_case: bool = False  # under a case-study heading (典型案例)
+    # Tables
+    table_title: str = ""
+    table_row: int | None = None  # 1-based row of the table
+    column_kind: str = ""  # plan | change | "" as the column heading says
+    unit_known: bool = True  # False: a matrix column that names no unit (take the indicator's)
+    row_level: str = ""  # top (numbered), sub (其中…), continuation (an empty label cell) or ""
+    parent_label: str = ""  # the numbered row a row stands under, when it is another row
+    unit_cell: str = ""  # the unit as the table wrote it (万元)
+    subject: str = ""  # the county or school a matrix row is about; "" for the total row
+
+
+# ---------------------------------------------------------------------------------------------
+# Prose
+
+_SENTENCE_END_RE = re.compile("[。！？!?；;]")
+CLAUSE_STOP = set("，,。；;！!？?：:（()）、\n")
+_QUALIFIER_AFTER = re.compile(r"^\s*(?:以上|多|余|有余)")
+_QUALIFIER_OVER = re.compile(r"(?:超过|超|逾|达到?了?)$")
+_APPROX = re.compile(r"(?:约|近|将近|接近|大约)$|^\s*(?:左右)")
+_YEAR_REF = re.compile(
+    r"(?<![比较])(?<![比较]\s)(?<!同比)(20\d\d)\s*(?:[-—–~至]\s*(20\d\d)\s*)?(?:学年度|学年|年度|年|届)"
+    r"(?!\s*(?:以来|起|开始|至今|以后|之后|以前))"
+    r"|(?<![比较])(上|去|前)一?年(?!度?[的]?比)"
+)
+CHANGE_ONLY = re.compile(
+    r"(?:(?:比|较)(?:上|去|前)?一?(?:年|学年|年度)?(?:20\d\d年)?(?:同期)?|同比|环比)?"
+    r"(?:增加|增长|减少|下降|提高|降低|上升|提升|回落)了?(?:了)?"
+)
+_FILLER = re.compile(
+    r"(?:共|共计|合计|总计|有|为|达|达到|共有|现有|其中|计|约|近|年|全年|分别|全市|全县|全区|20\d\d年)*"
+)
+
+
+@dataclass(frozen=True)
+class _Number:
+    start: int
+    end: int
+    value: Decimal
+    unit: str
+    precision: Decimal
+    how: str  # ratio | quantity
+
+
+def clause_start(text: str, pos: int, limit: int = 0) -> int:
+    i = pos
+    while i > limit:
+        ch = text[i - 1]
+        if ch in "）)":
+            # 升入高职（专科）及本科院校: a closed aside belongs to the label; step over it.
+            opening = max(text.rfind("（", limit, i - 1), text.rfind("(", limit, i - 1))
+            if opening >= 0 and i - opening <= 20:
+                i = opening
+                continue
+        if ch in CLAUSE_STOP:
+            break
+        i -= 1
+    return i
+
+
+def clause_end(text: str, pos: int) -> int:
+    i = pos
+    while i < len(text) and text[i] not in CLAUSE_STOP:
+        i += 1
+    return i
+
+
+def figure_year(before: str, report_year: int | None) -> int | None:
+    """The year a number belongs to: the one named last before it in its sentence."""
+    refs = list(_YEAR_REF.finditer(before))
+    if not refs:
+        return report_year
+    nearest = refs[-1]
+    if nearest.group(3):  # 上年, 去年: the year before the report's
+        return report_year - 1 if report_year is not None else None
+    return int(nearest.group(2) or nearest.group(1))
+
+
+def _numbers(text: str) -> list[_Number]:
+    """The numbers of a paragraph that may be figures, in order: ratios and quantities."""
+    norm = cnnum.normalise(text)
+    out: list[_Number] = []
+    ratio_spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[:：∶]\s*(\d+(?:\.\d+)?)(?![\d.])", norm):
+        left, right = Decimal(m.group(1)), Decimal(m.group(2))
+        if right == 0 or ("." not in m.group(0) and right > 59 and left < 24):
+            continue  # a time of day, not a ratio
+        value = (left / right).quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize()
+        ratio_spans.append((m.start(), m.end()))
+        out.append(_Number(m.start(), m.end(), value, ":", Decimal("0"), "ratio"))
+    for q in cnnum.find_quantities(text):
+        if any(s <= q.start < e for s, e in ratio_spans):
+            continue
+        if q.unit in cnnum.NON_COUNT_UNITS or q.is_range:
+            continue
+        if q.chinese and (
+            norm[q.end : q.end + 2] in ("产业", "改革", "融合", "全育") or q.value == 1
+        ):
+            continue  # 三次产业, 三教改革, 培训一人: names and slogans, not counts
+        prefixed = q.start > 0 and norm[q.start - 1] in "第〔[【.-—+"
+        if prefixed or norm[q.end : q.end + 1] in ("号", "+", "."):
+            continue  # 第十七届, 〔2023〕28号, 1+X, section numbers
+        unit = q.unit
+        if not unit:
+            before = norm[max(0, q.start - 8) : q.start]
+            if not re.search(r"(?:比|率|为|达到?|指数)\s*$", before):
+                continue  # a bare number with nothing saying what it is: a code, a page, a name
+        if unit in ("个百分点", "百分点"):
+            unit = "百分点"
+        out.append(_Number(q.start, q.end, q.value, unit, q.precision, "quantity"))
+    out.sort(key=lambda n: (n.start, n.end))
+    return out
+
+
+def _label_for(
+    text: str, start: int, end: int, prev_label: str, generic: Sequence[str]
+) -> tuple[str, str]:
+    """The words a number measures, and how they were found (before / share / after)."""
+    cstart = clause_start(text, start)
+    before = text[cstart:start].strip()
+    label = clean_label(before)
+    if re.match(
+        r"^占.{0,12}?(?:比例|比重|的?比|的|总数)(?:为|达到了?|达|超过|已达|已超过)?$", label
+    ) or label in ("占比", "比例"):
+        base = strip_generic_prefix(strip_suffixes(clean_label(prev_label)), generic)
+        return (base + "占比") if prev_label else label, "share"
+    if prev_label and CHANGE_ONLY.fullmatch(label):
+        # 培训 7.7 万人次，比上年增加 0.4 万人次: the change is of the previous clause's measure.
+        return clean_label(prev_label), "inherited"
+    if re.fullmatch(r"(?:其中)?(?:生均|每生|人均)(?:为|达|达到)?", label) and prev_label:
+        return "生均" + strip_generic_prefix(clean_label(prev_label), generic), "share"
+    if (
+        not strip_suffixes(label)
+        or _FILLER.fullmatch(strip_generic_prefix(label, generic))
+        or label in generic
+    ):
+        after = text[end : clause_end(text, end)]
+        after_label = clean_label(re.sub(r"^(?:以上|多|余|左右)", "", after))
+        if after_label:
+            return (label + after_label), "after"
+        if prev_label:
+            # “双师型”教师占比 49%，共 292 人: the count is of the previous clause's subject.
+            return re.sub(r"(?:占比|比例|比重)$", "", clean_label(prev_label)), "inherited"
+    return label, "before"
+
+
+def _enumeration_label(
+    text: str, numbers: Sequence[_Number], index: int, sstart: int
+) -> str | None:
+    """For the n-th number after 分别为, the n-th item of the list before it, expanded."""
+    start = numbers[index].start
+    head = text[sstart:start]
+    markers = list(re.finditer(r"分别(?:为|是|达到?|有|占)|依次为", head))
+    if not markers:
+        return None
+    m = markers[-1]  # the marker nearest the number
+    # The numbers after the marker, separated only by 、，和 and their units.
+    first = next(i for i, n in enumerate(numbers) if n.start >= sstart + m.end())
+    run = [first]
+    for j in range(first + 1, len(numbers)):
+        gap = text[numbers[j - 1].end : numbers[j].start]
+        if not re.fullmatch(r"\s*[、，,和及与]\s*", gap):
+            break
+        run.append(j)
+    if index not in run or len(run) < 2:
+        return None
+    list_end = sstart + m.start()
+    list_start = list_end
+    while list_start > sstart and text[list_start - 1] not in CLAUSE_STOP - {"、"}:
+        list_start -= 1
+    list_text = text[list_start:list_end]
+    parts = [p for p in re.split(r"[、和及与]", list_text) if p]
+    n = len(run)
+    if len(parts) < n:
+        return None
+    parts = parts[-n:]
+    position = run.index(index)
+    middle = parts[1:-1]
+    if middle and all(len(p) <= 2 for p in middle):
+        # 服务第一、二、三产业人数: shared prefix 服务第, shared suffix 产业人数.
+        k = len(middle[0])
+        prefix, suffix = parts[0][:-k], parts[-1][k:]
+        cores = [parts[0][-k:], *middle, parts[-1][:k]]
+        return prefix + cores[position] + suffix
+    return clean_label(parts[position])
+
+
+def _qualifier(clause: str, after: str) -> str:
+    if _QUALIFIER_AFTER.match(after):
+        return "ge"
+    if _APPROX.search(clause.rstrip()) or _APPROX.search(after):
+        return "approx"
+    if _QUALIFIER_OVER.search(clause.rstrip()) and re.search(r"超过|超|逾", clause[-3:]):
+        return "gt"
+    return ""
+
+
+def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
+    """Every number of a paragraph, with the label, clause and sentence it stands in."""
+    text = para.text
+    numbers = _numbers(text)
+    sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+    generic = layout.generic
+    prev_label = ""
+    prev_end = -1
+    for index, number in enumerate(numbers):
+        start, end, unit = number.start, number.end, number.unit
+        cstart = clause_start(text, start)
+        if cstart < prev_end:
+            prev_label = ""
+        k = bisect_left(sentence_ends, start)
+        sstart = sentence_ends[k - 1] + 1 if k else 0
+        k = bisect_left(sentence_ends, end)
+        send = sentence_ends[k] + 1 if k < len(sentence_ends) else len(text)
+        label, label_how = _label_for(text, start, end, prev_label, generic)
+        clause = text[cstart:start]
+        after = text[end : clause_end(text, end)]
+        sentence_before = text[sstart:start]
+        method = "ratio" if number.how == "ratio" else "prose"
+        # Enumerations: 服务第一、二、三产业人数分别为 345 人、1080 人、3924 人
+        enum_label = _enumeration_label(text, numbers, index, sstart)
+        if enum_label is not None:
+            label, method, label_how = enum_label, "enumeration", "enumeration"
+            clause = ""
+        if unit == "" and re.search(r"生师比", label):
+            unit = ":"
+        if PER_STUDENT.search(label) and unit == "元" and number.value <= 1_000_000:
+            unit = (
+                "元/生"  # a per-student amount; 生均…经费 3.66 亿元 is a total, whatever its label
+            )
+        sentence = text[sstart:send].strip()
+        if len(sentence) > 300:
+            sentence = text[max(sstart, start - 140) : min(send, end + 140)].strip()
+        yield Mention(
+            value=number.value,
+            unit=unit,
+            precision=number.precision,
+            label=label[:200],
+            label_how=label_how,
+            line=para.line_at(start),
+            method=method,
+            text=sentence,
+            qualifier=_qualifier(clause, after),
+            year=figure_year(sentence_before, layout.year),
+            clause=clause,
+            after=after,
+            sentence_before=sentence_before,
+            context=text[cstart:end] + after,
+            section=para.section[:100],
+            in_case=para.in_case,
+        )
+        if label_how == "before":
+            prev_label = label
+        prev_end = clause_end(text, end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+_TOTAL_ROW = re.compile(r"合计|总计|全市|全县|全区|总数|小计|合\s*计|全市合计|全县合计")
+_UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）\d]{1,5})\s*[)）]\s*$")
+
+
+def table_unit(cell: str) -> tuple[str, str]:
+    """A unit cell as base unit and the multiplier written in front of it, for cnnum.scaled:
+    万元 -> (元, 万), 千万元 -> (元, 千万), 万人 -> (人, 万), ":" -> (":", "")."""
+    cell = cnnum.normalise(cell).replace(" ", "")
+    if cell in (":", "：", "∶"):
+        return ":", ""
+    multiplier, unit = cnnum.split_multiplier(cell)
+    if unit in ("名", "人"):
+        return "人", multiplier
+    return unit, multiplier
+
+
+def table_mentions(table: Table, layout: Layout) -> Iterator[Mention]:
+    """Every value cell of a table, with its row's label and unit, the column's year and kind, and
+    the numbered row it stands under."""
+    lines = layout.lines
+    parent_label = ""
+    top_label = ""
+    for row_number, index in enumerate(table.rows, start=1):
+        cells = documents.split_cells(lines[index])
+        shift = 0
+        if table.unit_col is not None:
+            # Rows that lost a leading empty cell (a tab dropped in conversion) are realigned on
+            # the unit cell: the first unit-like cell after the label.
+            expected = table.unit_col
+            if not (
+                expected < len(cells) and UNIT_CELL.match(cells[expected].replace(" ", "") or "x")
+            ):
+                for c, cell in enumerate(cells):
+                    if c < len(cells) - 1 and UNIT_CELL.match(cell.replace(" ", "")) and cell:
+                        shift = c - expected
+                        break
+        label_cell = (
+            cells[table.label_col + shift] if 0 <= table.label_col + shift < len(cells) else ""
+        )
+        label_raw = re.sub(r"^\s*其中\s*[：:]?", "", label_cell).strip()
+        unit_cell = (
+            cells[table.unit_col + shift]
+            if table.unit_col is not None and 0 <= table.unit_col + shift < len(cells)
+            else ""
+        )
+        continuation = False
+        if not label_raw:
+            if not parent_label:
+                continue
+            label_raw, continuation = parent_label, True
+        elif label_raw.startswith("占") and parent_label:
+            # “双师型”教师 / 占专业课教师比例
+            label_raw = re.sub(r"(?:占比|比例)$", "", clean_label(parent_label)) + "占比"
+        else:
+            parent_label = label_raw
+        serial = cells[0] if shift == 0 and table.label_col > 0 else ""
+        is_top = bool(re.fullmatch(r"\d+", serial or ""))
+        if is_top:
+            top_label = label_raw
+        if not unit_cell:
+            # 毕业生（人）, 双师型教师（%）: the unit written into the label.
+            um = _UNIT_IN_LABEL.search(label_raw)
+            if um and UNIT_CELL.match(um.group(1).replace(" ", "")):
+                unit_cell = um.group(1)
+        unit, multiplier = table_unit(unit_cell)
+        if continuation and unit == "%" and not re.search(r"率|比|比例|占比|比重", label_raw):
+            label_raw = clean_label(label_raw) + "占比"  # “双师型”教师 人 198 / (blank) % 42.9
+        subject = ""
+        if table.measures:
+            subject = re.sub(r"\s+", "", label_cell)
+            if not subject:
+                continue
+            if _TOTAL_ROW.fullmatch(subject):
+                subject = ""  # the total row is the reporting entity's own figure
+        row_level = (
+            "continuation"
+            if continuation
+            else "top"
+            if is_top
+            else "sub"
+            if top_label and top_label != label_raw
+            else ""
+        )
+        row_text = " | ".join(c for c in cells if c)
+        for col, col_year, col_kind in table.value_cols:
+            if table.measures:
+                label_raw = table.measures[col]
+                um = _UNIT_IN_LABEL.search(label_raw)
+                unit, multiplier = table_unit(um.group(1) if um else "")
+            c = col + shift
+            if not 0 <= c < len(cells):
+                continue
+            raw = cnnum.normalise(cells[c]).replace(" ", "").replace(",", "")
+            share = raw.endswith("%")
+            try:
+                # 1.2 under 千万元 is 12 000 000 元; a cell "7.8万" says its own multiplier; a
+                # share is never in 万.
+                value, precision = cnnum.scaled(raw.removesuffix("%"), "" if share else multiplier)
+            except ValueError:
+                continue  # text, a dash, a footnote: not a figure
+            cell_unit = "%" if share else unit
+            label = clean_label(label_raw)
+            if PER_STUDENT.search(label) and cell_unit == "元":
+                cell_unit = "元/生"
+            yield Mention(
+                value=value,
+                unit=cell_unit,
+                precision=precision,
+                label=label[:200],
+                label_how="column" if table.measures else "row",
+                line=index + 1,
+                method="table",
+                text=row_text[:300],
+                year=col_year or layout.year,
+                clause=label,
+                context=label,
+                section=layout.sections[index][:100],
+                table_title=table.title,
+                table_row=row_number,
+                column_kind=col_kind,
+                unit_known=bool(cell_unit) or not table.measures,
+                row_level=row_level,
+                parent_label=top_label if top_label != label_raw else "",
+                unit_cell=unit_cell,
+                subject=subject,
+            )
+
+
+def mentions(layout: Layout) -> Iterator[Mention]:
+    """Every mention of a report: its tables', then its paragraphs'."""
+    for table in layout.tables:
+        yield from table_mentions(table, layout)
+    for para in layout.paragraphs:
+        yield from prose_mentions(para, layout)
