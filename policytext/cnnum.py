@@ -43,11 +43,16 @@ _NORMALISE = str.maketrans(
         "．": ".",
         "，": "，",
         "～": "~",
+        "〜": "~",
         "－": "-",
+        "\u2012": "-",  # figure dash
+        "\u2212": "-",  # minus sign
         "﹣": "-",
         "‐": "-",
         "‑": "-",
         "\u00a0": " ",
+        "\u2009": " ",  # thin space, a thousands separator in typeset figures
+        "\u202f": " ",  # narrow no-break space, likewise
         "\u3000": " ",
     }
 )
@@ -131,15 +136,26 @@ NON_COUNT_UNITS = frozenset(
     {"年", "月", "日", "届", "级", "岁", "分", "期", "层", "类", "方面", "批"}
 )
 
-_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Thousands separators: "12,432" and "311 194" are one number. A group is exactly three digits
+# after one to three, and no digit may follow it, so "2023 年 12 所", "1, 2" and "3,5,8" stay
+# apart. The full-width "，" is a clause break and never a separator; a full-width space (a gap
+# between columns or words) is no separator either: find_quantities scans it as a tab.
+_ARABIC = r"(?:(?<!\d)\d{1,3}(?:(?:,\d{3})+|(?: \d{3})+)(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUM = r"[零〇○一二两三四五六七八九十百千万亿]+"
 _MULT = "(?:" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + ")"
 _RANGE_SEP = r"\s*(?:-|—|–|~|至|到)+\s*"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+# 5000 余人, 300 多所, 2 万余人, 十多个: "more than", written between the number and its measure
+# word. Only where a multiplier or a measure word follows, so 其余 and 多元 stay words.
+_APPROX = "余|多"
 
 
 def _one_number(p: str) -> str:
-    return rf"(?:(?P<{p}a>{_ARABIC})\s*(?P<{p}m>{_MULT})?|(?P<{p}c>{_CN_NUM}))"
+    return (
+        rf"(?:(?P<{p}a>{_ARABIC})(?:\s*(?P<{p}x>{_APPROX})(?=\s*(?:{_MULT}|{_UNIT_RE})))?"
+        rf"\s*(?P<{p}m>{_MULT})?(?:\s*(?P<{p}y>{_APPROX})(?=\s*(?:{_UNIT_RE})))?"
+        rf"|(?P<{p}c>{_CN_NUM})(?P<{p}cx>{_APPROX}(?={_UNIT_RE}))?)"
+    )
 
 
 _QUANTITY_RE = re.compile(
@@ -149,12 +165,19 @@ _QUANTITY_RE = re.compile(
     r"(?:(?P<pct_cn>百分之(?P<pct_num>[零〇一二两三四五六七八九十百点.\d]+))"
     r"|(?:"
     + _one_number("lo_")
-    + rf"(?:{_RANGE_SEP}"
+    # "2 所至 3 所", "60%-70%": the measure word may be written on both ends; find_quantities
+    # keeps the range only if it is the same word.
+    + rf"(?:\s*(?P<lo_unit>{_UNIT_RE})?{_RANGE_SEP}"
     + _one_number("hi_")
     + r")?"
     + rf"\s*(?P<unit>{_UNIT_RE})?"
     + r"))"
 )
+# "从 3 所到 5 所", "由 80%至 90%": a change from one level to another, not a range.
+_FROM = re.compile(r"(?:从|由)\s*$")
+# Scanning sees a full-width space as a tab: still a gap before a measure word, never a
+# thousands separator.
+_SCAN = {**_NORMALISE, 0x3000: "\t"}
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,8 @@ class Quantity:
     # Half the last written digit of the (low) number, in base units: "7.8 万" -> 500, "46%" ->
     # 0.5. A Chinese numeral is taken as exact to the unit (0.5): 二十所 is twenty schools.
     precision: Decimal = Decimal("0.5")
+    # "余" or "多" as in 5000 余人 / 300 多所: the value is a floor, written as more than it.
+    approx: str = ""
 
     @property
     def is_range(self) -> bool:
@@ -242,7 +267,7 @@ def _multiplier(word: str | None) -> int:
 
 def _arabic(text: str) -> Decimal:
     try:
-        return Decimal(text.replace(",", ""))
+        return Decimal(text.replace(",", "").replace(" ", ""))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
         raise ValueError(f"无法识别的数字“{text}”") from exc
 
@@ -297,15 +322,29 @@ def parse_number(text: str) -> Decimal:
     raise ValueError(f"无法识别的数字“{text}”")
 
 
-def _side(m: re.Match[str], prefix: str) -> tuple[Decimal, str, bool, Decimal] | None:
+class _Side(NamedTuple):
+    """One end of a quantity as the regex matched it."""
+
+    value: Decimal
+    multiplier: str
+    chinese: bool
+    precision: Decimal
+    approx: str
+    end: int  # after the digits, the multiplier and any 余/多
+
+
+def _side(m: re.Match[str], prefix: str) -> _Side | None:
+    approx = m.group(prefix + "x") or m.group(prefix + "y") or m.group(prefix + "cx") or ""
     arabic = m.group(prefix + "a")
     if arabic is not None:
         mult = m.group(prefix + "m") or ""
         value, precision = scaled(arabic, mult)
-        return value, mult, False, precision
+        end = max(m.end(prefix + g) for g in ("a", "x", "m", "y") if m.group(prefix + g))
+        return _Side(value, mult, False, precision, approx, end)
     chinese = m.group(prefix + "c")
     if chinese is not None:
-        return chinese_to_decimal(chinese), "", True, Decimal("0.5")
+        end = max(m.end(prefix + g) for g in ("c", "cx") if m.group(prefix + g))
+        return _Side(chinese_to_decimal(chinese), "", True, Decimal("0.5"), approx, end)
     return None
 
 
@@ -317,92 +356,104 @@ def _plausible_chinese(numeral: str, unit: str | None) -> bool:
     return any(ch in _CN_DIGITS or ch == "十" for ch in numeral)
 
 
-def _low_side(
-    m: re.Match[str],
-    text: str,
-    value: Decimal,
-    chinese: bool,
-    multiplier: str,
-    precision: Decimal,
-) -> Quantity:
-    """The low end of a dash that turned out not to be a range, as a quantity of its own."""
-    end = m.end("lo_a") if m.group("lo_a") else m.end("lo_c")
-    return Quantity(
-        value, None, "", m.start(), end, text[m.start() : end], chinese, multiplier, precision
-    )
+def _percent_in_words(m: re.Match[str], text: str) -> Quantity | None:
+    digits = m.group("pct_num")
+    try:
+        value, precision = (
+            (chinese_to_decimal(digits), Decimal("0.5"))
+            if not re.search(r"\d", digits)
+            else scaled(digits)
+        )
+    except (ValueError, KeyError):
+        return None
+    start, end = m.span()
+    return Quantity(value, None, "%", start, end, text[start:end], True, precision=precision)
+
+
+def _not_a_range(m: re.Match[str], scan: str, lo: _Side, hi: _Side, unit: str) -> bool:
+    lo_unit = m.group("lo_unit")
+    if lo_unit and lo_unit != unit:
+        return True  # 3 所至 2025 年: two quantities side by side
+    if hi.chinese and not _plausible_chinese(m.group("hi_c"), unit):
+        return True  # "3-" followed by a Chinese word
+    hi_start = m.start("hi_a") if m.group("hi_a") is not None else m.start("hi_c")
+    separator = scan[m.end("lo_unit") if lo_unit else lo.end : hi_start]
+    from_before = _FROM.search(scan, max(0, m.start() - 4), m.start())
+    return bool(from_before and ("至" in separator or "到" in separator))
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in ``text`` with its measure word, ranges and 万/亿 resolved.
 
     Arabic numbers are always reported (unit may be ""); Chinese numerals only when a measure word
-    follows. "8-10 万人" gives one range 80000-100000 人; "5万-6万人" likewise.
+    follows. "8-10 万人" gives one range 80000-100000 人; "5万-6万人" and "2 所至 3 所"
+    likewise. "12,432 人" and "311 194 人" are one number each; "5000 余人" is 5000 人 with
+    ``approx`` "余".
     """
-    norm = normalise(text)
+    scan = text.translate(_SCAN) if "\u3000" in text else normalise(text)
     found: list[Quantity] = []
-    for m in _QUANTITY_RE.finditer(norm):
+    pos = 0
+    while (m := _QUANTITY_RE.search(scan, pos)) is not None:
+        pos = m.end()
         if m.group("pct_cn"):
-            try:
-                value, precision = (
-                    (chinese_to_decimal(m.group("pct_num")), Decimal("0.5"))
-                    if not re.search(r"\d", m.group("pct_num"))
-                    else scaled(m.group("pct_num"))
-                )
-            except (ValueError, KeyError):
-                continue
-            found.append(
-                Quantity(
-                    value,
-                    None,
-                    "%",
-                    m.start(),
-                    m.end(),
-                    text[m.start() : m.end()],
-                    True,
-                    precision=precision,
-                )
-            )
+            percent = _percent_in_words(m, text)
+            if percent is not None:
+                found.append(percent)
             continue
         lo = _side(m, "lo_")
-        if lo is None:
+        if lo is None:  # pragma: no cover - the regex admits no match without a low side
+            continue
+        unit = m.group("unit") or ""
+        lo_unit = m.group("lo_unit") or ""
+        if lo.chinese and not _plausible_chinese(m.group("lo_c"), lo_unit or unit):
+            # A Chinese numeral without a measure word: not a quantity.
+            pos = lo.end
             continue
         hi = _side(m, "hi_")
-        unit = m.group("unit") or ""
-        lo_value, lo_mult, lo_cn, lo_precision = lo
-        if lo_cn and not _plausible_chinese(m.group("lo_c"), unit):
-            # Chinese numeral without a measure word: not a quantity. Re-scan after its first char
-            # is not needed; the regex moves on past it.
-            continue
-        hi_value = None
-        mult = lo_mult
+        value, precision, mult = lo.value, lo.precision, lo.multiplier
         if hi is not None:
-            hi_value, hi_mult, hi_cn, _ = hi
-            if hi_cn and not _plausible_chinese(m.group("hi_c"), unit):
-                # "3-" followed by a Chinese word: keep only the low side.
-                found.append(_low_side(m, text, lo_value, lo_cn, lo_mult, lo_precision))
-                continue
-            # "8-10 万人": the multiplier written once applies to both ends.
-            if hi_mult and not lo_mult:
+            # "8-10 万人": a multiplier written once applies to both ends, unless the low end
+            # was written whole with its own measure word (5 人至 6 万人).
+            if hi.multiplier and not lo.multiplier and not lo_unit:
                 if m.group("lo_a"):
-                    lo_value, lo_precision = scaled(m.group("lo_a"), hi_mult)
+                    value, precision = scaled(m.group("lo_a"), hi.multiplier)
                 else:
-                    lo_value *= _multiplier(hi_mult)
-            mult = hi_mult or lo_mult
-            if hi_value < lo_value:
-                # "2023-25" or a dash that is not a range: keep the low side alone.
-                found.append(_low_side(m, text, lo_value, lo_cn, lo_mult, lo_precision))
+                    value *= _multiplier(hi.multiplier)
+            if _not_a_range(m, scan, lo, hi, unit) or hi.value < value:
+                # "2023-25", "3 所至 2025 年", "从 3 所到 5 所": the low side alone; the scan
+                # resumes after it, so the other side is read as a quantity of its own.
+                end = m.end("lo_unit") if lo_unit else lo.end
+                pos = end
+                if lo.chinese and not lo_unit:
+                    continue
+                found.append(
+                    Quantity(
+                        lo.value,
+                        None,
+                        lo_unit,
+                        m.start(),
+                        end,
+                        text[m.start() : end],
+                        lo.chinese,
+                        lo.multiplier,
+                        lo.precision,
+                        lo.approx,
+                    )
+                )
                 continue
+            mult = hi.multiplier or lo.multiplier
         found.append(
             Quantity(
-                lo_value,
-                hi_value,
+                value,
+                hi.value if hi is not None else None,
                 unit,
                 m.start(),
                 m.end(),
                 text[m.start() : m.end()],
-                lo_cn,
+                lo.chinese,
                 mult,
-                lo_precision,
+                precision,
+                (hi.approx if hi is not None else "") or lo.approx,
             )
         )
     return found

@@ -12,12 +12,13 @@ Bad input raises TaskListError with a Chinese message naming the line.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import cnnum, documents
-from .departments import KIND_GROUP, Catalogue, Resolved
+from .departments import KIND_GROUP, LEVELS, Catalogue, Resolved
 
 
 class TaskListError(documents.LocatedError):
@@ -78,9 +79,14 @@ class ParsedTask:
     lead_given: bool = False  # the document named the lead explicitly (牵头单位)
     targets: list[ParsedTarget] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # figures read as policy parameters
+    # A group written in the 牵头单位 column (各县（市、区）人民政府) leads; elsewhere a group
+    # only stands beside the bodies.
+    named_lead: Resolved | None = None
 
     @property
     def lead(self) -> Resolved | None:
+        if self.named_lead is not None:
+            return self.named_lead
         for body in self.bodies:
             if body.kind != KIND_GROUP:
                 return body
@@ -93,7 +99,8 @@ class ParsedTask:
 
     @property
     def groups(self) -> list[Resolved]:
-        return [b for b in self.bodies if b.kind == KIND_GROUP]
+        lead = self.lead
+        return [b for b in self.bodies if b.kind == KIND_GROUP and b is not lead]
 
     def as_json(self) -> dict[str, object]:
         lead = self.lead
@@ -152,10 +159,13 @@ def parse_document(
     *,
     catalogue: Catalogue,
     plan_period: tuple[int, int] | None = None,
+    issuer: str = "",
 ) -> ParsedTaskList:
     """parse_tasklist on a read document; an error names the place in the original file."""
     try:
-        return parse_tasklist(document.text, catalogue=catalogue, plan_period=plan_period)
+        return parse_tasklist(
+            document.text, catalogue=catalogue, plan_period=plan_period, issuer=issuer
+        )
     except TaskListError as exc:
         placed = exc.placed(document)
         if placed is exc:
@@ -509,7 +519,8 @@ def parse_deadline(text: str) -> tuple[int | str | None, bool]:
     annual = "每年" in text or ("年度" in text and not re.search(r"\d{4}", text))
     dates = list(_DATE.finditer(text))
     if not dates:
-        return None, annual
+        period = re.search(r"(十[一二三四五六七八九])五", text)
+        return (_period_end(period.group(1)) if period else None), annual
     last = dates[-1]
     year = int(last.group(1))
     if last.group(2):
@@ -536,6 +547,7 @@ _CMP_BEFORE = [  # longest first: 不低于 before 低于
     ("达到", "ge"),
     ("达", "ge"),
     ("保持在", "ge"),
+    ("稳定在", "ge"),
     ("超过", "gt"),
     ("高于", "gt"),
     ("多于", "gt"),
@@ -562,7 +574,18 @@ _CMP_AFTER = [
     ("左右", "approx"),
 ]
 # Dates, ranks and classes (cnnum.NON_COUNT_UNITS) and, in a task list, durations are not targets.
-_NOT_TARGET_UNITS = cnnum.NON_COUNT_UNITS | {"个月", "个工作日", "工作日", "天", "周"}
+_NOT_TARGET_UNITS = cnnum.NON_COUNT_UNITS | {
+    "个月",
+    "个工作日",
+    "工作日",
+    "天",
+    "周",
+    "学时",
+    "课时",
+    "小时",
+}
+# How often something is done (每学期检查 2 次, 每季度通报 1 次): a frequency, not a count to reach.
+_FREQUENCY = re.compile(r"每(?:[一两二三四五半]?个?(?:年|学年|学期|季度|季|月|周|天|日)|届)")
 _FUNDING_CONTEXT = re.compile(r"资金|经费|投入|拨款|预算|奖补|基金|专项|元")
 _PARAM_AFTER = re.compile(
     r"^\s*(?:左右)?\s*(?:的)?\s*(?:比例|奖补|补助|补贴|奖励|资助|抵免|标准(?!化))"
@@ -575,7 +598,7 @@ _PARAM_CLAUSE = re.compile(r"抵免|扣除|减免|免征|准予|税前|所得税
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 _CLAUSE_END = re.compile(r"[，,。！？；;!?\n：:]")
 _ANNUAL = re.compile(
-    r"每年|年均|每一年|(?<![\d〇零一二三四五六七八九十底初末中当上下今明去前])年(?=输送|培训|招生|开展|新增|完成|培养|组织|举办|认定|接待|服务|提供|转移|培育|发放|投入)"
+    r"每年|年均|每一年|(?<![\d〇零一二三四五六七八九十底初末中当上下今明去前])(?<!\d\s)年(?=输送|培训|招生|开展|新增|完成|培养|组织|举办|认定|接待|服务|提供|转移|培育|发放|投入)"
 )
 _FROM_YEAR = re.compile(r"(?:从|自)?\s*(\d{4})\s*年\s*(?:起|开始)")
 _DUE = re.compile(
@@ -584,14 +607,19 @@ _DUE = re.compile(
 _CUMULATIVE_SPAN = re.compile(r"(\d{4})\s*(?:年)?\s*[-—–~至到]+\s*(\d{4})\s*年?[^，。；]{0,8}?累计")
 _CUMULATIVE_PLAN = re.compile(r"(?:十[一二三四五六七八九]五|规划期|期间)[^，。；]{0,8}累计|累计")
 _PER_UNIT = re.compile(
-    r"每(?:个|所|家|一个)?\s*(?P<u>[\u4e00-\u9fff]{1,8}?(?:（[^（）]{1,6}）[\u4e00-\u9fff]{0,2})?)\s*(?=至少|均|都|要|应|须|需|建|配|打造|培育|开设|设立|不少于|不低于|有|开展|各)"
+    r"每(?:个|所|家|一个)?\s*(?P<u>[\u4e00-\u9fff]{1,8}?(?:[（(][^（）()]{1,6}[）)][\u4e00-\u9fff]{0,2})?)\s*(?=至少|均|都|要|应|须|需|建|配|打造|培育|开设|设立|不少于|不低于|有|开展|各|原则上|重点|办好)"
     r"|每(?:个|所|一个)?\s*(?P<n>县（市、区）|县\(市、区\)|县市区|县区|区县|(?:[\u4e00-\u9fff]{0,4}?)(?:学校|院校)|乡镇|街道)"
+    r"|所有(?P<a>县（市、区）|县\(市、区\)|县市区|县区|区县|乡镇|街道|[\u4e00-\u9fff]{0,4}?(?:学校|院校))(?=[^，。；]{0,8}?(?:至少|均|都|不少于|不低于))"
+    r"|(?P<m>各(?:省辖市|地市|市（州）|市州|市))(?:人民政府|政府)?\s*(?=分别|均|都|至少|要|应|不少于|不低于)"
     r"|(?P<g>各县(?:（市、区）|\(市、区\)|区|市区)?)(?:政府)?\s*(?:分别|均|都|各)"
     r"|^(?:各)?(?P<c>县区|县（市、区）|县级|县市区)(?=\s*(?:每年)?\s*(?:不少于|不低于|至少|均|每年))"
 )
 _LEAD_IN = re.compile(
-    r"^(?:[，,、\s]|\d{4}\s*年\s*(?:起|底|前)?|到|至|全市|全县|全区|每年|每个|每所|力争|确保|逐步|重点|持续|进一步|累计|年)+"
+    r"^(?:[，,、\s]|\d{4}\s*年\s*(?:起|底|末|前)?|年底|年末|底|末|到|至|全市|全县|全区|全省|其中|共有|每年|每个|每所|力争|确保|逐步|重点|持续|进一步|累计|年)+"
 )
+# Measure words that stand before the thing they count (40 个企业, 3 处基地, 100 名教师): the
+# noun after them says what is counted, whatever verb comes before (推进, 带动各地).
+_CLASSIFIERS = frozenset("个所家处项门本座支条种名位批间套部")
 # Verbs that introduce a counted thing (建设 8 所…, 评选 100 名…): the noun after the figure is
 # the label.
 _VERBS = (
@@ -602,6 +630,7 @@ _LABEL_VERBS = re.compile(rf"(?:至少|实现|形成|招聘|提升|提高|{_VERB
 
 
 def _normalise_per_unit(unit: str) -> str | None:
+    unit = re.sub(r"(?:原则上|重点|都|均)+$", "", unit)
     if re.match(r"^(?:年|月|季|学期|生|人|名|天|周|次|届)", unit):
         return None
     if re.search(r"县|区", unit):
@@ -610,6 +639,8 @@ def _normalise_per_unit(unit: str) -> str | None:
         return "学校"
     if re.search(r"乡镇|镇", unit):
         return "乡镇"
+    if re.fullmatch(r"各?(?:省辖市|地市|地级市|市（州）|市州|市|州)", unit):
+        return "市"
     return unit
 
 
@@ -639,7 +670,7 @@ def _comparison(before: str, after: str) -> tuple[str | None, int]:
 _LABEL_CUT_VERB = re.compile(rf"^.*(?:实现|形成|落实|招聘|提升|提高|达到|{_VERBS})")
 
 
-def _label(before: str, after: str) -> str:
+def _label(before: str, after: str, unit: str = "") -> str:
     """What a figure counts, as worded: the noun after it (培育 8-10 所<示范学校>) or, when the
     figure closes the phrase, the words before it (<“双师型”教师占比>达到 60%)."""
     after = re.sub(r"^\s*(?:以上|以下|以内|左右|及以上)?\s*(?:的)?", "", after).strip()
@@ -656,12 +687,25 @@ def _label(before: str, after: str) -> str:
             break
     before = _LEAD_IN.sub("", before).strip()
     cut = _LABEL_CUT_VERB.sub("", before).strip()
-    before = re.sub(r"(?:应|要|须|需|均|都|力争|确保|达到|达|每年|年)$", "", cut or before).strip()
+    before = re.sub(
+        r"(?:应|要|须|需|均|都|力争|确保|达到|达|每年|年|在|为|分别|是|共|总计|合计)+$",
+        "",
+        cut or before,
+    ).strip()
     if outer:
         return f"{outer}（{before}）"[:40] if before else outer[:40]
-    if after and verb_ended:
-        return after[:40]
-    return (before or after)[:40]
+    if after and (verb_ended or unit in _CLASSIFIERS):
+        return _head(after)
+    return _head(before or after)
+
+
+def _head(phrase: str) -> str:
+    """A long noun phrase by its head: 符合当地…需要的标准化中等职业学校 -> 标准化中等职业学校."""
+    if len(phrase) > 20:
+        _, de, head = phrase.rpartition("的")
+        if de and len(head) >= 2:
+            return head[:40]
+    return phrase[:40]
 
 
 def _label_context(sentence: str, item_start: int, pos: int) -> str:
@@ -703,6 +747,103 @@ def _inside_quotes(text: str, pos: int) -> bool:
     return opened != -1 and text.rfind("”", 0, pos) < opened and text.find("”", pos) - opened <= 8
 
 
+# "2 所至 3 所", "18 个到 20 个": a range written with the measure word on both ends.
+_RANGE_GAP = re.compile(r"\s*(?:至|到|-|—|–|~|～)\s*")
+
+
+def _join_ranges(sentence: str, quantities: list[cnnum.Quantity]) -> list[cnnum.Quantity]:
+    out: list[cnnum.Quantity] = []
+    for q in quantities:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and not last.is_range
+            and not q.is_range
+            and last.unit == q.unit
+            and last.value < q.value
+            and _RANGE_GAP.fullmatch(sentence[last.end : q.start])
+        ):
+            out[-1] = dataclasses.replace(
+                last, value_high=q.value, end=q.end, text=sentence[last.start : q.end]
+            )
+            continue
+        out.append(q)
+    return out
+
+
+# What stands before a figure and says it is there already, not to be reached: 截至 2020 年底
+# 全市共有…, 现有…, 已建成…. It holds until a word that looks forward (到 2025 年, 力争, 新增…).
+_BASELINE = re.compile(
+    r"截至|截止|目前|现有|现已|已有|已建成|已建设|已累计|已经|已达到|已达|增长了|提高了|达到了"
+)
+# 共有, 拥有 state a count that is there, unless a deadline stands before them
+# (到 2025 年全市共有…).
+_BASELINE_WEAK = re.compile(r"共有|拥有|建有|全市有|全省有|全县有")
+_FORWARD = re.compile(
+    r"(?:(?<![截止])到|(?<!截)至|于|在)\s*\d{4}\s*年|\d{4}\s*年(?:底|末)?前|力争|计划|预计|确保|新增|新建|"
+    r"(?<!已)(?:建成|建设|达到|培育|打造)|每年|今后|将"
+)
+
+
+def _is_baseline(before_in_sentence: str) -> bool:
+    forward = [m.start() for m in _FORWARD.finditer(before_in_sentence)]
+    marks = list(_BASELINE.finditer(before_in_sentence))
+    if marks:
+        return not forward or max(forward) < marks[-1].start()
+    return bool(_BASELINE_WEAK.search(before_in_sentence)) and not forward
+
+
+# A sum of money given to each recipient is a grant size, not a target: 一次性奖励 50 万元,
+# 每所补助 500 万元, 给予…分别不低于 200 万元的资金支持, 每所每年 5000 万元. A fund that is
+# set up or arranged (安排专项资金不少于 800 万元, 设立奖励资金) is a target.
+_GRANT_WORD = re.compile(
+    r"一次性|给予|(?:补助|奖励|奖补|资助|补贴|补偿|支持)(?!资金|基金|经费|专项|机制|政策|办法|力度)"
+)
+# …分别不低于 200 万元、300 万元的资金支持: the amounts, then what they are given as.
+_GRANT_AFTER = re.compile(
+    r"^(?:\s*[、和及]\s*[\d.]+\s*[万亿]?元)*\s*(?:以上|以下)?\s*"
+    r"(?:的\s*(?:资金|经费)?\s*(?:支持|补助|奖励|奖补|资助|补贴)"
+    r"|(?:资金|经费)?\s*(?:补助|奖励|奖补|资助|补贴))"
+)
+_PER_RECIPIENT = re.compile(r"每(?:个|所|项|人|名|生|校|家|位|年每所|所每年|个每年)")
+# "自有资金投入在 100 万元以上的，…": a condition, the figure sets who qualifies.
+_CONDITION_AFTER = re.compile(r"^\s*(?:以上|以下|及以上|及以下)?\s*的\s*$")
+
+
+# 十四五期间, “十三五”末: the end of that five-year plan.
+_PERIOD = re.compile(r"(十[一二三四五六七八九])五[”\"]?\s*(?:期间|末|时期|规划期)")
+
+
+def _period_end(word: str) -> int:
+    return 1955 + 5 * int(cnnum.chinese_to_decimal(word))
+
+
+# A standing norm: a level or share that must hold (生均拨款水平应不低于 12000 元; 不低于 30%
+# 用于职业教育), not a count to reach by a date.
+# Only a modal word (应, 须) or a share set aside (…用于) says so: a plain level under a 长期坚持
+# deadline stays a level to reach.
+_NORM_MODAL = re.compile(r"(?:应|须|要|必须|原则上|均|始终)\s*$")
+
+
+def _is_norm(before: str, after: str, unit: str) -> bool:
+    if unit not in ("%", "％") and not unit.endswith("元"):
+        return False
+    head = _VERB_TAIL.sub("", before.rstrip()).rstrip()
+    for word, _ in sorted(_CMP_BEFORE, key=lambda p: len(p[0]), reverse=True):
+        if head.endswith(word):
+            head = head[: -len(word)]
+            break
+    return bool(
+        _NORM_MODAL.search(head) or re.match(r"^\s*(?:以上)?\s*(?:的)?\s*(?:用于|投向|安排)", after)
+    )
+
+
+def _is_grant(before: str, after: str, cmp: str | None) -> bool:
+    if _GRANT_WORD.search(before) or _GRANT_AFTER.match(after):
+        return True
+    return bool(_PER_RECIPIENT.search(before)) and cmp is None
+
+
 def extract_targets(
     text: str,
     *,
@@ -714,6 +855,7 @@ def extract_targets(
     targets: list[ParsedTarget] = []
     skipped: list[str] = []
     norm = cnnum.normalise(text)
+    breakdown_of: tuple[bool, int | str | None] | None = None  # (annual, due) of the last total
     for s_start, s_end in _sentences(norm):
         sentence = norm[s_start:s_end]
         annual_at = [m.start() for m in _ANNUAL.finditer(sentence)]
@@ -724,20 +866,46 @@ def extract_targets(
         for clause_start, clause in _clauses(sentence):
             for m in _PER_UNIT.finditer(clause):
                 unit = _normalise_per_unit(
-                    m.group("u") or m.group("n") or m.group("g") or m.group("c") or ""
+                    m.group("u")
+                    or m.group("n")
+                    or m.group("a")
+                    or m.group("m")
+                    or m.group("g")
+                    or m.group("c")
+                    or ""
                 )
                 if unit:
                     per_units.append((clause_start + m.start(), unit))
-        dues = [
-            (m.start(), m)
+        # (where, year, month, day) of each deadline the sentence names
+        dues: list[tuple[int, int, int | None, int | None]] = [
+            (
+                m.start(),
+                int(m.group(1)),
+                int(m.group(2)) if m.group(2) else None,
+                int(m.group(3)) if m.group(3) else None,
+            )
             for m in _DUE.finditer(sentence)
             if not (
                 cumulative_span and cumulative_span.start() <= m.start() < cumulative_span.end()
             )
+            # 较 2020 年, 与 2020 年相比: the year compared with, not a deadline
+            and not re.search(r"(?:较|比|与|同)\s*$", sentence[: m.start()])
+            and not re.match(r"\s*(?:相比|比较)", sentence[m.end() :])
         ]
+        dues += [
+            (m.start(), _period_end(m.group(1)), None, None) for m in _PERIOD.finditer(sentence)
+        ]
+        dues.sort()
+        if breakdown_of is not None and re.match(r"\s*其中", sentence):
+            # 每年培训 6.5 万人。其中：农民工 2 万人…: a breakdown is timed as its total.
+            if breakdown_of[0]:
+                annual_at.append(0)
+            if not dues and breakdown_of[1] is not None:
+                year = breakdown_of[1]
+                dues = [(0, year, None, None)] if isinstance(year, int) else dues
         previous: ParsedTarget | None = None
         previous_end = 0  # where the previous target's figure ended in this sentence
-        quantities = cnnum.find_quantities(sentence)
+        quantities = _join_ranges(sentence, cnnum.find_quantities(sentence))
         for q in quantities:
             pos = q.start
             clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)), default=0)
@@ -786,6 +954,13 @@ def extract_targets(
             ):
                 skipped.append(sentence[clause_start:clause_end].strip())
                 continue
+            if (
+                _is_baseline(sentence[:pos])
+                or _CONDITION_AFTER.match(after)
+                or (unit in ("次", "轮", "期") and _FREQUENCY.search(before))
+            ):
+                skipped.append(sentence[clause_start:clause_end].strip())
+                continue
             review = None
             if not unit:
                 if q.multiplier and _FUNDING_CONTEXT.search(sentence):
@@ -796,6 +971,9 @@ def extract_targets(
                         continue  # a bare number, no measure word and no comparison: not a target
                     review = "数字后没有计量单位，请核对"
             cmp, _ = _comparison(before, after)
+            if unit.endswith("元") and _is_grant(before, sentence[q.end : clause_end], cmp):
+                skipped.append(sentence[clause_start:clause_end].strip())
+                continue
             if q.is_range:
                 cmp = "range"
             elif cmp is None:
@@ -825,19 +1003,22 @@ def extract_targets(
             elif plan_cumulative and plan_period:
                 cumulative = plan_period
             if due is None and dues:
-                preceding = [m for at, m in dues if at <= pos] or [m for _, m in dues]
-                dm = preceding[-1]
-                y = int(dm.group(1))
-                if from_year_m and from_year_m.start() == dm.start():
+                at, y, month, day = ([d for d in dues if d[0] <= pos] or dues)[-1]
+                if from_year_m and from_year_m.start() == at:
                     pass
-                elif dm.group(2) and 1 <= int(dm.group(2)) <= 12:
-                    due = (
-                        f"{y:04d}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
-                        if dm.group(3)
-                        else _month_end(y, int(dm.group(2)))
-                    )
+                elif month and 1 <= month <= 12:
+                    due = f"{y:04d}-{month:02d}-{day:02d}" if day else _month_end(y, month)
                 else:
                     due = y
+            if (
+                not annual
+                and due is None
+                and not dues
+                and cumulative is None
+                and cmp in ("ge", "gt", "le", "lt")
+                and _is_norm(before, after, unit)
+            ):
+                annual = True  # a standing norm (生均拨款应不低于…) holds every year
             if due is None and not annual:
                 due = task_due
             if annual:
@@ -846,6 +1027,7 @@ def extract_targets(
                 label=_label(
                     _label_context(text[s_start:s_end], item_start, pos),
                     text[s_start + q.end : s_start + item_end],
+                    unit,
                 ),
                 value=q.value,
                 value_high=q.value_high,
@@ -864,11 +1046,47 @@ def extract_targets(
             targets.append(target)
             previous = target
             previous_end = q.end
+        if previous is not None:
+            breakdown_of = (previous.recurrence == "annual", previous.due)
+        elif not re.match(r"\s*其中", sentence):
+            breakdown_of = None
     return targets, skipped
 
 
 # ---------------------------------------------------------------------------------------------
 # The whole document
+
+# The issuing government, from the title: 河南省…方案, 洛阳市…分工, 兰考县…清单.
+_TITLE_GOVERNMENT = re.compile(
+    r"^\s*(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于)?(?P<place>[\u4e00-\u9fff]{2,8}?(?P<level>自治区|省|市|县|区|旗))"
+    r"(?=[\u4e00-\u9fff（(“\d]|$)"
+)
+_PLACE_LEVEL_WORD = {"自治区": "省", "省": "省", "市": "市", "县": "县", "区": "县", "旗": "县"}
+_TITLE_WORDS = re.compile(r"方案|计划|清单|分工|意见|规划|通知|任务|措施|要点")
+
+
+def _plan_government(
+    lines: list[str], rows: list[_RawRow], issuer: str = ""
+) -> tuple[str | None, str | None]:
+    """(place, level) of the government whose plan this is. The issuer (南阳市人民政府) or the
+    title names it; without either, the level word most of the responsibility cells start their
+    names with (省教育厅…)."""
+    first_row = min((r.line for r in rows), default=len(lines))
+    named = [issuer] if issuer else []
+    for line in named + [x for x in lines[: max(0, first_row - 1)][:8] if _TITLE_WORDS.search(x)]:
+        m = _TITLE_GOVERNMENT.match(line)
+        if m and not m.group("place").startswith(("全", "我", "本")):
+            return m.group("place"), LEVELS[_PLACE_LEVEL_WORD[m.group("level")]]
+    counts: dict[str, int] = {}
+    for row in rows:
+        for cell in (row.lead, row.responsible, row.co):
+            for name in re.split(r"[、，,；;/\s]+", cell):
+                name = re.sub(r"^(?:共青)?团", "", name)
+                if name[:1] in LEVELS:
+                    counts[name[:1]] = counts.get(name[:1], 0) + 1
+    if not counts:
+        return None, None
+    return None, LEVELS[max(counts, key=lambda w: counts[w])]
 
 
 def parse_tasklist(
@@ -876,9 +1094,11 @@ def parse_tasklist(
     *,
     catalogue: Catalogue,
     plan_period: tuple[int, int] | None = None,
+    issuer: str = "",
 ) -> ParsedTaskList:
     """Read a task list. Raises TaskListError (naming the line) if it has no task rows, or a row
-    has no responsible unit; nothing is half-read."""
+    has no responsible unit; nothing is half-read. ``issuer`` is the issuing government (南阳市
+    人民政府), if known: names are read at its level first (see _plan_government)."""
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     layout = "table"
@@ -895,9 +1115,13 @@ def parse_tasklist(
             "或以“（牵头单位：…）”结尾的编号段落"
         )
 
+    place, level = _plan_government(lines, rows, issuer)
     warnings: list[dict[str, object]] = []
     tasks: list[ParsedTask] = []
     seen_numbers: dict[str, int] = {}
+    # Another government's body keeps its name as first written in the file, under whatever
+    # spelling it comes again (威海市人社局 after 威海市人力资源和社会保障局).
+    spelled: dict[tuple[str, str], Resolved] = {}
     for row in rows:
         if not row.text:
             raise TaskListError(
@@ -905,10 +1129,15 @@ def parse_tasklist(
             )
         bodies: list[Resolved] = []
         lead_given = bool(row.lead)
-        for cell in (row.lead, row.responsible, row.co):
-            for body in catalogue.split(cell):
+        named_lead: Resolved | None = None
+        for column, cell in enumerate((row.lead, row.responsible, row.co)):
+            for i, body in enumerate(catalogue.split(cell, level=level, place=place)):
+                if body.of:
+                    body = spelled.setdefault((body.place, body.of), body)
                 if body.name not in {b.name for b in bodies}:
                     bodies.append(body)
+                if column == 0 and i == 0 and body.kind == KIND_GROUP:
+                    named_lead = body
         if not bodies or (
             all(b.kind == KIND_GROUP for b in bodies) and not row.lead and not row.responsible
         ):
@@ -940,6 +1169,7 @@ def parse_tasklist(
             deadline=due,
             deadline_annual=annual,
             lead_given=lead_given,
+            named_lead=named_lead,
         )
         task.targets, task.skipped = extract_targets(
             row.text, plan_period=plan_period, task_due=due, task_annual=annual

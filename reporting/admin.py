@@ -4,6 +4,9 @@
   and figures: they are published documents.
 - Supervisors review figures: confirm, correct (value, unit, indicator, kind, year) or reject
   with a reason. The extracted original and every review stay in the figure's history.
+- A report's page lists 待关联的数据 (figures naming an indicator but not linked, and links of low
+  confidence): one click links or rejects one, and may add its label as a learned alias of the
+  indicator (reporting.services.figure_link), which later extractions use.
 - Nothing here edits a report's file or figures directly; processing is a background job.
 """
 
@@ -11,14 +14,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import User
 from policytext import documents
+from tasks_registry.models import Indicator
 
 from . import selectors, services
 from .models import Figure, FigureConflict, Report, ReportStatus
@@ -31,6 +37,12 @@ def _signed_in(request: HttpRequest) -> bool:
 
 def _is_supervisor(request: HttpRequest) -> bool:
     return selectors.figure_may_review(user=request.user)
+
+
+def _reviewer(request: HttpRequest) -> User:
+    if not isinstance(request.user, User) or not _is_supervisor(request):
+        raise PermissionDenied("只有督导人员可以审核报告数据")
+    return request.user
 
 
 class ReportUploadForm(forms.ModelForm):
@@ -228,6 +240,90 @@ class ReportAdmin(admin.ModelAdmin):
     def figures_link(self, obj: Report) -> str:
         url = reverse("admin:reporting_figure_changelist") + f"?report__id__exact={obj.pk}"
         return format_html('<a href="{}">查看本报告识别出的全部数据</a>', url)
+
+    # -- 待关联的数据: one click links (or rejects) a figure, and may teach the catalogue --------
+
+    change_form_template = "admin/reporting/report/change_form.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:report_id>/link/",
+                self.admin_site.admin_view(self.figure_link_view),
+                name="reporting_report_figure_link",
+            ),
+            path(
+                "<int:report_id>/reject/",
+                self.admin_site.admin_view(self.figure_reject_view),
+                name="reporting_report_figure_reject",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if report is not None:
+            extra["link_candidates"] = selectors.figure_link_candidates(report=report)
+            extra["may_review"] = _is_supervisor(request)
+            extra["indicators"] = Indicator.objects.order_by("code")
+            extra["link_url"] = reverse("admin:reporting_report_figure_link", args=[report.pk])
+            extra["reject_url"] = reverse("admin:reporting_report_figure_reject", args=[report.pk])
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _candidate(self, request: HttpRequest, report_id: int, button: str) -> Figure:
+        if request.method != "POST":
+            raise PermissionDenied("请在报告页面的“待关联的数据”中操作")
+        if not _is_supervisor(request):
+            raise PermissionDenied("只有督导人员可以审核报告数据")
+        figure = (
+            selectors.figure_list()
+            .filter(report_id=report_id, pk=request.POST.get(button) or 0)
+            .first()
+        )
+        if figure is None:
+            raise Http404("找不到该数据")
+        return figure
+
+    def figure_link_view(self, request: HttpRequest, report_id: int) -> HttpResponse:
+        figure = self._candidate(request, report_id, "link_figure")
+        back = reverse("admin:reporting_report_change", args=[report_id])
+        indicator = Indicator.objects.filter(
+            pk=request.POST.get(f"indicator_{figure.pk}") or 0
+        ).first()
+        if indicator is None:
+            self.message_user(request, "请选择要关联的指标", messages.ERROR)
+            return HttpResponseRedirect(back)
+        try:
+            done = services.figure_link(
+                figure=figure,
+                by=_reviewer(request),
+                indicator=indicator,
+                learn_alias=bool(request.POST.get(f"learn_{figure.pk}")),
+                alias=request.POST.get(f"alias_{figure.pk}", ""),
+            )
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(back)
+        self.message_user(
+            request,
+            f"已将“{figure.label} {figure.value_display}”关联到指标“{indicator.name}”",
+            messages.SUCCESS,
+        )
+        if done.message:
+            self.message_user(
+                request, done.message, messages.SUCCESS if done.alias else messages.WARNING
+            )
+        return HttpResponseRedirect(back)
+
+    def figure_reject_view(self, request: HttpRequest, report_id: int) -> HttpResponse:
+        figure = self._candidate(request, report_id, "reject_figure")
+        note = request.POST.get(f"note_{figure.pk}", "").strip() or "不是本报告主体本年度的指标数据"
+        services.figure_reject(figure=figure, by=_reviewer(request), note=note)
+        self.message_user(
+            request, f"已驳回“{figure.label} {figure.value_display}”：{note}", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:reporting_report_change", args=[report_id]))
 
     @admin.action(description="重新识别所选报告（已审核的数据保留）")
     def reprocess(self, request, queryset: QuerySet[Report]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -12,10 +13,14 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from policytext.reports import IndicatorCatalogue, IndicatorSpec
-from tasks_registry.models import Indicator
+from policytext.suggest import generic_words, learnable_alias, suggest
+from tasks_registry.models import Indicator, IndicatorAlias
 from tasks_registry.selectors import progress_entry_may_review
 
-from .models import Figure, Report
+from .models import Figure, FigureStatus, Report
+
+# Learned aliases as manage.py export_reference writes them (fixtures/, beside indicators.json).
+LEARNED_ALIASES_FILE = "learned_aliases.json"
 
 
 def indicator_catalogue_load() -> IndicatorCatalogue:
@@ -26,12 +31,16 @@ def indicator_catalogue_load() -> IndicatorCatalogue:
             return _catalogue_from_file()
     except DatabaseError:
         return _catalogue_from_file()
+    learned: dict[int, list[str]] = {}
+    for indicator_id, alias in IndicatorAlias.objects.values_list("indicator_id", "alias"):
+        learned.setdefault(indicator_id, []).append(alias)
     return IndicatorCatalogue(
         IndicatorSpec(
             code=i.code,
             name=i.name,
             unit=i.unit,
-            aliases=tuple(i.aliases or ()),
+            # The shipped aliases, then those supervisors taught it by linking figures.
+            aliases=(*(i.aliases or ()), *learned.get(i.id, ())),
             units=tuple(i.units or ()) or (i.unit,),
             patterns=tuple(i.patterns or ()),
             excludes=tuple(i.excludes or ()),
@@ -44,10 +53,73 @@ def indicator_catalogue_load() -> IndicatorCatalogue:
 
 
 def _catalogue_from_file() -> IndicatorCatalogue:
-    path = Path(settings.BASE_DIR) / "fixtures" / "indicators.json"
-    return IndicatorCatalogue.from_entries(
-        json.loads(path.read_text(encoding="utf-8"))["indicators"]
+    fixtures = Path(settings.BASE_DIR) / "fixtures"
+    entries = json.loads((fixtures / "indicators.json").read_text(encoding="utf-8"))["indicators"]
+    learned_path = fixtures / LEARNED_ALIASES_FILE
+    if learned_path.is_file():  # exported by manage.py export_reference
+        learned: dict[str, list[str]] = {}
+        for row in json.loads(learned_path.read_text(encoding="utf-8")).get(
+            "indicator_aliases", []
+        ):
+            learned.setdefault(row["indicator"], []).append(row["alias"])
+        entries = [
+            {**e, "aliases": [*(e.get("aliases") or []), *learned.get(e["code"], [])]}
+            for e in entries
+        ]
+    return IndicatorCatalogue.from_entries(entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures awaiting a link (待关联的数据)
+
+# Below this a linked figure is worth a look: a loose or pattern match with a doubt on scope
+# (the extractor gives 0.85 for a clean head, less for patterns, loose matches and notes).
+LOW_CONFIDENCE = 0.7
+
+
+@dataclass(frozen=True)
+class LinkCandidate:
+    """A figure a supervisor should link or reject, with the indicator offered for it."""
+
+    figure: Figure
+    indicator: Indicator
+    reason: str
+    alias: str | None  # what linking it would teach the catalogue, if anything
+
+
+def figure_link_candidates(*, report: Report) -> list[LinkCandidate]:
+    """待关联的数据 of a report: figures not yet reviewed whose label contains an indicator's name
+    or alias but that were not linked, and linked figures of low confidence."""
+    catalogue = indicator_catalogue_load()
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    generic = report_generic_words(report=report)
+    found: list[LinkCandidate] = []
+    figures = report.figures.filter(status=FigureStatus.EXTRACTED).select_related("indicator")
+    for figure in figures.filter(Q(indicator__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE)):
+        if figure.indicator is not None:
+            indicator, reason = figure.indicator, f"置信度低（{figure.confidence:.2f}）"
+        else:
+            spec = suggest(figure.label, figure.unit, catalogue)
+            if spec is None or spec.code not in indicators:
+                continue
+            indicator, reason = indicators[spec.code], "标签含指标名称，未关联"
+        spec_now = catalogue.specs.get(indicator.code)
+        alias = learnable_alias(figure.label, spec_now, generic=generic) if spec_now else None
+        found.append(LinkCandidate(figure=figure, indicator=indicator, reason=reason, alias=alias))
+    return found
+
+
+def report_generic_words(*, report: Report) -> tuple[str, ...]:
+    """The report's own names (安阳市, 安阳), which stand before a label as 全市 does."""
+    entity = (report.summary or {}).get("entity") or (
+        report.jurisdiction.name if report.jurisdiction else None
     )
+    school = (
+        report.jurisdiction
+        if report.jurisdiction and report.jurisdiction.kind == "school"
+        else None
+    )
+    return generic_words(entity, school.parent.name if school and school.parent else None)
 
 
 def figure_may_review(*, user: User | AnonymousUser) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -18,10 +19,12 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from policytext import cnnum, documents
 from policytext import reports as extractor
-from tasks_registry.models import Indicator, Jurisdiction, JurisdictionKind
+from policytext.suggest import alias_matches, learnable_alias
+from tasks_registry.models import Indicator, IndicatorAlias, Jurisdiction, JurisdictionKind
+from tasks_registry.services import indicator_alias_learn
 
 from .models import Figure, FigureConflict, FigureKind, FigureStatus, Report, ReportStatus
-from .selectors import figure_may_review, indicator_catalogue_load
+from .selectors import figure_may_review, indicator_catalogue_load, report_generic_words
 
 
 class ReportRejected(ValueError):
@@ -411,6 +414,81 @@ def figure_correct(
     figure.year = year
     figure.status = FigureStatus.CORRECTED
     return _reviewed(figure, by, note, indicator_before=indicator_before)
+
+
+@dataclass(frozen=True)
+class FigureLinked:
+    """What a one-click link did: the figure as reviewed, and the alias it taught, if any."""
+
+    figure: Figure
+    alias: IndicatorAlias | None
+    message: str  # for the reviewer, in Chinese
+
+
+def figure_link(
+    *,
+    figure: Figure,
+    by: User,
+    indicator: Indicator,
+    learn_alias: bool = False,
+    alias: str = "",
+    note: str = "",
+) -> FigureLinked:
+    """A reviewer says the figure measures ``indicator`` (待关联的数据): confirmed when it was
+    linked to it already, otherwise corrected to it (value, unit, kind and year unchanged).
+
+    With ``learn_alias`` the label, as the extractor compares heads, becomes a learned alias of
+    the indicator (tasks_registry.services.indicator_alias_learn) so that later extractions link
+    it themselves; ``alias`` is the reviewer's own wording of it, which must still match this
+    label. Nothing is written when the alias is refused (ValidationError, in Chinese)."""
+    _ensure_reviewer(by)
+    generic = report_generic_words(report=figure.report)
+    wanted = alias.strip()
+    if learn_alias and not wanted:
+        spec = indicator_catalogue_load().specs.get(indicator.code)
+        wanted = (learnable_alias(figure.label, spec, generic=generic) if spec else None) or ""
+    if learn_alias and wanted and not alias_matches(wanted, figure.label, generic):
+        raise ValidationError(
+            f"别称“{wanted}”须是标签“{figure.label}”的末尾部分，"
+            "且前面只能是“全市”“2023年”之类的泛称"
+        )
+    with transaction.atomic():
+        if figure.indicator_id == indicator.pk:
+            figure = figure_confirm(figure=figure, by=by, note=note)
+        else:
+            figure = figure_correct(
+                figure=figure,
+                by=by,
+                indicator=indicator,
+                value=figure.value,
+                unit=figure.unit,
+                kind=figure.kind,
+                year=figure.year,
+                note=note or "从待关联的数据关联到指标",
+            )
+        if not learn_alias:
+            return FigureLinked(figure=figure, alias=None, message="")
+        if not wanted:
+            return FigureLinked(
+                figure=figure,
+                alias=None,
+                message=(
+                    f"标签“{figure.label}”已是该指标的写法，或只有泛称、与指标名称无共同词，"
+                    "未添加别称"
+                ),
+            )
+        learned = indicator_alias_learn(
+            indicator=indicator,
+            alias=wanted,
+            by=by,
+            source_figure_id=figure.pk,
+            note=f"{figure.report}，{figure.source_display}"[:200],
+        )
+    return FigureLinked(
+        figure=figure,
+        alias=learned,
+        message=f"已将“{learned.alias}”添加为指标“{indicator.name}”的别称，之后识别的报告将自动关联",
+    )
 
 
 def _reviewed(

@@ -31,6 +31,7 @@ from .models import (
     Evidence,
     ImportStatus,
     Indicator,
+    IndicatorAlias,
     Jurisdiction,
     LinkStatus,
     Plan,
@@ -94,9 +95,55 @@ class DepartmentAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_filter = ("kind", "needs_review")
     search_fields = ("name", "aliases__alias")
     inlines = (DepartmentAliasInline,)
+    actions = ("merge_into_catalogue",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not selectors.department_may_merge(user=request.user):
+            actions.pop("merge_into_catalogue", None)
+        return actions
+
+    @admin.action(description="并入目录中的部门（原名称作为其简称，之后导入自动识别）")
+    def merge_into_catalogue(self, request, queryset) -> HttpResponse | None:
+        if not selectors.department_may_merge(user=request.user):
+            self.message_user(request, "只有督导人员可以合并部门", messages.ERROR)
+            return None
+        if "apply" in request.POST:
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                into = form.cleaned_data["into"]
+                for department in list(queryset):
+                    name = department.name
+                    try:
+                        services.department_merge(department=department, into=into, by=request.user)
+                    except ValidationError as exc:
+                        self.message_user(
+                            request, f"{name}：{'；'.join(exc.messages)}", messages.ERROR
+                        )
+                        continue
+                    self.message_user(
+                        request,
+                        f"已将“{name}”并入“{into.name}”，并记为其简称",
+                        messages.SUCCESS,
+                    )
+                return None
+        else:
+            form = MergeForm()
+        return render(
+            request,
+            "admin/tasks_registry/department/merge_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "并入目录中的部门",
+                "departments": queryset,
+                "form": form,
+                "action": "merge_into_catalogue",
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.display(description="简称/别称")
     def alias_list(self, obj: Department) -> str:
@@ -113,10 +160,117 @@ class DepartmentAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         return _is_supervisor(request)
 
 
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label="并入部门",
+        queryset=Department.objects.filter(needs_review=False),
+        help_text="部门目录中的部门；所选待核对部门的名称将成为它的简称",
+    )
+
+
+class IndicatorAliasForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorAlias
+        fields = ("alias", "note")
+
+    def clean_alias(self) -> str:
+        # The inline formset sets the page's indicator on new rows too, before validation.
+        return services.indicator_alias_clean(
+            indicator=self.instance.indicator,
+            alias=self.cleaned_data["alias"],
+            instance_pk=self.instance.pk,
+        )
+
+
+class IndicatorAliasInline(admin.TabularInline):
+    """Aliases learned in review: supervisors (and administrators) add, correct or remove them;
+    everyone else reads them. The indicator's own fields stay the administrators'."""
+
+    model = IndicatorAlias
+    form = IndicatorAliasForm
+    fields = ("alias", "note", "created_by", "created_at", "source_figure")
+    readonly_fields = ("created_by", "created_at", "source_figure")
+    extra = 0
+    verbose_name_plural = "审核中学到的别称（督导可修改；之后识别的报告使用）"
+
+    def has_add_permission(self, request, obj=None):
+        return selectors.indicator_alias_may_change(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return selectors.indicator_alias_may_change(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return selectors.indicator_alias_may_change(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the indicator's own view check already ran
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(ReadOnlyForNonAdmins, admin.ModelAdmin):
-    list_display = ("code", "name", "unit", "additive", "numerator", "denominator")
-    search_fields = ("code", "name")
+    list_display = (
+        "code",
+        "name",
+        "unit",
+        "learned_list",
+        "additive",
+        "numerator",
+        "denominator",
+    )
+    search_fields = ("code", "name", "learned_aliases__alias")
+    inlines = (IndicatorAliasInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("learned_aliases")
+
+    def has_change_permission(self, request, obj=None):
+        # Supervisors reach the change page for the learned aliases only (see get_readonly_fields).
+        return request.user.is_superuser or selectors.indicator_alias_may_change(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return [f.name for f in Indicator._meta.fields]
+
+    def save_model(self, request, obj, form, change):
+        if request.user.is_superuser:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not IndicatorAlias:
+            super().save_formset(request, form, formset, change)
+            return
+        # Django's admin reads these three lists to write the change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        with _refused_as_403():
+            for inline_form in formset.deleted_forms:
+                if inline_form.instance.pk is not None:
+                    services.indicator_alias_remove(alias=inline_form.instance, by=request.user)
+                    formset.deleted_objects.append(inline_form.instance)
+            for inline_form in formset.forms:
+                if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                    continue
+                data = inline_form.cleaned_data
+                if inline_form.instance.pk is None:
+                    item = services.indicator_alias_learn(
+                        indicator=form.instance,
+                        alias=data["alias"],
+                        by=request.user,
+                        note=data.get("note") or "在指标目录中添加",
+                    )
+                    formset.new_objects.append(item)
+                else:
+                    item = services.indicator_alias_update(
+                        alias=inline_form.instance,
+                        by=request.user,
+                        text=data["alias"],
+                        note=data.get("note") or "",
+                    )
+                    formset.changed_objects.append((item, inline_form.changed_data))
+
+    @admin.display(description="审核中学到的别称")
+    def learned_list(self, obj: Indicator) -> str:
+        return "、".join(a.alias for a in obj.learned_aliases.all()) or "—"
 
 
 @admin.register(Jurisdiction)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from policytext import documents
@@ -130,6 +131,48 @@ class Indicator(models.Model):
     @property
     def is_ratio(self) -> bool:
         return self.numerator_id is not None and self.denominator_id is not None
+
+
+class IndicatorAlias(models.Model):
+    """A way of writing an indicator learned from review: a supervisor linked a report figure
+    under this label, and later extractions take the label as a head of the indicator. Kept apart
+    from Indicator.aliases, which load_reference rewrites from fixtures/indicators.json."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="learned_aliases"
+    )
+    alias = models.CharField(
+        "别称",
+        max_length=100,
+        unique=True,
+        help_text="按识别时的写法：去掉引号、括号和“全市”“2023年”等泛称，须位于标签末尾",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="添加人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("添加时间", default=timezone.now)
+    source_figure = models.ForeignKey(
+        "reporting.Figure",
+        verbose_name="来源数据",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField("来源说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "审核中学到的别称"
+        verbose_name_plural = "审核中学到的别称"
+        ordering: ClassVar[list[str]] = ["indicator", "alias"]
+
+    def __str__(self) -> str:
+        return self.alias
 
 
 class JurisdictionKind(models.TextChoices):

@@ -158,3 +158,18 @@ def task_latest_progress(*, tasks: QuerySet[Task], user: User | AnonymousUser) -
         "-year", "-quarter", "-updated_at"
     )
     return tasks.prefetch_related(Prefetch("progress_entries", queryset=entries))
+
+
+def indicator_alias_may_change(*, user: User | AnonymousUser) -> bool:
+    """Learned aliases of the indicator catalogue are the supervisors' (they learn them by
+    linking figures) and the administrators'; the rest of an indicator stays the administrators'."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and (user.is_superuser or progress_entry_may_review(user=user))
+    )
+
+
+def department_may_merge(*, user: User | AnonymousUser) -> bool:
+    """Settling the names an import could not place (待核对) is the supervisors' job."""
+    return indicator_alias_may_change(user=user)

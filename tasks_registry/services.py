@@ -15,11 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from policytext import cnnum, documents
 from policytext.departments import KIND_UNKNOWN, Resolved
 from policytext.documents import Document
+from policytext.reports import clean_label
 from policytext.tasklist import (
     ParsedTarget,
     ParsedTask,
@@ -38,6 +40,7 @@ from .models import (
     Evidence,
     ImportStatus,
     Indicator,
+    IndicatorAlias,
     Jurisdiction,
     LinkStatus,
     Plan,
@@ -62,10 +65,13 @@ def reference_data_load(
     departments_path: Path = FIXTURES / "departments.json",
     indicators_path: Path = FIXTURES / "indicators.json",
     jurisdictions_path: Path = FIXTURES / "jurisdictions.json",
+    learned_path: Path | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> dict[str, int]:
     """Load (or refresh) the department, indicator and jurisdiction catalogues into the database
-    ``using``. Safe to repeat. Runs after every complete ``migrate`` (see apps.py)."""
+    ``using``, and the aliases learned in review that export_reference wrote (``learned_path``,
+    fixtures/learned_aliases.json by default). Safe to repeat. Runs after every complete
+    ``migrate`` (see apps.py)."""
     departments = json.loads(departments_path.read_text(encoding="utf-8"))["departments"]
     indicators = json.loads(indicators_path.read_text(encoding="utf-8"))["indicators"]
     jurisdictions = json.loads(jurisdictions_path.read_text(encoding="utf-8"))["jurisdictions"]
@@ -133,11 +139,205 @@ def reference_data_load(
                 },
             )
             by_name[entry["name"]] = jurisdiction
+        learned = _learned_aliases_load(learned_path or LEARNED_ALIASES, using=using)
     return {
         "departments": len(departments),
         "indicators": len(indicators),
         "jurisdictions": len(jurisdictions),
+        "learned_aliases": learned,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# What review teaches the catalogues: learned indicator aliases, merged department names
+
+LEARNED_ALIASES = FIXTURES / "learned_aliases.json"
+
+
+def _learned_aliases_load(path: Path, *, using: str) -> int:
+    """The aliases export_reference wrote, into a database that lacks them. Where the database
+    already has an alias, its own record stands: it is the newer (the file is its export)."""
+    if not path.is_file():
+        return 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    indicators = {i.code: i for i in Indicator.objects.using(using)}
+    count = 0
+    for row in data.get("indicator_aliases", []):
+        indicator = indicators.get(row["indicator"])
+        if indicator is None:
+            continue
+        username = row.get("created_by") or ""
+        IndicatorAlias.objects.using(using).get_or_create(
+            alias=row["alias"],
+            defaults={
+                "indicator": indicator,
+                "created_by": User.objects.using(using).filter(username=username).first()
+                if username
+                else None,
+                "created_at": parse_datetime(row.get("created_at") or "") or timezone.now(),
+                "note": row.get("note", "")[:200],
+            },
+        )
+        count += 1
+    for row in data.get("department_aliases", []):
+        department = Department.objects.using(using).filter(name=row["department"]).first()
+        if department is not None:
+            DepartmentAlias.objects.using(using).get_or_create(
+                alias=row["alias"], defaults={"department": department}
+            )
+            count += 1
+    return count
+
+
+def reference_learned_export(*, path: Path | None = None) -> dict[str, int]:
+    """Write what review taught the catalogues to ``path`` (fixtures/learned_aliases.json): every
+    learned indicator alias with who added it and when, and every department alias that the
+    shipped departments.json does not have (names merged in review). load_reference reads it
+    back. The same database always writes the same file."""
+    path = path or LEARNED_ALIASES
+    shipped = {
+        alias
+        for entry in json.loads((FIXTURES / "departments.json").read_text(encoding="utf-8"))[
+            "departments"
+        ]
+        for alias in entry.get("aliases", [])
+    }
+    indicator_aliases = [
+        {
+            "indicator": a.indicator.code,
+            "alias": a.alias,
+            "created_by": a.created_by.username if a.created_by else None,
+            "created_at": a.created_at.isoformat(),
+            "note": a.note,
+        }
+        for a in IndicatorAlias.objects.select_related("indicator", "created_by").order_by(
+            "indicator__code", "alias"
+        )
+    ]
+    department_aliases = [
+        {"department": a.department.name, "alias": a.alias}
+        for a in DepartmentAlias.objects.select_related("department").order_by("alias")
+        if a.alias not in shipped
+    ]
+    document = {
+        "_comment": (
+            "审核中学到的别称（manage.py export_reference 导出；load_reference 与 migrate 时读入，"
+            "数据库中已有的别称以数据库为准）"
+        ),
+        "indicator_aliases": indicator_aliases,
+        "department_aliases": department_aliases,
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return {
+        "indicator_aliases": len(indicator_aliases),
+        "department_aliases": len(department_aliases),
+    }
+
+
+def indicator_alias_learn(
+    *,
+    indicator: Indicator,
+    alias: str,
+    by: User,
+    source_figure_id: int | None = None,
+    note: str = "",
+) -> IndicatorAlias:
+    """Add ``alias`` as a way of writing ``indicator``, so that later extractions link labels that
+    end with it. The alias is compared as the extractor compares heads (clean_label). Returns the
+    existing record when the indicator has it already; raises ValidationError (Chinese) when the
+    alias is empty, too short, or another indicator's."""
+    if not selectors.indicator_alias_may_change(user=by):
+        raise PermissionDenied("只有督导人员可以修改指标别称")
+    cleaned = clean_label(alias)
+    existing = IndicatorAlias.objects.filter(alias=cleaned, indicator=indicator).first()
+    if existing is not None:
+        return existing
+    cleaned = indicator_alias_clean(indicator=indicator, alias=alias)
+    return IndicatorAlias.objects.create(
+        indicator=indicator,
+        alias=cleaned,
+        created_by=by,
+        source_figure_id=source_figure_id,
+        note=note[:200],
+    )
+
+
+def indicator_alias_clean(
+    *, indicator: Indicator, alias: str, instance_pk: int | None = None
+) -> str:
+    """``alias`` as the extractor compares heads (clean_label), or ValidationError (Chinese) when
+    it is too short or already another indicator's name or alias (shipped or learned)."""
+    cleaned = clean_label(alias)
+    if len(cleaned) < 2:
+        raise ValidationError("别称至少两个字")
+    same = IndicatorAlias.objects.select_related("indicator").filter(alias=cleaned)
+    taken = (same.exclude(pk=instance_pk) if instance_pk is not None else same).first()
+    if taken is not None:
+        raise ValidationError(f"别称“{cleaned}”已属于指标“{taken.indicator.name}”")
+    for other in Indicator.objects.exclude(pk=indicator.pk):
+        if cleaned in {clean_label(other.name), *(clean_label(a) for a in other.aliases or [])}:
+            raise ValidationError(f"“{cleaned}”已是指标“{other.name}”的名称或别称")
+    return cleaned
+
+
+def indicator_alias_update(
+    *, alias: IndicatorAlias, by: User, text: str, note: str
+) -> IndicatorAlias:
+    """Correct a learned alias's wording or note (who added it and when stay)."""
+    if not selectors.indicator_alias_may_change(user=by):
+        raise PermissionDenied("只有督导人员可以修改指标别称")
+    alias.alias = indicator_alias_clean(indicator=alias.indicator, alias=text, instance_pk=alias.pk)
+    alias.note = note[:200]
+    alias.save(update_fields=["alias", "note"])
+    return alias
+
+
+def indicator_alias_remove(*, alias: IndicatorAlias, by: User) -> None:
+    """Forget a learned alias: later extractions no longer link by it (figures already linked
+    keep their link)."""
+    if not selectors.indicator_alias_may_change(user=by):
+        raise PermissionDenied("只有督导人员可以修改指标别称")
+    alias.delete()
+
+
+def department_merge(*, department: Department, into: Department, by: User) -> DepartmentAlias:
+    """A name the import could not place (待核对) is settled as a catalogue body: its tasks,
+    progress entries and accounts move to ``into``, and the name becomes an alias of ``into``, so
+    that the next import resolves it. The 待核对 record is deleted (its history is kept)."""
+    if not selectors.department_may_merge(user=by):
+        raise PermissionDenied("只有督导人员可以合并部门")
+    if not department.needs_review:
+        raise ValidationError(f"“{department.name}”不是待核对的部门，不能并入其他部门")
+    if into.needs_review or into.pk == department.pk:
+        raise ValidationError("请选择部门目录中已核对的部门")
+    taken = DepartmentAlias.objects.filter(alias=department.name).exclude(department=into).first()
+    if taken is not None:
+        raise ValidationError(f"“{department.name}”已是“{taken.department.name}”的简称")
+    with transaction.atomic():
+        # Who is responsible is part of a task as the API serves it: incremental sync must see it.
+        moved = set(
+            TaskAssignment.objects.filter(department=department).values_list("task_id", flat=True)
+        )
+        Task.objects.filter(pk__in=moved).update(updated_at=timezone.now())
+        for assignment in TaskAssignment.objects.filter(department=department):
+            already = TaskAssignment.objects.filter(task=assignment.task, department=into).first()
+            if already is None:
+                assignment.department = into
+                assignment.save(update_fields=["department"])
+                continue
+            if assignment.role == AssignmentRole.LEAD:
+                already.role = AssignmentRole.LEAD
+                already.save(update_fields=["role"])
+            assignment.delete()
+        Task.objects.filter(lead=department).update(lead=into, updated_at=timezone.now())
+        ProgressEntry.objects.filter(department=department).update(department=into)
+        User.objects.filter(department=department).update(department=into)
+        DepartmentAlias.objects.filter(department=department).update(department=into)
+        alias, _ = DepartmentAlias.objects.get_or_create(
+            alias=department.name, defaults={"department": into}
+        )
+        department.delete()
+    return alias
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +441,14 @@ def tasklist_import(
         raise TaskListError("请填写政策文件名称", field_name="政策文件名称")
     document = document or tasklist_read(data=data, filename=filename)
     period = period or plan_period_detect(document.text)
-    parsed = parse_document(document, catalogue=catalogue_load(), plan_period=period)
+    # The issuer (or the plan's title, 洛阳市…方案) says whose plan it is: its bodies are read at
+    # its level, and its own name before a body (洛阳市教育局) is the plan's own body.
+    parsed = parse_document(
+        document,
+        catalogue=catalogue_load(),
+        plan_period=period,
+        issuer=issuer or plan_title.strip(),
+    )
     result = TaskListImportResult(
         plan_title=plan_title.strip(),
         parsed=parsed,

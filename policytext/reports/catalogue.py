@@ -11,6 +11,9 @@ from decimal import Decimal
 from .labels import clean_label, is_generic, strip_suffixes
 
 PER_STUDENT = re.compile(r"生均|每生|人均")
+# Units written for the same measure as an indicator's own: a report counting training in 人 where
+# the catalogue counts 人次 means the same people trained (linked, with a note saying so).
+NEAR_UNITS: dict[str, tuple[str, ...]] = {"人次": ("人", "名", "次")}
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,10 @@ class IndicatorCatalogue:
             if label.endswith(alias) and is_generic(label[: len(label) - len(alias)], generic):
                 if self._fits(spec, value, unit, context, sentence, bare=len(alias) <= 2):
                     return spec, "head"
+                if unit in NEAR_UNITS.get(spec.unit, ()) and self._fits(
+                    spec, value, spec.unit, context, sentence, bare=len(alias) <= 2
+                ):
+                    return spec, "near_unit"  # 培训 3000 人 where the indicator counts 人次
                 # The head named an indicator whose unit does not fit: a different measure of the
                 # same thing (“专任教师占比 86%”); do not fall through to a shorter head.
                 return None

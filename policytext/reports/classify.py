@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .catalogue import IndicatorCatalogue, IndicatorSpec
 from .labels import canonical
 from .layout import Layout
-from .mentions import Mention
+from .mentions import TOTAL_CATEGORY, Mention
 from .results import Figure
 
 # How sure a link is, by how the label was matched to the indicator; then what lowers it.
@@ -25,9 +25,11 @@ CONFIDENCE = {
     "head": 0.85,  # the label ends in the indicator's name or an alias
     "pattern": 0.75,  # the clause holds the indicator's words in order
     "loose": 0.5,  # a plan or change whose label holds the indicator's name somewhere
+    "near_unit": 0.85,  # a head whose unit is near the indicator's (see PENALTY_NEAR_UNIT)
 }
 PENALTY_INFERRED_LABEL = 0.1  # the label came from the words after, the previous clause or a list
 PENALTY_QUALIFIED = 0.2  # 以上, 超过, 约: a bound, not the value
+PENALTY_NEAR_UNIT = 0.2  # written in a unit near the indicator's (人 for 人次)
 
 _RATE = re.compile(r"(?:完成率|达成率|执行率|完成比例|完成进度)$")
 CHANGE_BEFORE = re.compile(
@@ -90,6 +92,43 @@ def kind_of(mention: Mention, report_year: int | None) -> str:
     return "actual"
 
 
+# A yearbook table's rows are kinds of education: the sector's own row is the report's figure; its
+# kinds (普通中专, 职业高中, 技工学校) are parts of it, and any other level is someone else's.
+_SECTOR = re.compile(r"(?:中等职业|中职|职业)(?:学校|教育)?(?:合计|小计)?")
+_SECTOR_KIND = re.compile(
+    r"(?:普通|成人|职业|民办|公办|其他)?(?:中等专业学校|中专|职业高中|职高|职业中学|职业中专|技工学校|技校)"
+    r"(?:学校)?"
+)
+
+
+_COUNT_LABEL = re.compile(r"(?:人数|生数|学校数|校数|人次|人|数)$")
+
+
+def _category_note(mention: Mention) -> str:
+    """Whose a yearbook row's figure is: "" for the sector's own row (and a total of its kinds
+    only), a note for its parts and for other levels of education."""
+    kind, parent = mention.category, mention.parent_label
+    if not kind:
+        return ""
+    if kind == TOTAL_CATEGORY:
+        if all(_in_sector(k) for k in mention.row_categories):
+            return ""
+        return "各级各类教育的合计，不计入中等职业教育指标"
+    if mention.row_level == "sub" and parent:
+        if _in_sector(parent):
+            return f"“{parent}”的分项（{kind}），不计入报告主体"
+        return f"其他学段（{parent}）的数据，不计入中等职业教育指标"
+    if not _in_sector(kind):
+        return f"其他学段（{kind}）的数据，不计入中等职业教育指标"
+    if not _SECTOR.fullmatch(kind):
+        return f"中等职业教育的分项（{kind}），不计入报告主体"
+    return ""
+
+
+def _in_sector(kind: str) -> bool:
+    return bool(_SECTOR.fullmatch(kind) or _SECTOR_KIND.fullmatch(kind))
+
+
 def scope_note(mention: Mention, layout: Layout) -> str:
     """Why a figure is about someone other than the reporting entity, or "" if it is its own."""
     if mention.in_case:
@@ -97,7 +136,14 @@ def scope_note(mention: Mention, layout: Layout) -> str:
     if mention.method == "table":
         if mention.parent_label and _ABROAD.search(mention.parent_label):
             return f"“{mention.parent_label}”的分项，不计入报告主体"
-        return ""
+        if (
+            not mention.unit_known
+            and mention.value != mention.value.to_integral_value()
+            and _COUNT_LABEL.search(mention.label)
+        ):
+            # 招生人数 2.22 in a column that names no unit: counted in 万 (or 千), not readable.
+            return "表中未注明单位，人数、校数不是整数（可能以万计），不计入指标"
+        return _category_note(mention)
     before = mention.sentence_before
     if layout.entity_kind != "school" and _HIGHER_ED.search(before):
         return "高职院校数据，不计入中等职业教育指标"
@@ -107,25 +153,53 @@ def scope_note(mention: Mention, layout: Layout) -> str:
             return "县（市）的数据，不计入学校"
         return ""  # a school's report speaks of itself; its partners rarely carry figures
     entity = layout.entity
-    for m in _ORG.finditer(before):
+    for m in _ORG.finditer(ASIDE.sub("", before)):
         name = m.group(1)
         if _KIND_OF_SCHOOL.search(name):
             continue  # a kind of school (全市标准化建设达标学校), not one named school
         if entity and (name in entity or entity in name):
             continue
-        if not _GENERIC_ORG.match(name):
+        if not _GENERIC_ORG.match(name) and is_named_school(name):
             return f"属于“{name}”的数据，不计入报告主体"
     return ""
+
+
+# A closed aside in brackets defines or qualifies (（含技工学校）, （不含技工学校）):
+# it names no one.
+ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+# A sector word (中等职业学校) names one school only after a place or an ordinal
+# (某某县中等职业学校, 第二职业学校); after a verb or a qualifier (科学规划中等职业学校,
+# 辖区内中等职业学校) it is the sector. A distinctive type word (职业技术学校, 技工学校,
+# 职教中心) names one school anyway.
+_SECTOR_WORD = re.compile(
+    r"(?:中等职业教育学校|职业教育学校|中等职业学校|中职学校|职业学校|职业院校|学校)$"
+)
+_NOT_A_NAME_END = re.compile(
+    r"(?:[有在内的是为各]|规划|建设|布局|发展|推进|加强|优化|调整|整合|支持|所有|全部)$"
+)
+_PROPER_BEFORE_SECTOR = re.compile(
+    r"(?:[省市县区州旗镇乡]|第[一二三四五六七八九十\d]+|[一二三四五六七八九十]中)$"
+)
+
+
+def is_named_school(name: str) -> bool:
+    """Whether an organisation-like phrase names one school rather than the sector or a kind."""
+    sector = _SECTOR_WORD.search(name)
+    distinctive = name[: sector.start()] if sector else name
+    if sector and sector.group(0) != "学校":
+        return bool(_PROPER_BEFORE_SECTOR.search(distinctive))
+    return bool(distinctive) and not _NOT_A_NAME_END.search(distinctive)
 
 
 @dataclass(frozen=True)
 class _Link:
     spec: IndicatorSpec
-    how: str  # table | table_continuation | head | pattern | loose
+    how: str  # a key of CONFIDENCE
 
 
 def _link(
     mention: Mention,
+    label: str,
     kind: str,
     value: Decimal,
     unit: str,
@@ -134,11 +208,11 @@ def _link(
 ) -> _Link | None:
     """The indicator a mention's label names, matched with its unit as read (a change in 百分点
     is one in %)."""
-    if not mention.label or kind == "rate":
+    if not label or kind == "rate":
         return None
     if mention.method == "table":
         found = catalogue.match(
-            mention.label,
+            label,
             unit if mention.unit_known else None,
             value,
             context=mention.context,
@@ -149,11 +223,11 @@ def _link(
         how = "table_continuation" if mention.row_level == "continuation" else "table"
         return _Link(found[0], how)
     found = catalogue.match(
-        mention.label,
+        label,
         unit,
         value,
         context=mention.context,
-        sentence=mention.sentence_before,
+        sentence=mention.topic,  # 推进“1+X”证书试点。…完成考核取证 3774 人: still 1+X
         generic=layout.generic,
         loose=kind in ("plan", "change"),
     )
@@ -185,9 +259,17 @@ def classify(mention: Mention, catalogue: IndicatorCatalogue, layout: Layout) ->
     if kind == "change" and unit == "百分点":
         unit = "%"
     note = scope_note(mention, layout)
+    label = mention.label
+    worded = ""
+    if mention.ratio and "师生比" in label:
+        # 师生比 1:17.3 is 生师比 17.3: the catalogue counts students per teacher.
+        left, right = mention.ratio
+        value = (right / left).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
+        label = label.replace("师生比", "生师比")
+        worded = f"原文为师生比 {left}:{right}，已换算为生师比"
     indicator = None
     confidence = 0.0
-    link = _link(mention, kind, value, unit, catalogue, layout)
+    link = _link(mention, label, kind, value, unit, catalogue, layout)
     if (
         link is not None
         and not note
@@ -199,8 +281,15 @@ def classify(mention: Mention, catalogue: IndicatorCatalogue, layout: Layout) ->
     elif link is not None and not note:
         spec = link.spec
         indicator = spec.code
+        if unit and unit not in spec.units:
+            worded = f"原文单位为“{unit}”，按指标单位“{spec.unit}”计"  # 培训 3000 人 -> 人次
         unit = spec.unit  # 名 -> 人, 次 -> 人次, 元 -> 元/生: the indicator's own unit
-        if kind == "change" and spec.flow and not CHANGE_BEFORE.search(mention.clause):
+        if (
+            kind == "change"
+            and spec.flow
+            and not mention.column_kind  # a table's 增减 column is a change, whatever it counts
+            and not CHANGE_BEFORE.search(mention.clause)
+        ):
             kind, value = "actual", abs(value)  # 新增 38 名教师通过认定: this year's count
         if (
             link.how == "pattern"
@@ -210,12 +299,13 @@ def classify(mention: Mention, catalogue: IndicatorCatalogue, layout: Layout) ->
             and not re.search(r"已|累计|现有|目前|至今", mention.sentence_before)
         ):
             kind = "change"  # 2023 年 5 所学校通过验收: this year's additions, not the stock
-        confidence = CONFIDENCE[link.how]
+        confidence = CONFIDENCE[link.how] - (PENALTY_NEAR_UNIT if link.how == "near_unit" else 0)
         if mention.label_how not in ("before", "row", "column"):
             confidence -= PENALTY_INFERRED_LABEL
         if mention.qualifier:
             confidence -= PENALTY_QUALIFIED
-    label = mention.label
+    if worded and not note:
+        note = worded
     if mention.row_level == "continuation":
         label = f"{label[:190]}（{mention.unit_cell}）"
     return Figure(

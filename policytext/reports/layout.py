@@ -34,9 +34,27 @@ _SUPERVISOR = re.compile(
 )
 
 
+def _title_line(raw: str) -> str:
+    return re.sub(r"^[#*\s]+|[*\s]+$", "", cnnum.normalise(raw))
+
+
+# What trails a body's name in a title without being part of it: 某某市教育 / 某某县中等职业教育 /
+# 某某市教育委员会 are 某某市 and 某某县.
+_ENTITY_TAIL = re.compile(
+    r"(?:的)?(?:中等职业教育|中职教育|职业教育|教育委员会|教育局|教体局|教育)$"
+)
+# A school named with its city and county (某某市某某县职业中专) is known by its county's name.
+_CITY_BEFORE_COUNTY = re.compile(r"^[\u4e00-\u9fff]{2,5}?市(?=[\u4e00-\u9fff]{1,6}?(?:县|区|旗))")
+_LEADING_YEAR = re.compile(
+    r"^[（(]?(20\d\d)\s*(?:[-—~至]\s*20\d\d\s*)?(?:学年度|学年|年度|年)?[)）]?"
+)
+
+
 def _title_fields(lines: Sequence[str]) -> tuple[str, str | None, int | None]:
+    """The title line, the entity it names and the year, from the first lines of a report. A title
+    may run over two lines and put the year first: "2025 年某某县某某学校" / "教育质量年度报告"."""
     for i, raw in enumerate(lines[:40]):
-        line = re.sub(r"^[#*\s]+|[*\s]+$", "", cnnum.normalise(raw))
+        line = _title_line(raw)
         if not line or "目录" in line or len(line) > 60:
             continue
         m = _TITLE.match(line)
@@ -45,25 +63,34 @@ def _title_fields(lines: Sequence[str]) -> tuple[str, str | None, int | None]:
         entity = re.sub(r"(?:质量|年度|的)+$", "", m.group("entity").strip(" 　-—"))
         entity = re.sub(r"\s+", "", entity)
         year = m.group("y1") or m.group("y2")
-        if re.fullmatch(r"(?:20\d\d\s*年?度?)?", entity):
+        title = line
+        if re.fullmatch(r"(?:20\d\d\s*年?度?)?", entity) or _NOT_AN_ENTITY.fullmatch(entity):
             # "漯河市某某学校" on one line, "2023年质量年度报告" on the next.
-            previous = [
-                re.sub(r"^[#*\s]+|[*\s]+$", "", x) for x in lines[max(0, i - 3) : i] if x.strip()
-            ]
-            entity = previous[-1] if previous else ""
+            previous = [_title_line(x) for x in lines[max(0, i - 3) : i] if x.strip()]
             year = year or (
                 m.group("entity")[:4] if re.match(r"20\d\d", m.group("entity")) else None
             )
+            entity = previous[-1] if previous else ""
+            leading = _LEADING_YEAR.match(entity)
+            if leading:
+                year = year or leading.group(1)
+                entity = entity[leading.end() :].strip()
+            if entity:
+                title = entity + line
         if not year:
             for nxt in lines[i + 1 : i + 4]:
                 ym = _YEAR_LINE.match(cnnum.normalise(nxt).strip(" #*"))
                 if ym:
                     year = ym.group(1)
                     break
+        entity = re.sub(r"\s+", "", entity)
         if _NOT_AN_ENTITY.fullmatch(entity):
             entity = ""  # "职业教育质量年度报告", "本市…": the report does not say whose it is
+        entity = _ENTITY_TAIL.sub("", entity) or entity
+        if _entity_kind(entity) == "school":
+            entity = _CITY_BEFORE_COUNTY.sub("", entity)
         if entity:
-            return line, entity, int(year) if year else None
+            return title, entity, int(year) if year else None
     return "", None, None
 
 
@@ -173,9 +200,30 @@ def _paragraphs(lines: Sequence[str], table_lines: set[int]) -> list[Paragraph]:
 YEAR_COL = re.compile(
     r"^(20\d\d)\s*(?:[-—~至]\s*(20\d\d)\s*)?(?:学年度|学年|年度|年)?\s*(?:[(（].*[)）])?$"
 )
-_LABEL_COLS = ("指标", "项目", "指标名称", "统计项目", "内容")
+_LABEL_COLS = ("指标", "项目", "指标名称", "统计项目", "内容", "主要指标", "项目名称", "统计指标")
 _PLAN_COL = re.compile(r"计划|目标|任务")
 _CHANGE_COL = re.compile(r"增减|增长|变化|同比|比上年|增幅")
+_PREVIOUS_COL = re.compile(r"^(?:上年|去年|上年度|上一年|上学年|上年同期)(?:[(（].*[)）])?$")
+_THIS_COL = (
+    "数值",
+    "数据",
+    "数量",
+    "本年",
+    "本年度",
+    "实际",
+    "完成值",
+    "实际完成",
+    "本年数",
+    "本期",
+)
+# A yearbook table names its rows in a column headed by what they are (类别, 学段) or in a column
+# with an empty corner cell; 年份 / 年度 heads a column of years, one row per year.
+_CATEGORY_HEAD = re.compile(r"^(?:类别|学段|学校类别|学校类型|项目|教育类别|层次|分类)$")
+_YEAR_HEAD = re.compile(r"^(?:年份|年度|学年|年|学年度)$")
+# 计量单位：所 / 单位：万元 / （单位：人）: a line of its own above a table, or its caption's end.
+_UNIT_LINE = re.compile(
+    r"[（(]?\s*(?:计量)?单\s*位\s*[：:]\s*([^\s，,。；;、（()）]{1,6})\s*[)）]?\s*$"
+)
 UNIT_CELL = re.compile(r"^(?:[:：∶]|%|‰|[^\d\s.]{1,4}(?:/[^\d\s.]{1,2})?)$")
 
 
@@ -190,6 +238,8 @@ class Table:
     measures: dict[int, str] = field(
         default_factory=dict
     )  # matrix tables: column -> what it counts
+    unit: str = ""  # the unit a line above the table names for every cell (计量单位：所)
+    year_rows: bool = False  # a matrix whose label column holds years (年份 | 学校数 | 在校生)
 
 
 def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
@@ -205,7 +255,8 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
             i += 1
             continue
         cells = documents.split_cells(lines[i])
-        label_col = next((c for c, cell in enumerate(cells) if cell in _LABEL_COLS), None)
+        flat = [re.sub(r"\s+", "", cell) for cell in cells]  # spaced headers: 指 标, 单 位
+        label_col = next((c for c, cell in enumerate(flat) if cell in _LABEL_COLS), None)
         value_cols: list[tuple[int, int | None, str]] = []
         for c, cell in enumerate(cells):
             cell_n = cnnum.normalise(cell).replace(" ", "")
@@ -219,8 +270,10 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
                     else ""
                 )
                 value_cols.append((c, int(ym.group(2) or ym.group(1)), kind))
-            elif cell_n in ("数值", "数据", "数量", "本年", "本年度", "实际", "完成值", "实际完成"):
+            elif cell_n in _THIS_COL:
                 value_cols.append((c, None, ""))
+            elif _PREVIOUS_COL.match(cell_n):
+                value_cols.append((c, None, "previous"))  # the year before the report's
             elif re.match(r"^20\d\d", cell_n) and _PLAN_COL.search(cell_n):
                 value_cols.append((c, int(cell_n[:4]), "plan"))
             elif re.match(r"^20\d\d", cell_n) and _CHANGE_COL.search(cell_n):
@@ -228,23 +281,40 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
             elif _CHANGE_COL.search(cell_n) and c > 0:
                 value_cols.append((c, None, "change"))
         measures: dict[int, str] = {}
-        if label_col is None:
-            # A matrix: one row per county or school, one column per measure
-            # (学校数（所） | 在校生（人）). The column naming each row: a 名称 column, else a first
-            # column of places (县（市、区）).
-            name_col = next(
-                (c for c, cell in enumerate(cells) if re.search(r"名称|单位$", cell)), None
-            )
-            if name_col is None and cells and re.search(r"县|区|市|地区|区域|学校$", cells[0]):
+        corner = len(cells) >= 3 and not flat[0] and sum(1 for cell in flat if cell) >= 2
+        year_rows = False
+        if label_col is None and value_cols and corner:
+            label_col = 0  # an empty corner over a column of measures: \t2022年\t2023年
+        if not value_cols:
+            # A matrix: one row per county, school or kind of school, one column per measure
+            # (学校数（所） | 在校生（人）). The column naming each row: a 名称 column, a first
+            # column of places (县（市、区）), of kinds (类别), of years (年份), or under an empty
+            # corner cell (a statistical yearbook's layout).
+            name_col = label_col
+            if name_col is None:
+                name_col = next(
+                    (c for c, cell in enumerate(flat) if re.search(r"名称|单位$", cell)), None
+                )
+            if name_col is None and cells and re.search(r"县|区|市|地区|区域|学校$", flat[0]):
                 name_col = 0
+            if (
+                name_col is None
+                and cells
+                and (corner or _CATEGORY_HEAD.match(flat[0]) or _YEAR_HEAD.match(flat[0]))
+            ):
+                name_col = 0
+            year_rows = name_col is not None and bool(_YEAR_HEAD.match(flat[name_col]))
             if name_col is not None:
                 for c, cell in enumerate(cells):
                     if (
                         c != name_col
                         and cell
+                        and flat[c] not in _LABEL_COLS
                         and not YEAR_COL.match(cnnum.normalise(cell).replace(" ", ""))
                         and re.search(r"[\u4e00-\u9fff]{2}", clean_label(cell))
-                        and not re.fullmatch(r"序号|性质|备注|类别|类型|数量", cell)
+                        and not re.fullmatch(
+                            r"序号|性质|备注|类别|类型|数量|单位|计量单位", flat[c]
+                        )
                     ):
                         measures[c] = cell
                 if measures:
@@ -254,13 +324,26 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
             i += 1
             continue
         unit_col = next(
-            (c for c, cell in enumerate(cells) if cell.replace(" ", "") in ("单位", "计量单位")),
+            (
+                c
+                for c, cell in enumerate(flat)
+                if cell in ("单位", "计量单位") and c not in measures
+            ),
             None,
         )
         title = ""
+        table_unit = ""
         for back in range(i - 1, max(-1, i - 6), -1):
             candidate = re.sub(r"[#*]", "", lines[back]).strip()
-            if candidate and back not in table_lines and not candidate.startswith(("名称", "说明")):
+            if not candidate or back in table_lines:
+                continue
+            um = _UNIT_LINE.search(candidate)
+            if um and not table_unit and UNIT_CELL.match(um.group(1)):
+                table_unit = um.group(1)
+                candidate = candidate[: um.start()].strip()
+                if not candidate:
+                    continue  # a unit line of its own; the caption is above it
+            if not candidate.startswith(("名称", "说明")):
                 title = candidate[:100]
                 break
         rows = []
@@ -276,7 +359,9 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
             else:
                 break
             j += 1
-        tables.append(Table(title, i, label_col, unit_col, value_cols, rows, measures))
+        tables.append(
+            Table(title, i, label_col, unit_col, value_cols, rows, measures, table_unit, year_rows)
+        )
         i = j
     return tables, table_lines
 

@@ -17,8 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .. import cnnum, documents
 from .catalogue import PER_STUDENT
-from .labels import clean_label, strip_generic_prefix, strip_suffixes
-from .layout import UNIT_CELL, Layout, Paragraph, Table
+from .labels import YEAR_WORD, clean_label, strip_generic_prefix, strip_suffixes
+from .layout import UNIT_CELL, YEAR_COL, Layout, Paragraph, Table
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Mention:
     clause: str = ""  # the clause before the number, up to it (prose)
     after: str = ""  # the rest of the clause after it (prose)
     sentence_before: str = ""  # the sentence up to the number (prose)
+    topic: str = ""  # the sentence before and this one up to the number: what a bare head is about
     context: str = ""  # the clause around the number, for catalogue patterns
     section: str = ""
     in_case: bool = False  # under a case-study heading (典型案例)
@@ -49,7 +50,12 @@ class Mention:
     row_level: str = ""  # top (numbered), sub (其中…), continuation (an empty label cell) or ""
     parent_label: str = ""  # the numbered row a row stands under, when it is another row
     unit_cell: str = ""  # the unit as the table wrote it (万元)
+    ratio: tuple[Decimal, Decimal] | None = None  # a ratio's two sides as written (1:17.3)
     subject: str = ""  # the county or school a matrix row is about; "" for the total row
+    # Yearbook tables (one row per level or kind of education): the row's kind (中等职业学校,
+    # 高等学校, 合计), and on a total row the kinds of the table's other top rows.
+    category: str = ""
+    row_categories: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,6 +75,10 @@ CHANGE_ONLY = re.compile(
     r"(?:(?:比|较)(?:上|去|前)?一?(?:年|学年|年度)?(?:20\d\d年)?(?:同期)?|同比|环比)?"
     r"(?:增加|增长|减少|下降|提高|降低|上升|提升|回落)了?(?:了)?"
 )
+_RISE_TO = re.compile(
+    YEAR_WORD
+    + r"?(?:又|再|进一步)?(?:增加|增长|提高|上升|提升|下降|降低|减少|扩大|回落)(?:到|至)了?"
+)
 _FILLER = re.compile(
     r"(?:共|共计|合计|总计|有|为|达|达到|共有|现有|其中|计|约|近|年|全年|分别|全市|全县|全区|20\d\d年)*"
 )
@@ -82,6 +92,11 @@ class _Number:
     unit: str
     precision: Decimal
     how: str  # ratio | quantity
+    ratio: tuple[Decimal, Decimal] | None = None  # 1:17.3 as written
+    approx: str = ""  # 余 or 多 written inside the number (5000 余人): more than it says
+
+
+_ASIDE_MAX = 80  # an aside in brackets up to this long is stepped over (a sentence is longer)
 
 
 def clause_start(text: str, pos: int, limit: int = 0) -> int:
@@ -89,9 +104,10 @@ def clause_start(text: str, pos: int, limit: int = 0) -> int:
     while i > limit:
         ch = text[i - 1]
         if ch in "）)":
-            # 升入高职（专科）及本科院校: a closed aside belongs to the label; step over it.
+            # 升入高职（专科）及本科院校, 中等职业学校（含普通中专、职业中专、职业高中、成人中专）:
+            # a closed aside belongs to the label, however long; step over it.
             opening = max(text.rfind("（", limit, i - 1), text.rfind("(", limit, i - 1))
-            if opening >= 0 and i - opening <= 20:
+            if opening >= 0 and i - opening <= _ASIDE_MAX:
                 i = opening
                 continue
         if ch in CLAUSE_STOP:
@@ -115,7 +131,10 @@ def figure_year(before: str, report_year: int | None) -> int | None:
     nearest = refs[-1]
     if nearest.group(3):  # 上年, 去年: the year before the report's
         return report_year - 1 if report_year is not None else None
-    return int(nearest.group(2) or nearest.group(1))
+    year = int(nearest.group(2) or nearest.group(1))
+    if not nearest.group(2) and nearest.group(0).endswith("学年") and year + 1 == report_year:
+        return report_year  # 2021 学年 runs into 2022: a 2022 report's own school year
+    return year
 
 
 def _numbers(text: str) -> list[_Number]:
@@ -129,7 +148,7 @@ def _numbers(text: str) -> list[_Number]:
             continue  # a time of day, not a ratio
         value = (left / right).quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize()
         ratio_spans.append((m.start(), m.end()))
-        out.append(_Number(m.start(), m.end(), value, ":", Decimal("0"), "ratio"))
+        out.append(_Number(m.start(), m.end(), value, ":", Decimal("0"), "ratio", (left, right)))
     for q in cnnum.find_quantities(text):
         if any(s <= q.start < e for s, e in ratio_spans):
             continue
@@ -149,26 +168,33 @@ def _numbers(text: str) -> list[_Number]:
                 continue  # a bare number with nothing saying what it is: a code, a page, a name
         if unit in ("个百分点", "百分点"):
             unit = "百分点"
-        out.append(_Number(q.start, q.end, q.value, unit, q.precision, "quantity"))
+        out.append(_Number(q.start, q.end, q.value, unit, q.precision, "quantity", None, q.approx))
     out.sort(key=lambda n: (n.start, n.end))
     return out
 
 
 def _label_for(
-    text: str, start: int, end: int, prev_label: str, generic: Sequence[str]
+    text: str, start: int, end: int, unit: str, prev_label: str, generic: Sequence[str]
 ) -> tuple[str, str]:
     """The words a number measures, and how they were found (before / share / after)."""
     cstart = clause_start(text, start)
     before = text[cstart:start].strip()
     label = clean_label(before)
-    if re.match(
-        r"^占.{0,12}?(?:比例|比重|的?比|的|总数)(?:为|达到了?|达|超过|已达|已超过)?$", label
-    ) or label in ("占比", "比例"):
+    share_of = r"^占.{0,12}?(?:比例|比重|的?比|的|总数)(?:为|达到了?|达|超过|已达|已超过)?$"
+    if (
+        re.match(share_of, label)
+        or label in ("占比", "比例")
+        # …14 名，占专业课教师 45%: a percentage of a group, with no 比例 written
+        or (unit == "%" and re.fullmatch(r"占[^占]{1,12}?(?:为|达到了?|达|超过)?", label))
+    ):
         base = strip_generic_prefix(strip_suffixes(clean_label(prev_label)), generic)
         return (base + "占比") if prev_label else label, "share"
     if prev_label and CHANGE_ONLY.fullmatch(label):
         # 培训 7.7 万人次，比上年增加 0.4 万人次: the change is of the previous clause's measure.
         return clean_label(prev_label), "inherited"
+    if prev_label and _RISE_TO.fullmatch(label):
+        # 2024 年培训 450 人次，2025 年增加到 500 人次: the new level of the previous measure.
+        return strip_generic_prefix(clean_label(prev_label), generic), "inherited"
     if re.fullmatch(r"(?:其中)?(?:生均|每生|人均)(?:为|达|达到)?", label) and prev_label:
         return "生均" + strip_generic_prefix(clean_label(prev_label), generic), "share"
     if (
@@ -252,9 +278,10 @@ def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
             prev_label = ""
         k = bisect_left(sentence_ends, start)
         sstart = sentence_ends[k - 1] + 1 if k else 0
+        pstart = sentence_ends[k - 2] + 1 if k >= 2 else 0  # where the sentence before starts
         k = bisect_left(sentence_ends, end)
         send = sentence_ends[k] + 1 if k < len(sentence_ends) else len(text)
-        label, label_how = _label_for(text, start, end, prev_label, generic)
+        label, label_how = _label_for(text, start, end, unit, prev_label, generic)
         clause = text[cstart:start]
         after = text[end : clause_end(text, end)]
         sentence_before = text[sstart:start]
@@ -282,11 +309,13 @@ def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
             line=para.line_at(start),
             method=method,
             text=sentence,
-            qualifier=_qualifier(clause, after),
+            qualifier="ge" if number.approx else _qualifier(clause, after),
             year=figure_year(sentence_before, layout.year),
             clause=clause,
             after=after,
             sentence_before=sentence_before,
+            topic=text[pstart:start],
+            ratio=number.ratio,
             context=text[cstart:end] + after,
             section=para.section[:100],
             in_case=para.in_case,
@@ -301,6 +330,55 @@ def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
 
 _TOTAL_ROW = re.compile(r"合计|总计|全市|全县|全区|总数|小计|合\s*计|全市合计|全县合计")
 _UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）\d]{1,5})\s*[)）]\s*$")
+TOTAL_CATEGORY = "合计"
+_ROW_SERIAL = re.compile(
+    r"^(?:\d{1,2}\s*[.、．](?!\d)|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])"
+)
+_ROW_PART = re.compile(r"^(?:[#＃]+|其中\s*[：:]?|内\s*[：:])")  # #普通中专, 其中：职业高中
+# A level or kind of education, as a yearbook names its rows (高等学校, 普通中学, 初中,
+# 中等职业学校, #普通中专, 技工学校, 幼儿园): a table most of whose rows are these counts kinds,
+# not places.
+_EDU_KIND = re.compile(
+    r"(?:普通|成人|职业|中等职业|高等职业|特殊|民办|公办|独立设置的?|附设|其他)?"
+    r"(?:高等学校|高等教育|普通高校|高校|高职院校|高职|本科|专科|研究生|中等职业学校|中等职业教育|中职学校|"
+    r"中职|中等专业学校|中专|职业高中|职高|职业中学|职业中专|技工学校|技校|职业教育|普通中学|中学|高中|"
+    r"初中|普通高中|小学|幼儿园|学前教育|特殊教育学校|特殊教育|义务教育|一贯制学校|完全中学|教学点|"
+    r"成人教育|成人高校|工读学校)"
+    r"(?:学校|阶段|教育)?(?:合计|小计)?"
+)
+
+
+def _category_rows(table: Table, lines: Sequence[str]) -> dict[int, tuple[str, str, str]]:
+    """For a yearbook table whose rows are kinds of education: each row's kind, level (top or
+    sub) and the top row it stands under. A row is a sub row when it is marked # or 其中, or when
+    the table numbers its top rows (3.中等职业学校) and this one has no number. {} for any other
+    table."""
+    named: list[tuple[int, str, bool, bool]] = []  # row, kind, numbered, marked as a part
+    for index in table.rows:
+        cells = documents.split_cells(lines[index])
+        cell = cells[table.label_col] if table.label_col < len(cells) else ""
+        name = re.sub(r"\s+", "", cell)
+        numbered = bool(_ROW_SERIAL.match(name))
+        name = _ROW_SERIAL.sub("", name)
+        part = bool(_ROW_PART.match(name))
+        name = re.sub(r"[（(][^（()）]*[)）]", "", _ROW_PART.sub("", name))  # （含技工学校）
+        if name:
+            named.append((index, name, numbered, part))
+    kinds = [n for _, n, _, _ in named if not _TOTAL_ROW.fullmatch(n)]
+    if not kinds or 2 * sum(1 for n in kinds if _EDU_KIND.fullmatch(n)) < len(kinds):
+        return {}
+    any_numbered = any(numbered for _, _, numbered, _ in named)
+    out: dict[int, tuple[str, str, str]] = {}
+    top = ""
+    for index, name, numbered, part in named:
+        if _TOTAL_ROW.fullmatch(name):
+            out[index] = (TOTAL_CATEGORY, "top", "")
+            continue
+        sub = bool(top) and (part or (any_numbered and not numbered))
+        if not sub:
+            top = name
+        out[index] = (name, "sub" if sub else "top", top if sub else "")
+    return out
 
 
 def table_unit(cell: str) -> tuple[str, str]:
@@ -321,6 +399,12 @@ def table_mentions(table: Table, layout: Layout) -> Iterator[Mention]:
     lines = layout.lines
     parent_label = ""
     top_label = ""
+    categories = {} if table.year_rows else _category_rows(table, lines)
+    top_categories = tuple(
+        dict.fromkeys(
+            k for k, level, _ in categories.values() if level == "top" and k != TOTAL_CATEGORY
+        )
+    )
     for row_number, index in enumerate(table.rows, start=1):
         cells = documents.split_cells(lines[index])
         shift = 0
@@ -363,18 +447,28 @@ def table_mentions(table: Table, layout: Layout) -> Iterator[Mention]:
             um = _UNIT_IN_LABEL.search(label_raw)
             if um and UNIT_CELL.match(um.group(1).replace(" ", "")):
                 unit_cell = um.group(1)
+        unit_cell = unit_cell or table.unit  # 计量单位：所 above the table
         unit, multiplier = table_unit(unit_cell)
         if continuation and unit == "%" and not re.search(r"率|比|比例|占比|比重", label_raw):
             label_raw = clean_label(label_raw) + "占比"  # “双师型”教师 人 198 / (blank) % 42.9
         subject = ""
+        row_year = None
+        category, category_level, category_parent = categories.get(index, ("", "", ""))
         if table.measures:
             subject = re.sub(r"\s+", "", label_cell)
-            if not subject:
-                continue
-            if _TOTAL_ROW.fullmatch(subject):
-                subject = ""  # the total row is the reporting entity's own figure
+            if not subject or (not table.year_rows and re.fullmatch(r"[\d.,%]+", subject)):
+                continue  # a row of bare numbers under a two-line header names nothing
+            if table.year_rows:
+                ym = YEAR_COL.match(cnnum.normalise(subject))
+                if not ym:
+                    continue  # 增长 / 平均 under the years: not a year's figure
+                row_year, subject = int(ym.group(2) or ym.group(1)), ""
+            if _TOTAL_ROW.fullmatch(subject) or category:
+                subject = ""  # the total row is the reporting entity's own; a kind is no place
         row_level = (
-            "continuation"
+            category_level
+            if category
+            else "continuation"
             if continuation
             else "top"
             if is_top
@@ -385,9 +479,12 @@ def table_mentions(table: Table, layout: Layout) -> Iterator[Mention]:
         row_text = " | ".join(c for c in cells if c)
         for col, col_year, col_kind in table.value_cols:
             if table.measures:
-                label_raw = table.measures[col]
+                # #专任教师 in a column after 教职工: a part of the measure before, still a measure.
+                label_raw = _ROW_PART.sub("", re.sub(r"\s+", "", table.measures[col]))
                 um = _UNIT_IN_LABEL.search(label_raw)
-                unit, multiplier = table_unit(um.group(1) if um else "")
+                unit, multiplier = table_unit(um.group(1) if um else table.unit)
+            if col_kind == "previous":
+                col_year, col_kind = layout.year - 1, ""  # 上年 | 本年
             c = col + shift
             if not 0 <= c < len(cells):
                 continue
@@ -412,7 +509,7 @@ def table_mentions(table: Table, layout: Layout) -> Iterator[Mention]:
                 line=index + 1,
                 method="table",
                 text=row_text[:300],
-                year=col_year or layout.year,
+                year=row_year or col_year or layout.year,
                 clause=label,
                 context=label,
                 section=layout.sections[index][:100],
@@ -421,9 +518,15 @@ def table_mentions(table: Table, layout: Layout) -> Iterator[Mention]:
                 column_kind=col_kind,
                 unit_known=bool(cell_unit) or not table.measures,
                 row_level=row_level,
-                parent_label=top_label if top_label != label_raw else "",
+                parent_label=category_parent
+                if category
+                else top_label
+                if top_label != label_raw
+                else "",
                 unit_cell=unit_cell,
                 subject=subject,
+                category=category,
+                row_categories=top_categories if category == TOTAL_CATEGORY else (),
             )
 
 

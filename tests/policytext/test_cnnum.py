@@ -98,6 +98,8 @@ def test_parse_number_refuses_what_is_not_a_number():
         ("2.5", "百万", 2500000, 50000),
         ("7.8万", "亿", 78000, 500),  # the cell's own 万 wins over the column's
         ("1,200", "", 1200, Decimal("0.5")),
+        ("12 345", "", 12345, Decimal("0.5")),
+        ("1,234.5", "万", 12345000, 500),
         ("41.2", "", Decimal("41.2"), Decimal("0.05")),
         ("-3.5", "", Decimal("-3.5"), Decimal("0.05")),
         ("８万", "", 80000, 5000),
@@ -179,7 +181,7 @@ def test_a_number_in_any_supported_form_reads_the_same(n, mult, unit):
         alphabet=st.sampled_from(
             list(
                 "0123456789.-—~%万亿千百十一二两三四五六七八九零〇"
-                "个所人次元年以上不低于，。、（）“”第批 +X"
+                "个所人次元年以上不低于，。、（）“”第批 +X,至到余多从\u3000"
             )
         ),
         max_size=60,
@@ -207,3 +209,131 @@ def test_a_written_number_reads_the_same_in_a_sentence_a_cell_and_a_column(n, de
     assert in_text.precision == in_cell.precision == in_column.precision
     # The rounding allowed is half the last written digit: 2 x precision is one step of it.
     assert in_cell.precision * 2 * 10**decimals == factor
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("全市中职学校在校生 128 305 人", 128305, "人"),
+        ("财政投入 2 345 678 元", 2345678, "元"),
+        ("在校生 12,436 人", 12436, "人"),
+        ("经费总额 1,234.5 万元", 12345000, "元"),
+        ("总投入 1 234.5 万元", 12345000, "元"),
+        ("在校生 45\u2009210 人", 45210, "人"),  # a thin space, as typeset tables write it
+    ],
+)
+def test_it_reads_thousands_separators_as_one_number(text, value, unit):
+    q = _one(text)
+    assert (q.value, q.value_high, q.unit) == (Decimal(value), None, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("2023 年 12 所学校", [2023, 12]),
+        ("2024 123 人", [2024, 123]),  # four digits before the space: no group
+        ("分别为 3、5、8 所", [3, 5, 8]),
+        ("第 1, 2 项", [1, 2]),
+        ("3,5,8 所", [3, 5, 8]),
+        ("12,3456 人", [12, 3456]),  # a group is exactly three digits
+        ("全市 12，345 人", [12, 345]),  # a full-width comma is a clause break
+        ("学校 12\u3000345 人", [12, 345]),  # a full-width space is a gap, not a separator
+        ("招生 4 493 5 116", [4493, 5116]),
+    ],
+)
+def test_numbers_side_by_side_are_not_merged(text, values):
+    assert [q.value for q in find_quantities(text)] == [Decimal(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "high", "unit"),
+    [
+        ("建成 2 所至 3 所示范校", 2, 3, "所"),
+        ("打造16个至18个特色专业", 16, 18, "个"),
+        ("新建 10—12 个实训基地", 10, 12, "个"),
+        ("新建 10–12 个实训基地", 10, 12, "个"),
+        ("新建 10～12 个实训基地", 10, 12, "个"),
+        ("新建 10〜12 个实训基地", 10, 12, "个"),
+        ("新建 10~12 个实训基地", 10, 12, "个"),
+        ("新建 10-12 个实训基地", 10, 12, "个"),
+        ("新建10到12个实训基地", 10, 12, "个"),
+        ("覆盖率达到 60%-70%", 60, 70, "%"),
+        ("培训 5 万人至 6 万人", 50000, 60000, "人"),
+        ("支持两所至三所学校", 2, 3, "所"),
+    ],
+)
+def test_it_reads_a_range_with_the_measure_word_on_one_or_both_ends(text, value, high, unit):
+    q = _one(text)
+    assert q.is_range
+    assert (q.value, q.value_high, q.unit) == (Decimal(value), Decimal(high), unit)
+    assert q.text.endswith(unit)  # the whole range is one span, as for "8-10 所"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("由 3 所到 5 所", [(3, "所"), (5, "所")]),  # a change from one level to another
+        ("从 80%至 90%", [(80, "%"), (90, "%")]),
+        ("建成 3 所至 2025 年", [(3, "所"), (2025, "年")]),  # two measure words: two numbers
+        ("2024 年 6 月至 2025 年 6 月", [(2024, "年"), (6, "月"), (2025, "年"), (6, "月")]),
+        ("2023-25", [(2023, ""), (25, "")]),  # a dash going down is no range
+    ],
+)
+def test_numbers_joined_by_a_dash_or_zhi_that_are_no_range_are_each_read(text, values):
+    found = find_quantities(text)
+    assert [(q.value, q.unit) for q in found] == [(Decimal(v), u) for v, u in values]
+    assert not any(q.is_range for q in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx"),
+    [
+        ("全日制在籍学生 3200 余人", 3200, "人", "余"),
+        ("合作企业 100 多家", 100, "家", "多"),
+        ("培训 1.5 万余人次", 15000, "人次", "余"),
+        ("惠及 10 余万人", 100000, "人", "余"),
+        ("共有二十余所学校", 20, "所", "余"),
+        ("开设十多个专业", 10, "个", "多"),
+        ("在校生 3200 人", 3200, "人", ""),
+    ],
+)
+def test_it_reads_yu_and_duo_between_the_number_and_its_measure_word(text, value, unit, approx):
+    q = _one(text)
+    assert (q.value, q.unit, q.approx) == (Decimal(value), unit, approx)
+
+
+@pytest.mark.parametrize("text", ["其余 5 所", "5 所，其余学校", "300，多数"])
+def test_yu_and_duo_that_belong_to_a_word_are_not_taken(text):
+    assert all(q.approx == "" for q in find_quantities(text))
+
+
+def _grouped(n: int, separator: str) -> str:
+    return f"{n:,}".replace(",", separator)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1000, max_value=999_999_999),
+    st.sampled_from([",", " ", "\u2009"]),
+    st.integers(min_value=2000, max_value=2030),
+    st.sampled_from(["人", "元", "所", "人次"]),
+)
+def test_a_grouped_number_reads_as_written_without_groups(n, separator, year, unit):
+    grouped = find_quantities(f"{year} 年全市 {_grouped(n, separator)} {unit}")
+    plain = find_quantities(f"{year} 年全市 {n} {unit}")
+    assert [(q.value, q.unit) for q in grouped] == [(q.value, q.unit) for q in plain]
+    assert [q.value for q in grouped] == [Decimal(year), Decimal(n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.integers(min_value=0, max_value=999),
+    st.sampled_from(["-", "—", "–", "~", "～", "至", "到"]),
+    st.sampled_from(["所", "个", "人", "%", "万人次"]),
+)
+def test_a_range_reads_the_same_with_the_measure_word_once_or_twice(low, step, dash, unit):
+    once = _one(f"建成 {low}{dash}{low + step} {unit}")
+    twice = _one(f"建成 {low} {unit}{dash}{low + step} {unit}")
+    assert (once.value, once.value_high, once.unit) == (twice.value, twice.value_high, twice.unit)
+    assert once.is_range and twice.is_range

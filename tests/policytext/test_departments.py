@@ -1,12 +1,67 @@
 import pytest
 
 
-@pytest.mark.parametrize(
-    "written", ["市人社局", "市人力资源和社会保障局", "市人力资源社会保障局", "洛阳市人社局"]
-)
+@pytest.mark.parametrize("written", ["市人社局", "市人力资源和社会保障局", "市人力资源社会保障局"])
 def test_short_forms_resolve_to_one_official_name(catalogue, written):
     resolved = catalogue.resolve(written)
     assert resolved.known and resolved.name == "市人力资源和社会保障局"
+
+
+def test_a_city_named_before_a_body_is_that_citys_body(catalogue):
+    other = catalogue.resolve("洛阳市人社局")
+    assert (other.name, other.known, other.kind) == ("洛阳市人社局", False, "municipal")
+    own = catalogue.resolve("洛阳市人社局", place="洛阳市")
+    assert (own.name, own.known) == ("市人力资源和社会保障局", True)
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("省人社厅", "省人力资源社会保障厅"),
+        ("省人力资源和社会保障厅", "省人力资源社会保障厅"),
+        ("省发展和改革委员会", "省发展改革委"),
+        ("团省委", "团省委"),
+        ("县教体局", "县教育体育局"),
+        ("县人社局", "县人力资源和社会保障局"),
+        ("团县委", "共青团县委"),
+    ],
+)
+def test_province_and_county_bodies_are_in_the_catalogue(catalogue, written, name):
+    resolved = catalogue.resolve(written)
+    assert resolved.known and resolved.name == name
+
+
+@pytest.mark.parametrize(
+    ("written", "level", "name"),
+    [
+        ("教育厅", "province", "省教育厅"),
+        ("教体局", "county", "县教育体育局"),
+        ("财政局", "city", "市财政局"),
+    ],
+)
+def test_a_name_without_level_word_is_read_at_the_plans_level(catalogue, written, level, name):
+    assert catalogue.resolve(written, level=level).name == name
+
+
+@pytest.mark.parametrize(
+    ("written", "of"),
+    [
+        ("山西省发展和改革委员会", "省发展改革委"),
+        ("内蒙古自治区教育厅", "省教育厅"),
+        ("兰考县教体局", "县教育体育局"),
+        ("金水区人民政府", "县人民政府"),
+    ],
+)
+def test_bodies_of_other_governments_keep_their_names(catalogue, written, of):
+    resolved = catalogue.resolve(written)
+    assert (resolved.name, resolved.of, resolved.known) == (written, of, False)
+
+
+@pytest.mark.parametrize(
+    "written", ["各地有关部门", "相关省份有关部门", "各省辖市人民政府", "各乡（镇）人民政府"]
+)
+def test_placeholders_are_groups(catalogue, written):
+    assert catalogue.resolve(written).kind == "group"
 
 
 def test_it_splits_a_cell_and_separates_groups(catalogue):

@@ -166,3 +166,119 @@ def test_a_wan_unit_in_a_matrix_header_scales_every_row_of_its_column():
         ("淇县", 12000000, "元"),
     ]
     assert the(r, 25000000).unit == "元"
+
+
+YEARBOOK = (
+    "表 4 全市各级各类教育基本情况",
+    row("", "学校数(所)", "招生数(人)", "在校学生数(人)", "教职工数(人)", "#专任教师(人)"),
+    row("1.高等学校", "2", "5320", "18050", "1320", "905"),
+    row("2.普通中学", "41", "17700", "52300", "3980", "3410"),
+    row("3.中等职业学校", "9", "4310", "12870", "812", "634"),
+    row("#普通中专", "4", "2570", "7420", "401", "322"),
+    row("职业高中", "5", "1740", "5450", "411", "312"),
+    row("4.小    学", "63", "10940", "66120", "3710", "3390"),
+)
+
+
+def test_in_a_yearbook_table_the_vocational_row_is_the_citys_own_figure():
+    r = report(*YEARBOOK)
+    assert seen(the(r, 9)) == ("schools", Decimal(9), "所", "actual", 2023, 7)
+    assert seen(the(r, 12870)) == ("enrollment", Decimal(12870), "人", "actual", 2023, 7)
+    assert seen(the(r, 812)) == ("staff", Decimal(812), "人", "actual", 2023, 7)
+    # 专任教师 marked # is a part of 教职工, still its own indicator
+    assert seen(the(r, 634)) == ("fulltime_teachers", Decimal(634), "人", "actual", 2023, 7)
+    assert the(r, 634).note == ""
+
+
+def test_in_a_yearbook_table_other_levels_of_education_are_not_the_citys():
+    r = report(*YEARBOOK)
+    for value in (18050, 52300, 66120, 3410):
+        figure = the(r, value)
+        assert figure.indicator is None
+        assert "其他学段" in figure.note
+    assert "小学" in the(r, 66120).note
+
+
+def test_in_a_yearbook_table_a_hash_row_is_a_sub_category_of_the_row_above():
+    r = report(*YEARBOOK)
+    for value in (7420, 5450):
+        figure = the(r, value)
+        assert figure.indicator is None
+        assert figure.note.startswith("“中等职业学校”的分项")
+    assert r.conflicts == []
+
+
+def test_a_total_of_kinds_of_vocational_school_is_the_citys_and_a_total_of_all_levels_is_not():
+    own = report(
+        row("类别", "学校数（所）", "在校生（人）"),
+        row("普通中专", "3", "6120"),
+        row("技工学校", "2", "2380"),
+        row("合计", "5", "8500"),
+    )
+    assert seen(the(own, 8500)) == ("enrollment", Decimal(8500), "人", "actual", 2023, 6)
+    assert "分项" in the(own, 6120).note and the(own, 6120).indicator is None
+    mixed = report(
+        row("", "学校数（所）", "在校生（人）"),
+        row("普通高中", "12", "30400"),
+        row("中等职业学校", "6", "9900"),
+        row("合计", "18", "40300"),
+    )
+    assert the(mixed, 9900).indicator == "enrollment"
+    assert the(mixed, 40300).indicator is None and the(mixed, 40300).note
+
+
+def test_it_reads_spaced_header_cells():
+    r = report(row("指 标", "单 位", "2023 年"), row("在校生数", "人", "23480"))
+    assert seen(the(r, 23480)) == ("enrollment", Decimal(23480), "人", "actual", 2023, 4)
+
+
+def test_a_unit_line_above_a_table_scales_every_cell_that_names_no_unit():
+    r = report(
+        "表 3 中职教育经费投入",
+        "（单位：万元）",
+        row("项目", "2023年"),
+        row("财政专项拨款", "2150.5"),
+    )
+    assert seen(the(r, 21505000)) == ("special_funding", Decimal(21505000), "元", "actual", 2023, 6)
+
+
+def test_in_a_this_year_last_year_table_last_year_is_the_other_year_and_the_change_a_change():
+    r = report(
+        row("指标", "单位", "本年", "上年", "增减"),
+        row("招生数", "人", "8620", "8170", "450"),
+    )
+    assert seen(the(r, 8620)) == ("admissions", Decimal(8620), "人", "actual", 2023, 4)
+    assert seen(the(r, 8170)) == ("admissions", Decimal(8170), "人", "other_year", 2022, 4)
+    assert the(r, 450).kind == "change"
+
+
+def test_in_a_table_with_one_row_per_year_the_report_years_row_is_actual():
+    r = report(
+        row("年份", "中职学校数（所）", "中职在校生（人）"),
+        row("2022", "12", "30120"),
+        row("2023", "11", "31260"),
+    )
+    assert seen(the(r, 31260)) == ("enrollment", Decimal(31260), "人", "actual", 2023, 5)
+    assert seen(the(r, 30120)) == ("enrollment", Decimal(30120), "人", "other_year", 2022, 4)
+
+
+def test_a_fractional_count_in_a_column_that_names_no_unit_is_not_linked():
+    r = report(
+        row("年份", "中职招生人数"),
+        row("2023", "2.64"),
+    )
+    figure = the(r, "2.64")
+    assert figure.indicator is None and "未注明单位" in figure.note
+
+
+def test_in_a_table_by_school_a_total_row_first_is_the_citys_and_the_schools_name_themselves():
+    r = report(
+        row("序号", "学校名称", "在校生数（人）", "专任教师数（人）"),
+        row("", "全市", "9350", "610"),
+        row("1", "鹤壁市机电信息工程学校", "5120", "330"),
+        row("2", "淇县职业教育中心", "4230", "280"),
+    )
+    assert seen(the(r, 9350)) == ("enrollment", Decimal(9350), "人", "actual", 2023, 4)
+    assert the(r, 9350).subject == ""
+    assert the(r, 5120).subject == "鹤壁市机电信息工程学校"
+    assert the(r, 280).subject == "淇县职业教育中心"

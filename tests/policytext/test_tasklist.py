@@ -444,3 +444,240 @@ def test_a_row_continued_on_the_next_page_of_a_table_is_joined_cell_by_cell(cata
     assert first.text == "2022 年起，全市职业院校每年开展技能培训不低于 10 万人次。"
     assert [(t.value, t.unit, t.recurrence) for t in first.targets] == [(100000, "人次", "annual")]
     assert [t.number for t in parsed.tasks] == ["1", "2"]
+
+
+# --- the genre: what real lists word differently ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至 2022 年底，全县共有职业院校 9 所，在校生 2.4 万人。",
+        "全区现有专任教师 860 人，其中“双师型”教师 410 人。",
+        "目前已建成市级实训基地 14 个。",
+        "全市共有中职学校 15 所。",
+    ],
+)
+def test_a_baseline_is_not_a_target(text):
+    targets, _ = extract_targets(text)
+    assert targets == []
+
+
+def test_the_target_after_a_baseline_in_the_same_sentence_is_kept():
+    targets, _ = extract_targets(
+        "截至 2022 年底，全县共有职业院校 9 所；到 2025 年，职业院校在校生达到 3 万人。"
+    )
+    assert [(t.label, t.value, t.due) for t in targets] == [
+        ("职业院校在校生", Decimal(30000), 2025)
+    ]
+
+
+def test_a_deadline_before_a_count_makes_it_a_target():
+    t = one_target("到 2025 年，全市共有省级高水平专业群 12 个。")
+    assert (t.value, t.due, t.label) == (Decimal(12), 2025, "省级高水平专业群")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对新立项的市级骨干专业，每个专业支持建设经费 80 万元。",
+        "在省级以上技能大赛中获一等奖的学校，一次性奖励 20 万元。",
+        "对认定的示范基地给予分别不低于 150 万元、100 万元、50 万元的资金支持。",
+        "示范校（甲类）每所每年 600 万元。",
+        "企业自有资金投入在 50 万元以上的，按投入额的 5% 给予奖励。",
+    ],
+)
+def test_grant_and_award_sizes_are_not_targets(text):
+    targets, skipped = extract_targets(text)
+    assert targets == [] and skipped
+
+
+def test_a_fund_to_be_arranged_is_a_target_next_to_grant_sizes():
+    targets, _ = extract_targets(
+        "区财政每年安排实训基地建设资金不少于 1500 万元，对验收合格的基地一次性补助 30 万元。"
+    )
+    assert [(t.value, t.unit, t.cmp, t.recurrence) for t in targets] == [
+        (Decimal(15000000), "元", "ge", "annual")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新入职教师岗前培训不少于 120 学时。",
+        "每学期组织 2 次教学质量检查，每季度通报 1 次进展。",
+        "每两年举办一届全县职业技能大赛。",
+        "依据汴政〔2021〕18 号文件，于 9 月 15 日前报送材料。",
+    ],
+)
+def test_durations_frequencies_document_numbers_and_dates_are_not_targets(text):
+    targets, _ = extract_targets(text)
+    assert targets == []
+
+
+def test_a_range_with_the_measure_word_on_both_ends():
+    targets, _ = extract_targets("新建 3 所至 4 所公办中职学校，打造 15 个到 18 个特色专业。")
+    assert [(t.value, t.value_high, t.cmp, t.unit, t.label) for t in targets] == [
+        (Decimal(3), Decimal(4), "range", "所", "公办中职学校"),
+        (Decimal(15), Decimal(18), "range", "个", "特色专业"),
+    ]
+
+
+def test_a_breakdown_under_a_yearly_total_is_yearly():
+    targets, _ = extract_targets(
+        "每年开展新型职业农民培训 4.5 万人次。其中，电商技能 1.2 万人次、家政服务 0.8 万人次。"
+    )
+    assert [(t.label, t.value, t.recurrence) for t in targets] == [
+        ("新型职业农民培训", Decimal(45000), "annual"),
+        ("电商技能", Decimal(12000), "annual"),
+        ("家政服务", Decimal(8000), "annual"),
+    ]
+
+
+def test_a_breakdown_under_a_dated_total_keeps_its_date():
+    targets, _ = extract_targets("到 2024 年培训退役军人 6000 人。其中，取得证书 4000 人。")
+    assert [(t.value, t.due, t.recurrence) for t in targets] == [
+        (Decimal(6000), 2024, "once"),
+        (Decimal(4000), 2024, "once"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("高职院校生均财政拨款水平应不低于 15000 元。", "元"),
+        ("城市教育费附加不低于 30% 用于职业教育。", "%"),
+    ],
+)
+def test_a_standing_norm_holds_every_year(text, unit):
+    t = one_target(text, task_due=2025)
+    assert (t.unit, t.cmp, t.recurrence, t.due) == (unit, "ge", "annual", None)
+
+
+def test_a_five_year_plan_period_is_a_deadline():
+    assert one_target("“十四五”期间，新建 6 个公共实训基地。").due == 2025
+    assert one_target("十三五末，中职在校生达到 5 万人。").due == 2020
+    assert parse_deadline("“十四五”期间") == (2025, False)
+
+
+def test_a_year_compared_with_is_not_the_deadline():
+    t = one_target("到 2024 年，就业率较 2020 年提高 5 个百分点。")
+    assert t.due == 2024
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("推进 20 个县级职教中心达标建设。", "县级职教中心达标建设"),
+        ("带动各地新增 300 个技能培训点。", "技能培训点"),
+        ("重点打造符合区域产业转型升级需要、校企合作紧密的 8 个示范性专业群。", "示范性专业群"),
+        ("到 2025 年底技能人才占从业人员的比例在 30% 以上。", "技能人才占从业人员的比例"),
+    ],
+)
+def test_a_label_says_what_is_counted(text, label):
+    assert one_target(text).label == label
+
+
+def test_all_townships_each_is_a_per_unit_target():
+    t = one_target("所有乡镇至少建成 1 个成人文化技术学校。")
+    assert (t.per_unit, t.cmp) == ("乡镇", "ge")
+    assert one_target("每个县（市）重点办好 1 所职教中心。").per_unit == "县区"
+
+
+# --- the genre: departments of any level ------------------------------------------------------
+
+
+def _names(task):
+    return (task.lead.name if task.lead else None, [b.name for b in task.co])
+
+
+def test_a_provinces_list_names_its_own_bodies(catalogue):
+    text = (
+        "1. 每年培训 50 万人次。（牵头单位：省人力资源社会保障厅；"
+        "责任单位：省教育厅、省发展改革委、省卫生健康委，各省辖市人民政府）\n"
+    )
+    parsed = parse_tasklist(text, catalogue=catalogue)
+    (task,) = parsed.tasks
+    assert _names(task) == (
+        "省人力资源社会保障厅",
+        ["省教育厅", "省发展改革委", "省卫生健康委"],
+    )
+    assert [b.name for b in task.groups] == ["各省辖市人民政府"]
+    assert parsed.unknown_departments == []
+
+
+def test_a_countys_list_reads_short_names_at_its_own_level(catalogue):
+    text = (
+        "兰考县职业教育工作任务分工\n"
+        "序号\t工作任务\t牵头单位\t配合单位\n"
+        "1\t建成 2 个实训基地。\t教体局\t县财政局、人社局\n"
+    )
+    (task,) = parse_tasklist(text, catalogue=catalogue).tasks
+    assert _names(task) == ("县教育体育局", ["县财政局", "县人力资源和社会保障局"])
+
+
+def test_another_citys_body_is_kept_as_that_citys(catalogue):
+    text = (
+        "序号\t工作任务\t牵头单位\t配合单位\n"
+        "1\t建成 2 个实训基地。\t市教育局\t开封市人力资源和社会保障局、开封市人社局、市人社局\n"
+    )
+    parsed = parse_tasklist(text, catalogue=catalogue)
+    (task,) = parsed.tasks
+    # One body of Kaifeng under its first spelling, and the plan's own 市人社局 beside it.
+    assert _names(task) == (
+        "市教育局",
+        ["开封市人力资源和社会保障局", "市人力资源和社会保障局"],
+    )
+    assert parsed.unknown_departments == ["开封市人力资源和社会保障局"]
+
+
+def test_a_citys_own_name_before_its_body_is_the_plans_own_body(catalogue):
+    text = (
+        "开封市职业教育重点任务分工\n"
+        "序号\t工作任务\t负责单位\n"
+        "1\t建成 2 个实训基地。\t开封市教育局、开封市人社局\n"
+    )
+    (task,) = parse_tasklist(text, catalogue=catalogue).tasks
+    assert _names(task) == ("市教育局", ["市人力资源和社会保障局"])
+    parsed = parse_tasklist(text, catalogue=catalogue, issuer="郑州市人民政府")
+    assert _names(parsed.tasks[0]) == ("开封市教育局", ["开封市人社局"])
+
+
+def test_a_list_may_name_bodies_of_several_governments(catalogue):
+    text = (
+        "序号\t工作任务\t牵头单位\t配合单位\n"
+        "1\t建设 3 个基地。\t财政部\t教育部\n"
+        "2\t建设 5 个基地。\t湖北省发展和改革委员会\t湖北省教育厅\n"
+        "3\t建设 4 个基地。\t宜昌市财政局\t宜昌市教育局\n"
+    )
+    tasks = parse_tasklist(text, catalogue=catalogue).tasks
+    assert [_names(t) for t in tasks] == [
+        ("财政部", ["教育部"]),
+        ("湖北省发展和改革委员会", ["湖北省教育厅"]),
+        ("宜昌市财政局", ["宜昌市教育局"]),
+    ]
+
+
+def test_a_group_in_the_lead_column_stays_the_lead(catalogue):
+    text = (
+        "序号\t工作任务\t牵头单位\t配合单位\n"
+        "1\t每个乡镇建成 1 所成人学校。\t各县（市、区）人民政府\t市教育局、市财政局\n"
+    )
+    (task,) = parse_tasklist(text, catalogue=catalogue).tasks
+    assert _names(task) == ("各县区人民政府", ["市教育局", "市财政局"])
+    assert task.groups == []
+    assert task.as_json()["lead"] == "各县区人民政府"
+
+
+def test_placeholders_of_any_wording_are_groups(catalogue):
+    text = (
+        "序号\t工作任务\t责任部门\n1\t建设 3 个基地。\t教育部，各地有关部门、相关省份教育行政部门\n"
+    )
+    (task,) = parse_tasklist(text, catalogue=catalogue).tasks
+    assert _names(task) == ("教育部", [])
+    assert [b.name for b in task.groups] == ["各地有关部门", "相关省份教育行政部门"]
+
+
+def test_each_city_of_a_province_is_a_per_unit_target():
+    t = one_target("2024 年底前，各省辖市至少建成 1 个市域产教联合体。")
+    assert (t.per_unit, t.cmp, t.due) == ("市", "ge", 2024)

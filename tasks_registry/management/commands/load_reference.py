@@ -10,4 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         database_migrated_check()
         counts = reference_data_load()
-        self.stdout.write(f"已载入部门 {counts['departments']} 个、指标 {counts['indicators']} 个")
+        self.stdout.write(
+            f"已载入部门 {counts['departments']} 个、指标 {counts['indicators']} 个、"
+            f"审核中学到的别称 {counts['learned_aliases']} 个"
+        )
