@@ -12,7 +12,6 @@ Bad input raises TaskListError with a Chinese message naming the line.
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -747,30 +746,6 @@ def _inside_quotes(text: str, pos: int) -> bool:
     return opened != -1 and text.rfind("”", 0, pos) < opened and text.find("”", pos) - opened <= 8
 
 
-# "2 所至 3 所", "18 个到 20 个": a range written with the measure word on both ends.
-_RANGE_GAP = re.compile(r"\s*(?:至|到|-|—|–|~|～)\s*")
-
-
-def _join_ranges(sentence: str, quantities: list[cnnum.Quantity]) -> list[cnnum.Quantity]:
-    out: list[cnnum.Quantity] = []
-    for q in quantities:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and not last.is_range
-            and not q.is_range
-            and last.unit == q.unit
-            and last.value < q.value
-            and _RANGE_GAP.fullmatch(sentence[last.end : q.start])
-        ):
-            out[-1] = dataclasses.replace(
-                last, value_high=q.value, end=q.end, text=sentence[last.start : q.end]
-            )
-            continue
-        out.append(q)
-    return out
-
-
 # What stands before a figure and says it is there already, not to be reached: 截至 2020 年底
 # 全市共有…, 现有…, 已建成…. It holds until a word that looks forward (到 2025 年, 力争, 新增…).
 _BASELINE = re.compile(
@@ -905,7 +880,7 @@ def extract_targets(
                 dues = [(0, year, None, None)] if isinstance(year, int) else dues
         previous: ParsedTarget | None = None
         previous_end = 0  # where the previous target's figure ended in this sentence
-        quantities = _join_ranges(sentence, cnnum.find_quantities(sentence))
+        quantities = cnnum.find_quantities(sentence)  # 2 所至 3 所 is one range there
         for q in quantities:
             pos = q.start
             clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)), default=0)

@@ -46,6 +46,9 @@ _PLAN = re.compile(
 )
 _PLAN_AFTER = re.compile(r"^[^，,。；;]{0,12}?(?:任务|计划|目标)")
 _PLAN_HEADING = re.compile(r"(?:任务|计划|目标|指标)[^。；;]{0,8}[：:]")
+# 新增专业 43 个, 新建实训基地: additions to a stock, not the stock (a flow indicator such as
+# 新增 38 名教师通过认定 is turned back into this year's count once linked).
+_NEW_STOCK = re.compile(r"新增|新开设|新设|新建|新开")
 _NEGATIVE = re.compile(r"减少|下降|降低|回落|减")
 _ABROAD = re.compile(r"国外|境外|中外|海外|留学|高职")
 
@@ -77,8 +80,12 @@ def kind_of(mention: Mention, report_year: int | None) -> str:
     label, clause = mention.label, mention.clause
     if _RATE.search(label) or "完成率" in label:
         return "rate"
-    if CHANGE_BEFORE.search(clause) or any(
-        _CHANGE_HEAD.search(x) and not _CHANGE_TO.search(x) for x in (label, clause.rstrip())
+    if (
+        _NEW_STOCK.search(label)
+        or CHANGE_BEFORE.search(clause)
+        or any(
+            _CHANGE_HEAD.search(x) and not _CHANGE_TO.search(x) for x in (label, clause.rstrip())
+        )
     ):
         return "change"
     if (

@@ -285,7 +285,7 @@ def _find_tables(lines: Sequence[str]) -> tuple[list[Table], set[int]]:
         year_rows = False
         if label_col is None and value_cols and corner:
             label_col = 0  # an empty corner over a column of measures: \t2022年\t2023年
-        if not value_cols:
+        if label_col is None or not value_cols:
             # A matrix: one row per county, school or kind of school, one column per measure
             # (学校数（所） | 在校生（人）). The column naming each row: a 名称 column, a first
             # column of places (县（市、区）), of kinds (类别), of years (年份), or under an empty
