@@ -10,16 +10,18 @@ teaches the catalogue. Pure: no Django, only the extractor's public names.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from policytext.reports import IndicatorCatalogue, IndicatorSpec, clean_label
+from policytext.reports import (
+    IndicatorCatalogue,
+    IndicatorSpec,
+    clean_label,
+    entity_words,
+    generic_prefix_length,
+    strip_suffixes,
+)
 
-# A character no label contains: a one-head catalogue on it asks the extractor whether a prefix
-# is generic, so that this module follows IndicatorCatalogue.match instead of copying its words.
-_PROBE = "㐀"
-_PROBE_CATALOGUE = IndicatorCatalogue([IndicatorSpec(code="_probe", name=_PROBE, unit="")])
 _MIN_ALIAS = 2
 
 
@@ -51,80 +53,24 @@ def suggest(label: str, unit: str, catalogue: IndicatorCatalogue) -> IndicatorSp
     return catalogue.specs[best[2]] if best is not None else None
 
 
-def is_generic_prefix(prefix: str, generic: Sequence[str] = ()) -> bool:
-    """Whether words before a head leave it naming the indicator (全市, 2023年, 我校 …), as
-    IndicatorCatalogue.match decides it; ``generic`` adds the report's own entity names."""
-    if not prefix:
-        return True
-    found = _PROBE_CATALOGUE.match(prefix + _PROBE, None, Decimal(0), generic=tuple(generic))
-    return found is not None
-
-
-def _tolerated_unknown() -> int:
-    """How many characters of a wording the extractor does not know it lets stand before a head
-    (应届, 填报: none in a closed list of generic words, a few in a rule on what narrows)."""
-    n = 0
-    while n < 12 and is_generic_prefix(_PROBE * (n + 1)):
-        n += 1
-    return n
-
-
-_TOLERATED = _tolerated_unknown()
-
-
-def _only_generic_words(prefix: str, generic: Sequence[str]) -> bool:
-    """Whether ``prefix`` is made of generic words alone (全市, 2023年, 中等职业学校, the report's
-    name), with no unforeseen wording the extractor merely tolerates: where an alias may be cut."""
-    if not is_generic_prefix(prefix, generic):
-        return False
-    # Filling the tolerated room with unknown characters leaves none for the prefix's own.
-    return _TOLERATED == 0 or is_generic_prefix(prefix + _PROBE * _TOLERATED, generic)
-
-
 def learnable_alias(label: str, spec: IndicatorSpec, *, generic: Sequence[str] = ()) -> str | None:
-    """The alias a confirmed link of ``label`` to ``spec`` teaches: the shortest end of the
-    cleaned label that the extractor would take as the head of the whole label (every word before
-    it generic). None when the label is all generic words (it would link far too much), when it
-    is already a name or alias of the indicator, or when it shares no two characters with the
-    indicator's words (“增加到 500 人次” is a sentence fragment, not a way to write 培训)."""
+    """The alias a confirmed link of ``label`` to ``spec`` teaches: the cleaned label without its
+    context words in front (全市, 2023年, 中职学校, the report's own name) and the endings the
+    extractor drops (人数, 为, 稳定在 …). None when the label is context words alone (it would link
+    far too much), when it is already a name or alias of the indicator, when it shares no two
+    characters with the indicator's words (“增加到 500 人次” is a fragment, not a way to say 培训),
+    or when it names the base of a share (占专业课教师)."""
     cleaned = clean_label(label)
-    if len(cleaned) < _MIN_ALIAS or _only_generic_words(cleaned, generic):
+    start = generic_prefix_length(cleaned, generic, whole_words=True)
+    if len(cleaned) - start < _MIN_ALIAS:
         return None
-    cut = 0
-    for start in range(1, len(cleaned) - _MIN_ALIAS + 1):
-        if _only_generic_words(cleaned[:start], generic) and not _only_generic_words(
-            cleaned[start:], generic
-        ):
-            cut = start
-    # A one-character generic word (总, 有, 共) may be the first half of the label's own word
-    # (总体就业率): do not cut it off when the label is still matched without the cut.
-    # (2023年 and the report's own name 汝阳县 are one word each: never split them.)
-    while (
-        cut > 0
-        and not cleaned[max(cut - 2, 0) : cut - 1].isdigit()
-        and not any(cleaned[:cut].endswith(word) for word in generic)  # 汝阳县, not 汝阳 + 县
-        and _only_generic_words(cleaned[: cut - 1], generic)
-    ):
-        cut -= 1
-    alias = _without_suffixes(cleaned[cut:])
+    alias = strip_suffixes(cleaned[start:])
     known = set(_words(spec))
-    if alias in known or not _shares_a_word(alias, known):
+    if len(alias) < _MIN_ALIAS or alias in known or not _shares_a_word(alias, known):
         return None
     if alias.startswith("占"):
-        return None  # 占专业课教师 (45%) names the base of a share, not what is counted
+        return None
     return alias
-
-
-def _without_suffixes(alias: str) -> str:
-    """The alias without the endings the extractor drops from both sides (人数, 数, 为 …):
-    the shortest start of it that, as a head, still matches the whole alias."""
-    shortest = alias
-    for end in range(len(alias) - 1, _MIN_ALIAS - 1, -1):
-        head = alias[:end]
-        one = IndicatorCatalogue([IndicatorSpec(code="_head", name=head, unit="")])
-        if one.match(alias, None, Decimal(0)) is not None:
-            shortest = head
-    return shortest
 
 
 def _shares_a_word(alias: str, words: set[str]) -> bool:
@@ -134,12 +80,8 @@ def _shares_a_word(alias: str, words: set[str]) -> bool:
 
 def generic_words(entity: str | None, place: str | None = None) -> tuple[str, ...]:
     """The report's own names, which stand in front of a label as 全市 does (安阳市, 安阳), as
-    extract_report passes them to the catalogue."""
-    return tuple(
-        w
-        for w in (entity, place, re.sub(r"[市县区州]$", "", entity or ""))
-        if w and len(w) >= _MIN_ALIAS
-    )
+    the extractor passes them to the catalogue."""
+    return entity_words(entity, place)
 
 
 def alias_matches(alias: str, label: str, generic: Sequence[str] = ()) -> bool:

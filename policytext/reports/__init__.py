@@ -32,8 +32,8 @@ from .. import documents
 from .catalogue import IndicatorCatalogue, IndicatorSpec
 from .classify import classify
 from .conflicts import find_conflicts, intervals_overlap, value_interval
-from .labels import clean_label, is_generic, strip_suffixes
-from .layout import Layout, read_layout
+from .labels import clean_label, generic_prefix_length, is_generic, strip_suffixes
+from .layout import Layout, entity_words, read_layout
 from .mentions import Mention, mentions
 from .results import KINDS, Conflict, ExtractedReport, Figure, ReportError
 
@@ -123,12 +123,15 @@ __all__ = [
     "classify",
     "clean_label",
     "clear_caches",
+    "entity_words",
     "extract_document",
     "extract_report",
     "find_conflicts",
+    "generic_prefix_length",
     "intervals_overlap",
     "location",
     "mentions",
     "read_layout",
+    "strip_suffixes",
     "value_interval",
 ]

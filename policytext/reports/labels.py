@@ -58,17 +58,28 @@ def canonical(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def strip_generic_prefix(label: str, extra: Sequence[str] = ()) -> str:
+def generic_prefix_length(
+    label: str, extra: Sequence[str] = (), *, whole_words: bool = False
+) -> int:
+    """How many characters at the start of a label are context words (全市, 2023 年, 中职学校,
+    the report's own name in ``extra``) before what it names. ``whole_words`` stops at a
+    one-character word (总, 有), which may be the first half of the label's own (总体就业率)."""
+    pos = 0
     for word in sorted(extra, key=len, reverse=True):
         if label.startswith(word):
-            label = label[len(word) :]
-    pos = 0
+            pos = len(word)
+            break
     while pos < len(label):
         m = GENERIC.match(label, pos)
-        if not m or m.end() == pos:
+        if not m or m.end() == pos or (whole_words and m.end() - pos < 2):
             break
         pos = m.end()
-    return label[pos:] or label
+    return pos
+
+
+def strip_generic_prefix(label: str, extra: Sequence[str] = ()) -> str:
+    """The label without its context words in front; the whole label if it is nothing else."""
+    return label[generic_prefix_length(label, extra) :] or label
 
 
 # Words that narrow the population a head counts to part of the entity's vocational schools or

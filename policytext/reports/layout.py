@@ -383,10 +383,15 @@ class Layout:
     @property
     def generic(self) -> tuple[str, ...]:
         """Words that name the reporting entity itself: 全市 in its own name (漯河市, 漯河)."""
-        entity = self.entity or ""
-        return tuple(
-            w for w in (entity, self.place, re.sub(r"[市县区]$", "", entity)) if w and len(w) >= 2
-        )
+        return entity_words(self.entity, self.place)
+
+
+def entity_words(entity: str | None, place: str | None = None) -> tuple[str, ...]:
+    """A report's own names, which stand before a label as 全市 does: 安阳市 and 安阳, and a
+    school's county (延津县)."""
+    name = entity or ""
+    short = re.sub(r"[市县区州]$", "", name)
+    return tuple(w for w in (name, place, short) if w and len(w) >= 2)
 
 
 def read_layout(text: str, *, entity: str | None = None, year: int | None = None) -> Layout:
