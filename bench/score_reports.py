@@ -1,9 +1,10 @@
 """Score the report extractor against hand-written expected answers.
 
-Usage: python bench/score_reports.py [--verbose] [--heldout]
+Usage: python bench/score_reports.py [--verbose] [--heldout | --blind]
   default: tests/data/reports/*.expected.json (reports we wrote, seen while tuning)
   --heldout: tests/data/reports_heldout/*.expected.json, written by someone who had not seen the
   extractor
+  --blind: tests/data/reports_blind/*.expected.json, written blind (without seeing the extractor)
 Per file: entity and year right; expected actual figures found with the right indicator, value,
 unit and line (recall); traps taken (a plan, change, rate, other year, sub-category or someone
 else's figure taken as this year's actual of an indicator); other actual figures linked to one of
@@ -148,7 +149,10 @@ def score(expected_path: Path, cat: IndicatorCatalogue, verbose: bool = False) -
 
 def main() -> None:
     verbose = "--verbose" in sys.argv
-    folder = ROOT / "tests" / "data" / ("reports_heldout" if "--heldout" in sys.argv else "reports")
+    folder = ROOT / "tests" / "data" / (
+        "reports_blind" if "--blind" in sys.argv
+        else "reports_heldout" if "--heldout" in sys.argv else "reports"
+    )
     cat = catalogue()
     totals = {"expected": 0, "found": 0, "traps": 0, "traps_taken": 0, "unlisted": 0}
     rows = []

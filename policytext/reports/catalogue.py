@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .labels import clean_label, is_generic, strip_suffixes
+from .labels import NARROWING, clean_label, is_generic, strip_suffixes
 
 PER_STUDENT = re.compile(r"生均|每生|人均")
 # Units written for the same measure as an indicator's own: a report counting training in 人 where
@@ -144,9 +144,11 @@ class IndicatorCatalogue:
                 return None
         cleaned = clean_label(context)
         for first, pattern, spec in self._patterns:
+            found = pattern.search(cleaned) if first in cleaned else None
             if (
-                first in cleaned
-                and pattern.search(cleaned)
+                found is not None
+                # 其中对口升入本科院校: a word before them (after a number) narrows what they count
+                and not NARROWING.search(re.split(r"\d", cleaned[: found.start()])[-1])
                 and self._fits(spec, value, unit, context, sentence)
             ):
                 return spec, "pattern"

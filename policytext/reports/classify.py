@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .catalogue import IndicatorCatalogue, IndicatorSpec
-from .labels import canonical
+from .labels import canonical, generic_prefix_length
 from .layout import Layout
 from .mentions import TOTAL_CATEGORY, Mention
 from .results import Figure
@@ -90,6 +90,7 @@ def kind_of(mention: Mention, report_year: int | None) -> str:
         return "change"
     if (
         _PLAN.search(clause)
+        or _PLAN.search(mention.bracket_owner)  # 完成下达招生计划（12 万人）的 98.9%
         or _PLAN_AFTER.match(mention.after)
         or _PLAN_HEADING.search(mention.sentence_before)  # 下达年度任务：开展培训 7 万人次
     ):
@@ -159,6 +160,14 @@ def scope_note(mention: Mention, layout: Layout) -> str:
         if re.search(r"全县|全市|全区|全省|县里|市里|县域", clause):
             return "县（市）的数据，不计入学校"
         return ""  # a school's report speaks of itself; its partners rarely carry figures
+    if _SUPPOSED.search(before):
+        return "假设或另一口径的数据，不计入报告主体"
+    owner = mention.bracket_owner
+    if owner and _COMPARED.search(owner):
+        return f"比较对象（{owner}）的数据，不计入报告主体"  # 高于全省平均水平（14 500 元）
+    place = subject_place(ASIDE.sub("", before) + ("，" + owner if owner else ""), layout)
+    if place:
+        return f"属于“{place}”的数据，不计入报告主体"  # 江北省的报告：某某市现有…在校生 7.3 万人
     entity = layout.entity
     for m in _ORG.finditer(ASIDE.sub("", before)):
         name = m.group(1)
@@ -169,6 +178,43 @@ def scope_note(mention: Mention, layout: Layout) -> str:
         if not _GENERIC_ORG.match(name) and is_named_school(name):
             return f"属于“{name}”的数据，不计入报告主体"
     return ""
+
+
+_COMPARED = re.compile(r"平均(?:水平|值|数)?$|全国|(?:高于|低于|超过|相当于)|^[与同和跟]")
+# 若合并计算，全市中职在校生达…: a figure on another count or a supposition, not the entity's own.
+_SUPPOSED = re.compile(r"若|如果|假如|倘若|合并计算|合计口径|如按")
+# A place named as the subject of a clause (某某市现有…, 邻县某某县…): the figures after it are that
+# place's, not the reporting entity's; a body (某某市教育局) or the entity itself is no such place.
+_SUBJECT_PLACE = re.compile(
+    r"(?:^|[，,；;：:、（(])\s*(?:其中|另有|而|邻县|邻市|相邻的)?\s*"
+    r"([\u4e00-\u9fff]{2,5}?(?:自治州|省|市|县|区|州|盟|旗))"
+    r"(?![\u4e00-\u9fff]{0,2}(?:局|厅|委|政府|部门|办|中心|学校|学院|中专|职专))"
+)
+# Words of a clause that no place name holds (当年通过省级认定: no place called 当年通过省).
+_NOT_IN_A_NAME = re.compile(
+    r"[年过通的了在和与对等为是有级计划达到成完开建设增上下前后共约近其于比]"
+)
+_NOT_A_PLACE = re.compile(r"^(?:[全本我该各每][^\s]?|辖|城|郊|新城|主城|市|县|区|省|自治区|自治州)")
+
+
+def subject_place(text: str, layout: Layout) -> str:
+    """The last place other than the reporting entity that a clause of ``text`` opens with."""
+    own = set(layout.generic)
+    found = ""
+    for m in _SUBJECT_PLACE.finditer(text):
+        name = m.group(1)
+        name = name[generic_prefix_length(name) :]  # 目前全市 is no place, 2023年某某县 is 某某县
+        if (
+            len(name) < 3
+            or _NOT_A_PLACE.match(name)
+            or _NOT_IN_A_NAME.search(name)
+            or name in own
+            or any(name in w or w in name for w in own)
+        ):
+            found = ""  # the entity's own name (or 全市) takes the subject back
+            continue
+        found = name
+    return found
 
 
 # A closed aside in brackets defines or qualifies (（含技工学校）, （不含技工学校）):

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .. import cnnum, documents
 from .catalogue import PER_STUDENT
-from .labels import YEAR_WORD, clean_label, strip_generic_prefix, strip_suffixes
+from .labels import NARROWING, YEAR_WORD, clean_label, strip_generic_prefix, strip_suffixes
 from .layout import UNIT_CELL, YEAR_COL, Layout, Paragraph, Table
 
 
@@ -51,6 +51,7 @@ class Mention:
     parent_label: str = ""  # the numbered row a row stands under, when it is another row
     unit_cell: str = ""  # the unit as the table wrote it (万元)
     ratio: tuple[Decimal, Decimal] | None = None  # a ratio's two sides as written (1:17.3)
+    bracket_owner: str = ""  # the words before the bracket a number stands in: 较上年（7012 人）
     subject: str = ""  # the county or school a matrix row is about; "" for the total row
     # Yearbook tables (one row per level or kind of education): the row's kind (中等职业学校,
     # 高等学校, 合计), and on a total row the kinds of the table's other top rows.
@@ -168,6 +169,8 @@ def _numbers(text: str) -> list[_Number]:
                 continue  # a bare number with nothing saying what it is: a code, a page, a name
         if unit in ("个百分点", "百分点"):
             unit = "百分点"
+        if unit == "位":
+            unit = "名"  # 专任教师 1126 位: people, counted as 名 is (第 3 位 is skipped above)
         out.append(_Number(q.start, q.end, q.value, unit, q.precision, "quantity", None, q.approx))
     out.sort(key=lambda n: (n.start, n.end))
     return out
@@ -253,6 +256,20 @@ def _enumeration_label(
     return clean_label(parts[position])
 
 
+_LAST_YEAR_END = re.compile(r"(?:上|去|前)一?(?:学)?年(?:度)?(?:同期)?(?:为|是)?$")
+
+
+def _bracket_owner(text: str, sstart: int, pos: int) -> str:
+    """The clause before the bracket a number stands in, when it stands in one that is still open
+    (计划（12 万人）, 较上年（7012 人）, 邻县某某县（在校生 9000 余人）); "" otherwise."""
+    before = text[sstart:pos]
+    opening = max(before.rfind("（"), before.rfind("("))
+    if opening < 0 or max(before.rfind("）"), before.rfind(")")) > opening:
+        return ""
+    at = sstart + opening
+    return text[clause_start(text, at, sstart) : at].strip()
+
+
 def _qualifier(clause: str, after: str) -> str:
     if _QUALIFIER_AFTER.match(after):
         return "ge"
@@ -282,6 +299,11 @@ def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
         k = bisect_left(sentence_ends, end)
         send = sentence_ends[k] + 1 if k < len(sentence_ends) else len(text)
         label, label_how = _label_for(text, start, end, unit, prev_label, generic)
+        if label_how == "before" and cstart > 0 and text[cstart - 1] == "、" and prev_label:
+            # 技工学校招生 3 012 人、在校生 7 806 人: items of one list share what narrows the first
+            narrowed = NARROWING.match(strip_generic_prefix(clean_label(prev_label), generic))
+            if narrowed and not NARROWING.match(label):
+                label = narrowed.group(0) + label
         clause = text[cstart:start]
         after = text[end : clause_end(text, end)]
         sentence_before = text[sstart:start]
@@ -297,6 +319,10 @@ def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
             unit = (
                 "元/生"  # a per-student amount; 生均…经费 3.66 亿元 is a total, whatever its label
             )
+        owner = _bracket_owner(text, sstart, start)
+        year = figure_year(sentence_before, layout.year)
+        if owner and _LAST_YEAR_END.search(owner) and layout.year is not None:
+            year = layout.year - 1  # 在校生 6930 人，较上年（7012 人）: last year's value
         sentence = text[sstart:send].strip()
         if len(sentence) > 300:
             sentence = text[max(sstart, start - 140) : min(send, end + 140)].strip()
@@ -310,12 +336,13 @@ def prose_mentions(para: Paragraph, layout: Layout) -> Iterator[Mention]:
             method=method,
             text=sentence,
             qualifier="ge" if number.approx else _qualifier(clause, after),
-            year=figure_year(sentence_before, layout.year),
+            year=year,
             clause=clause,
             after=after,
             sentence_before=sentence_before,
             topic=text[pstart:start],
             ratio=number.ratio,
+            bracket_owner=owner,
             context=text[cstart:end] + after,
             section=para.section[:100],
             in_case=para.in_case,
