@@ -165,9 +165,6 @@ def scope_note(mention: Mention, layout: Layout) -> str:
     owner = mention.bracket_owner
     if owner and _COMPARED.search(owner):
         return f"比较对象（{owner}）的数据，不计入报告主体"  # 高于全省平均水平（14 500 元）
-    place = subject_place(ASIDE.sub("", before) + ("，" + owner if owner else ""), layout)
-    if place:
-        return f"属于“{place}”的数据，不计入报告主体"  # 江北省的报告：某某市现有…在校生 7.3 万人
     entity = layout.entity
     for m in _ORG.finditer(ASIDE.sub("", before)):
         name = m.group(1)
@@ -177,6 +174,9 @@ def scope_note(mention: Mention, layout: Layout) -> str:
             continue
         if not _GENERIC_ORG.match(name) and is_named_school(name):
             return f"属于“{name}”的数据，不计入报告主体"
+    place = subject_place(ASIDE.sub("", before) + ("，" + owner if owner else ""), layout)
+    if place:
+        return f"属于“{place}”的数据，不计入报告主体"  # 江北省的报告：某某市现有…在校生 7.3 万人
     return ""
 
 
