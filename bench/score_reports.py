@@ -149,9 +149,17 @@ def score(expected_path: Path, cat: IndicatorCatalogue, verbose: bool = False) -
 
 def main() -> None:
     verbose = "--verbose" in sys.argv
-    folder = ROOT / "tests" / "data" / (
-        "reports_blind" if "--blind" in sys.argv
-        else "reports_heldout" if "--heldout" in sys.argv else "reports"
+    folder = (
+        ROOT
+        / "tests"
+        / "data"
+        / (
+            "reports_blind"
+            if "--blind" in sys.argv
+            else "reports_heldout"
+            if "--heldout" in sys.argv
+            else "reports"
+        )
     )
     cat = catalogue()
     totals = {"expected": 0, "found": 0, "traps": 0, "traps_taken": 0, "unlisted": 0}
