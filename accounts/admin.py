@@ -9,9 +9,12 @@ from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
-from .models import ApiToken, User
+from .models import ApiToken, LoginFailure, User
+from .second_factor import services as second_factor
 
 
 @admin.register(User)
@@ -28,6 +31,28 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("部门与角色", {"fields": ("department", "role", "is_staff")}),
     )
+
+    actions = ("lift_login_lockout", "second_factor_reset")
+
+    @admin.action(description="解除所选用户的登录锁定")
+    def lift_login_lockout(self, request, queryset: QuerySet[User]) -> None:
+        usernames = [user.get_username() for user in queryset]
+        cleared = services.login_lockout_lift(usernames=usernames, by=request.user)
+        self.message_user(
+            request,
+            f"已解除 {len(usernames)} 个用户的登录锁定（清除失败记录 {cleared} 条），现在即可登录",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="重置所选用户的两步验证（手机遗失时；删除其验证器和备用验证码）")
+    def second_factor_reset(self, request, queryset: QuerySet[User]) -> None:
+        removed = sum(second_factor.second_factor_reset(user=user) for user in queryset)
+        self.message_user(
+            request,
+            f"已重置 {queryset.count()} 个用户的两步验证（删除 {removed} 个验证设备）；"
+            "督导人员和系统管理员下次登录时须重新绑定验证器",
+            messages.SUCCESS,
+        )
 
     # Accounts are managed by administrators only, not by department staff or supervisors.
     def has_module_permission(self, request):
@@ -171,3 +196,69 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             services.api_token_revoke(token=token, by=request.user)
         self.message_user(request, f"已吊销 {queryset.count()} 个令牌", messages.SUCCESS)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins of the lockout window, read-only; deleting rows lifts a lockout (an
+    account's or an address's)."""
+
+    # axes names its fields in English only; the columns give them their Chinese names.
+    list_display = ("account", "address", "failures", "last_failure", "browser")
+    fields = readonly_fields = list_display
+    search_fields = ("username", "ip_address")
+    actions = ("lift_selected",)
+
+    @admin.display(description="账号（所输入的用户名）", ordering="username")
+    def account(self, obj: LoginFailure) -> str:
+        return obj.username or "—"
+
+    @admin.display(description="来源地址", ordering="ip_address")
+    def address(self, obj: LoginFailure) -> str:
+        return obj.ip_address or "—"
+
+    @admin.display(description="失败次数", ordering="failures_since_start")
+    def failures(self, obj: LoginFailure) -> int:
+        return obj.failures_since_start
+
+    @admin.display(description="最近一次失败", ordering="attempt_time")
+    def last_failure(self, obj: LoginFailure) -> datetime.datetime:
+        return obj.attempt_time
+
+    @admin.display(description="浏览器")
+    def browser(self, obj: LoginFailure) -> str:
+        return obj.user_agent[:80]
+
+    @admin.action(description="解除锁定（清除所选失败记录）")
+    def lift_selected(self, request, queryset: QuerySet[LoginFailure]) -> None:
+        count, _ = queryset.delete()
+        self.message_user(
+            request, f"已清除 {count} 条登录失败记录，相应锁定已解除", messages.SUCCESS
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # 解除锁定 says what deleting these rows means
+        return actions
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's own device pages (in English, and showing each device's secret to whoever may edit
+# it) are not offered: an administrator resets a user's two-step verification from 用户 instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

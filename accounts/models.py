@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -92,3 +93,13 @@ class ApiToken(AbstractAuthToken):
         if self.expiry is not None and self.expiry <= timezone.now():
             return "已过期"
         return "有效"
+
+
+class LoginFailure(AccessAttempt):
+    """Failed sign-ins as django-axes records them (one row per account, address and browser),
+    under a Chinese name in the admin, where an administrator lifts a lockout by deleting them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"

@@ -1,4 +1,4 @@
-"""Writes for accounts: issuing and revoking API tokens."""
+"""Writes for accounts: issuing and revoking API tokens, lifting sign-in lockouts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from knox.models import get_digest_token
 from knox.settings import CONSTANTS
 
-from .models import ApiToken, Role, User
+from .models import ApiToken, LoginFailure, Role, User
 
 
 def api_token_issue(
@@ -65,3 +65,12 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     )
     token.refresh_from_db()
     return token
+
+
+def login_lockout_lift(*, usernames: list[str], by: User) -> int:
+    """Lift the sign-in lockout of these accounts (their failed attempts are forgotten), as an
+    administrator does in the admin. Returns how many failure records were cleared."""
+    if not by.is_superuser:
+        raise PermissionDenied("只有系统管理员可以解除登录锁定")
+    count, _ = LoginFailure.objects.filter(username__in=usernames).delete()
+    return int(count)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
@@ -39,6 +41,12 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = MESSAGES[409]
     default_code = "conflict"
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = MESSAGES[413]
+    default_code = "too_large"
 
 
 # Sentences DRF writes in English without a translation.
@@ -91,6 +99,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(MESSAGES[404])
+    # Django refuses these while DRF parses the body (config.middleware refuses most earlier, on
+    # the declared length); unmapped they would reach Django's HTML 400 page.
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1048576
+        exc = TooLarge(f"提交的表单字段过大：除文件外的内容不能超过 {limit:.1f} MB")
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = exceptions.ParseError("提交的字段或文件数量过多")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -111,7 +126,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]):
         message = f"{MESSAGES[400]}：{first[0]}：{first[1][0]}" if first else MESSAGES[400]
     elif isinstance(exc, exceptions.ParseError):
         kind = (request.content_type or "").split(";")[0] if request is not None else ""
-        message = f"{MESSAGES[400]}：请求体不是有效的 {kind or '数据'}，无法读取"
+        reason = str(exc.detail) if _is_chinese(str(exc.detail)) else "无法读取"
+        message = f"{MESSAGES[400]}：请求体不是有效的 {kind or '数据'}，{reason}"
     elif isinstance(exc, exceptions.Throttled):
         wait = exc.wait  # type: ignore[attr-defined]  # Throttled.__init__ sets it; the stub omits it
         message = f"{MESSAGES[429]}，请在 {(wait and int(wait + 0.999)) or 1} 秒后重试"

@@ -16,6 +16,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import BaseSerializer, ListSerializer
 
+from audit.services import audit_export
+
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -62,6 +64,26 @@ def _columns(view, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(k, labels.get(k, k)) for k in keys if k not in getattr(view, "export_exclude", ())]
 
 
+def csv_safe_cell(value: Any) -> Any:
+    """A text cell starting with = + - @ would run as a formula when opened in a spreadsheet."""
+    return "'" + value if isinstance(value, str) and value[:1] in "=+-@" and value else value
+
+
+def _record_export(renderer_context: dict[str, Any], fmt: str, row_count: int) -> None:
+    """Put a successful export in the audit trail: who took which list, filtered how."""
+    request, response = renderer_context.get("request"), renderer_context.get("response")
+    if request is None or (response is not None and response.status_code >= 400):
+        return
+    view = renderer_context.get("view")
+    audit_export(
+        request=getattr(request, "_request", request),
+        user=request.user,  # the DRF user: a token's user is not on the Django request
+        fmt=fmt,
+        name=str(getattr(view, "export_name", "") or request.path),
+        rows=row_count,
+    )
+
+
 def _table(data: Any, renderer_context: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     rows = (
         data
@@ -81,17 +103,12 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         header, rows = _table(data, renderer_context or {})
+        _record_export(renderer_context or {}, self.format, len(rows))
         out = io.StringIO()
         out.write("\ufeff")  # Excel on Windows reads UTF-8 CSV correctly only with a BOM
         writer = csv.writer(out)
         writer.writerow(header)
-        # A text cell starting with = + - @ would run as a formula when opened in a spreadsheet.
-        writer.writerows(
-            [
-                ["'" + v if isinstance(v, str) and v[:1] in "=+-@" and v else v for v in row]
-                for row in rows
-            ]
-        )
+        writer.writerows([[csv_safe_cell(v) for v in row] for row in rows])
         return out.getvalue().encode("utf-8")
 
 
@@ -103,6 +120,7 @@ class XLSXRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         header, rows = _table(data, renderer_context or {})
+        _record_export(renderer_context or {}, self.format, len(rows))
         book = Workbook()
         sheet = book.active
         sheet.title = "数据"

@@ -114,7 +114,13 @@ class _StrictBooleanField(forms.NullBooleanField):
             return True
         if lowered in ("false", "0", "no"):
             return False
-        raise forms.ValidationError(f"“{value}”不是有效的是/否值，请用 true 或 false")
+        # A message with the value in it goes through params: django-filter formats every
+        # message with ``%``, and a value such as "%" written into the text would break that.
+        raise forms.ValidationError(
+            "“%(value)s”不是有效的是/否值，请用 true 或 false",
+            code="invalid",
+            params={"value": str(value)[:40]},
+        )
 
     def validate(self, value):
         pass

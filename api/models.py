@@ -13,6 +13,13 @@ class Deletion(models.Model):
         help_text="记录所在的接口列表，如 progress-entries、figures、attainments",
     )
     record_id = models.BigIntegerField("记录编号")
+    # Who could see the record when it went, since it can no longer be asked: a task, target,
+    # attainment, progress entry or evidence only its departments' staff (and the unconfined
+    # roles) saw; the rest every reader did (api.deletions).
+    restricted = models.BooleanField("仅相关部门可见", default=False)
+    departments = models.ManyToManyField(
+        "tasks_registry.Department", verbose_name="可见部门", blank=True, related_name="+"
+    )
     # Named as on every other list, so that one updated_since serves them all.
     updated_at = models.DateTimeField("删除时间", auto_now=True, db_index=True)
 

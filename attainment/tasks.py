@@ -8,12 +8,23 @@ below; this module imports attainment.services and nothing imports it back, so t
 from collections.abc import Iterable
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.conf import settings
+from django.db import OperationalError
+
+from outbox.services import outbox_enqueue
 
 from . import services
 
+# Per-task limits (settings, from the environment); the soft one leaves 30 s to stop cleanly.
+LIMITS = {
+    "time_limit": settings.JOB_RECOMPUTE_TIME_LIMIT,
+    "soft_time_limit": settings.JOB_RECOMPUTE_TIME_LIMIT - 30,
+}
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True, **LIMITS
+)
 def attainment_recompute_task(target_ids: list[int] | None = None) -> dict[str, int]:
     """Recompute the given targets (all if None). Enqueued after a report is ingested, a figure
     reviewed, a progress entry approved or a target changed. Safe to repeat or run concurrently:
@@ -21,7 +32,9 @@ def attainment_recompute_task(target_ids: list[int] | None = None) -> dict[str, 
     return services.attainment_recompute(target_ids=target_ids).as_json()
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True, **LIMITS
+)
 def attainment_recompute_for_figures_task(
     indicator_ids: list[int], jurisdiction_ids: list[int]
 ) -> dict[str, int]:
@@ -32,7 +45,9 @@ def attainment_recompute_for_figures_task(
     return services.attainment_recompute(target_ids=target_ids).as_json()
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True, **LIMITS
+)
 def nightly_scan_task() -> dict:
     """Run by celery beat every night (schedule in the admin, 定时任务): recompute everything,
     mark what became overdue, send reminders. Safe to run twice: reminders are claimed once each."""
@@ -40,10 +55,11 @@ def nightly_scan_task() -> dict:
 
 
 def attainment_recompute_enqueue(*, target_ids: Iterable[int]) -> None:
-    """Recompute these targets in the background once the current transaction commits."""
+    """Recompute these targets in the background: written to the outbox in the current
+    transaction, handed to the broker once it commits (or later, if the broker is down)."""
     ids = sorted(set(target_ids))
     if ids:
-        transaction.on_commit(lambda: attainment_recompute_task.delay(target_ids=ids))
+        outbox_enqueue(task=attainment_recompute_task.name, kwargs={"target_ids": ids})
 
 
 def attainment_recompute_for_figures_enqueue(
@@ -53,8 +69,7 @@ def attainment_recompute_for_figures_enqueue(
     indicators = sorted({i for i in indicator_ids if i})
     places = sorted({j for j in jurisdiction_ids if j})
     if indicators and places:
-        transaction.on_commit(
-            lambda: attainment_recompute_for_figures_task.delay(
-                indicator_ids=indicators, jurisdiction_ids=places
-            )
+        outbox_enqueue(
+            task=attainment_recompute_for_figures_task.name,
+            kwargs={"indicator_ids": indicators, "jurisdiction_ids": places},
         )

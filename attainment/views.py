@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from audit.services import audit_export
 from tasks_registry.models import Department, Indicator, Plan
 from tasks_registry.selectors import progress_entry_list_visible_to, target_list_visible_to
 
@@ -45,10 +46,13 @@ SORTS = {
 
 
 def _int(value: str | None) -> int | None:
+    """An id or year from the query string; anything else (or beyond a database integer, which
+    SQLite refuses to bind) is as if not given."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and abs(number) < 2**63 else None
 
 
 def _filtered(request: HttpRequest) -> tuple[QuerySet[Attainment], dict[str, Any]]:
@@ -99,7 +103,8 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 def attainment_list(request: HttpRequest) -> HttpResponse:
     rows, chosen = _filtered(request)
     if request.GET.get("export") == "xlsx":
-        return _xlsx("目标达成情况", _LIST_COLUMNS, [selectors.attainment_row(a) for a in rows])
+        rows_out = [selectors.attainment_row(a) for a in rows]
+        return _xlsx(request, "目标达成情况", _LIST_COLUMNS, rows_out)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.lists() if k not in ("page", "o", "export")}
     return render(
@@ -209,7 +214,7 @@ def department_summary(request: HttpRequest) -> HttpResponse:
             + [(s.value, s.label) for s in Status]
             + [("on_time_rate", "按期完成率（%）")]
         )
-        return _xlsx("部门汇总", columns, summary)
+        return _xlsx(request, "部门汇总", columns, summary)
     return render(
         request,
         "attainment/departments.html",
@@ -225,9 +230,13 @@ def department_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> HttpResponse:
+def _xlsx(
+    request: HttpRequest, sheet: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]
+) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    audit_export(request=request, fmt="xlsx", name=sheet, rows=len(rows))
 
     book = Workbook()
     ws = book.active

@@ -44,3 +44,10 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是整数") from exc
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"环境变量 {name}={value!r} 无效（可用 {'、'.join(choices)}）")
+    return value

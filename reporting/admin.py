@@ -27,8 +27,7 @@ from policytext import documents
 from tasks_registry.models import Indicator
 
 from . import selectors, services
-from .models import Figure, FigureConflict, Report, ReportStatus
-from .tasks import report_process_task
+from .models import Figure, FigureConflict, Report
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -62,16 +61,11 @@ class ReportUploadForm(forms.ModelForm):
         if upload is None:
             return cleaned
         try:
-            # Read and extract now, so that a file that cannot be read is refused on this form
-            # and nothing is stored; the background job then writes the figures.
+            # Only the cheap checks here (size before reading, empty, type); reading and
+            # extracting the file is the worker's job, so that this request answers at once.
             services.report_size_check(name=upload.name, size=upload.size)
             data = upload.read()
-            cleaned["checked"] = services.report_read(
-                name=upload.name,
-                data=data,
-                entity=cleaned.get("entity_override") or None,
-                year=cleaned.get("year_override"),
-            )
+            services.report_upload_check(name=upload.name, size=len(data))
         except services.ReportRejected as exc:
             raise forms.ValidationError(str(exc)) from exc
         cleaned["data"] = data
@@ -195,13 +189,10 @@ class ReportAdmin(admin.ModelAdmin):
             uploaded_by=request.user,
             entity=form.cleaned_data.get("entity_override") or "",
             year=form.cleaned_data.get("year_override"),
-            checked=form.cleaned_data["checked"],
-        )
+        )  # stored with its processing job in one transaction (the outbox)
         obj.pk, obj.original_name, obj.title = report.pk, report.original_name, report.title
         request._report_created = created  # read by response_add and log_addition below
-        if created:
-            report_process_task.delay_on_commit(report.pk)
-        else:
+        if not created:
             self.message_user(request, f"该文件已上传过（{report}），不重复导入", messages.WARNING)
 
     def log_addition(self, request, obj, message):
@@ -214,7 +205,7 @@ class ReportAdmin(admin.ModelAdmin):
         if getattr(request, "_report_created", True):
             self.message_user(
                 request,
-                f"已上传“{obj.original_name}”，正在后台识别数据；刷新本页查看状态",
+                f"已上传“{obj.original_name}”，后台处理中；刷新本页查看状态",
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(reverse("admin:reporting_report_change", args=[obj.pk]))
@@ -331,10 +322,7 @@ class ReportAdmin(admin.ModelAdmin):
             self.message_user(request, "只有督导人员可以重新识别报告", messages.ERROR)
             return
         for report in queryset:
-            Report.objects.filter(pk=report.pk).update(
-                status=ReportStatus.UPLOADED, message="等待后台重新识别"
-            )
-            report_process_task.delay_on_commit(report.pk)
+            services.report_reprocess(report_id=report.pk)
         self.message_user(request, f"已安排重新识别 {queryset.count()} 份报告", messages.INFO)
 
 
@@ -440,6 +428,16 @@ class FigureAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # A figure's history is read-only: reverting to an old version would confirm or correct it
+    # through the review services, changing its status and reviewer. Review is done on its page.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("数据的历史版本只能查看，不能恢复；更正或驳回请在数据页操作")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj: Figure, form, change):
         data = form.cleaned_data

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from api.access import READERS, STAFF, SUPERVISOR
 from api.views import ApiViewSet
+from outbox.services import DEFERRED_NOTICE, outbox_deferred
 
 from . import filters, selectors, serializers, services
-from .tasks import report_process_task
 
 LIST_DOC = "列表（分页；format=csv 或 format=xlsx 导出全部筛选结果）"
 
@@ -43,10 +43,11 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     @extend_schema(
         summary="上传年度报告",
         description=(
-            "multipart/form-data。文件先按后台同样的规则检查（大小、格式、能否识别报告主体），"
-            "不合格返回 400 并说明原因，不保存任何内容；"
-            "合格则保存并交给后台任务识别数据，返回 202 与 status_url。"
-            "同一文件重复上传返回 200，不重复导入。"
+            "multipart/form-data。请求中只检查大小、是否为空与文件类型，不合格返回 400 "
+            "并说明原因，不保存任何内容；合格则立即保存并交给后台任务读取、识别数据，"
+            "返回 202 与 status_url（status 为 failed 时 message 说明原因，如无法识别报告主体）。"
+            "任务队列暂不可用时同样返回 202，message 为“已保存，后台处理将在服务恢复后自动进行”。"
+            "同一文件重复上传返回 200，不重复导入；此前处理失败的文件重新上传时重新处理（202）。"
         ),
         request={"multipart/form-data": serializers.ReportUploadSerializer},
         responses={
@@ -63,30 +64,27 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             form.validated_data.get("year"),
         )
         try:
+            # Only the cheap checks (size before reading, empty, type) in the request; the
+            # worker reads and extracts the file and records 已完成 or 失败 with the reason.
             services.report_size_check(name=upload.name, size=upload.size)
             data = upload.read()
-            checked = services.report_read(
-                name=upload.name, data=data, entity=entity or None, year=year
+            report, created = services.report_upload_create(
+                name=upload.name, data=data, uploaded_by=request.user, entity=entity, year=year
             )
         except services.ReportRejected as exc:
             raise drf_serializers.ValidationError({"file": [str(exc)]}) from exc
-        report, created = services.report_upload_create(
-            name=upload.name,
-            data=data,
-            uploaded_by=request.user,
-            entity=entity,
-            year=year,
-            checked=checked,
-        )
-        if created:
-            report_process_task.delay_on_commit(report.pk)
+        report.refresh_from_db()  # in-process jobs (the embedded default) have run already
+        if not created:
+            message = f"该文件已上传过（{report}），不重复导入"
+        elif outbox_deferred():
+            message = DEFERRED_NOTICE  # saved; the broker is down, processing follows
+        else:
+            message = services.UPLOAD_ACCEPTED
         status_url = request.build_absolute_uri(reverse("api:report-detail", args=[report.pk]))
         body = {
             "id": report.pk,
             "status": report.status,
-            "message": "已接收，正在后台识别数据"
-            if created
-            else f"该文件已上传过（{report}），不重复导入",
+            "message": message,
             "status_url": status_url,
             "duplicate": not created,
         }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from config.files import ProtectedFileField
 from policytext.reports import location
 from tasks_registry.models import Indicator, Jurisdiction
 
@@ -43,7 +44,7 @@ class Report(models.Model):
     year_override = models.PositiveIntegerField(
         "指定年度", null=True, blank=True, help_text="留空则从标题识别"
     )
-    file = models.FileField("报告文件", upload_to=report_upload_to)
+    file = ProtectedFileField("报告文件", upload_to=report_upload_to, download_view="files:report")
     original_name = models.CharField("原文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
     size = models.PositiveIntegerField("大小（字节）", default=0)

@@ -139,7 +139,10 @@ def report_may_upload(*, user: User | AnonymousUser) -> bool:
 
 
 def report_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Report]:
-    """Reports are published documents: everyone signed in to the admin may read them all."""
+    """Reports are published documents: everyone signed in to the admin may read them all;
+    nobody signed out or deactivated (the file download asks this too)."""
+    if not (isinstance(user, User) and user.is_active):
+        return Report.objects.none()
     return Report.objects.select_related(
         "jurisdiction", "jurisdiction__parent", "uploaded_by"
     ).annotate(

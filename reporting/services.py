@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from outbox.services import outbox_attempts, outbox_enqueue, outbox_has_open
 from policytext import cnnum, documents
 from policytext import reports as extractor
 from policytext.suggest import alias_matches, learnable_alias
@@ -25,6 +29,8 @@ from tasks_registry.services import indicator_alias_learn
 
 from .models import Figure, FigureConflict, FigureKind, FigureStatus, Report, ReportStatus
 from .selectors import figure_may_review, indicator_catalogue_load, report_generic_words
+
+logger = logging.getLogger(__name__)
 
 
 class ReportRejected(ValueError):
@@ -71,6 +77,33 @@ def report_read(
 # ---------------------------------------------------------------------------------------------
 # Upload and processing
 
+# The job that extracts a report, by its Celery name (reporting.tasks imports this module).
+REPORT_PROCESS_TASK = "reporting.tasks.report_process_task"
+UPLOAD_ACCEPTED = "已上传，后台处理中"
+
+
+def report_job_key(report_id: int) -> str:
+    """What the outbox calls the jobs about this report (how often it was tried)."""
+    return f"reporting.report:{report_id}"
+
+
+def report_process_enqueue(*, report_id: int) -> None:
+    """Extract the report in the background: an outbox job in the current transaction."""
+    outbox_enqueue(
+        task=REPORT_PROCESS_TASK, kwargs={"report_id": report_id}, key=report_job_key(report_id)
+    )
+
+
+def report_upload_check(*, name: str, size: int) -> None:
+    """What an upload request checks before storing a file, cheaply: size, empty, file type by
+    name. Reading and extracting it is the worker's job (report_process), bounded in time."""
+    report_size_check(name=name, size=size)
+    if not size:
+        raise ReportRejected(f"{name}：文件是空的")
+    suffix = Path(name).suffix.lower()
+    if suffix and suffix not in documents.SUPPORTED_SUFFIXES:  # no suffix: read as text
+        raise ReportRejected(f"{name}：不支持的文件类型 {suffix}，请上传{documents.ACCEPTED}")
+
 
 def report_upload_create(
     *,
@@ -79,20 +112,22 @@ def report_upload_create(
     uploaded_by: User | None = None,
     entity: str = "",
     year: int | None = None,
-    checked: extractor.ExtractedReport | None = None,
+    enqueue: bool = True,
 ) -> tuple[Report, bool]:
-    """Store an uploaded report file, or return the report already made from the same file.
+    """Store an uploaded report file and, in the same transaction, the job that extracts it.
 
-    The file is read and extracted first (unless ``checked`` is what report_read already made of
-    these bytes, as the admin form does), so a file that cannot be read is refused with a reason
-    and nothing is stored. Returns (report, created). The figures are written by report_process.
+    Answers at once: the file is checked cheaply (report_upload_check, ReportRejected) and read by
+    the worker, which records 已完成 or 失败 with the reason on the report. The same file uploaded
+    again is the report already made of it (created False); one that failed before is tried
+    again, with the entity and year given now. ``enqueue=False``: the caller processes it itself.
     """
     digest = hashlib.sha256(data).hexdigest()
     existing = Report.objects.filter(sha256=digest).first()
     if existing is not None:
-        return existing, False
-    if checked is None:
-        report_read(name=name, data=data, entity=entity or None, year=year)
+        return _report_retry_failed(
+            report=existing, uploaded_by=uploaded_by, entity=entity, year=year, enqueue=enqueue
+        )
+    report_upload_check(name=name, size=len(data))
     report = Report(
         sha256=digest,
         size=len(data),
@@ -107,10 +142,60 @@ def report_upload_create(
         with transaction.atomic():
             report.file.save(Path(name).name, ContentFile(data), save=False)
             report.save()
+            if enqueue:
+                report_process_enqueue(report_id=report.pk)
     except IntegrityError:
-        # The same file uploaded twice at once: the other upload won; use its report.
+        # The same file uploaded twice at once: the other upload won; use its report. The row
+        # was rolled back but the copy this upload wrote was not: remove it.
+        _stored_file_discard(report)
         return Report.objects.get(sha256=digest), False
+    except BaseException:
+        _stored_file_discard(report)
+        raise
     return report, True
+
+
+def _stored_file_discard(report: Report) -> None:
+    """Remove the file an upload wrote for a report that was not saved, so none is left behind."""
+    if report.file.name:
+        report.file.storage.delete(report.file.name)
+
+
+def _report_retry_failed(
+    *, report: Report, uploaded_by: User | None, entity: str, year: int | None, enqueue: bool
+) -> tuple[Report, bool]:
+    with transaction.atomic():
+        retried = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+            status=ReportStatus.UPLOADED,
+            message="等待后台重新处理",
+            entity_override=entity,
+            year_override=year,
+            uploaded_by=uploaded_by or report.uploaded_by,
+            updated_at=timezone.now(),
+        )
+        if retried and enqueue:
+            report_process_enqueue(report_id=report.pk)
+    report.refresh_from_db()
+    return report, bool(retried)
+
+
+def report_reprocess(*, report_id: int) -> None:
+    """Extract the report again in the background (figures already reviewed are kept)."""
+    with transaction.atomic():
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.UPLOADED, message="等待后台重新识别", updated_at=timezone.now()
+        )
+        report_process_enqueue(report_id=report_id)
+
+
+def report_fail(*, report_id: int, reason: str) -> None:
+    """Record that a report could not be processed, and why (shown to the uploader)."""
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.FAILED,
+        message=reason,
+        processed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
 
 
 def report_process(*, report_id: int) -> Report | None:
@@ -118,11 +203,33 @@ def report_process(*, report_id: int) -> Report | None:
 
     Safe to run twice or concurrently: the report row is locked for the whole run (a concurrent
     run skips it), and figures are replaced in the same transaction, so a retry never duplicates.
-    Figures a reviewer has confirmed, corrected or rejected are kept as they are.
+    Figures a reviewer has confirmed, corrected or rejected are kept as they are. Every outcome
+    but a database that is briefly unreachable (OperationalError, retried by the task) ends in
+    已完成 or 失败 with the reason: never a report left 处理中.
     """
     Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
-        status=ReportStatus.PROCESSING
+        status=ReportStatus.PROCESSING, message="正在识别数据", updated_at=timezone.now()
     )
+    try:
+        return _report_process_locked(report_id=report_id)
+    except OperationalError:
+        raise
+    except SoftTimeLimitExceeded:  # in a worker, past the task's soft time limit
+        reason = report_timeout_reason()
+    except DatabaseError as exc:
+        # A figure the database refuses (a value out of range, a text too long): the whole run
+        # was rolled back; say so on the report rather than leave it 处理中.
+        logger.exception("report %s: storing its figures failed", report_id)
+        reason = f"识别结果无法保存（{type(exc).__name__}），未写入任何数据，请联系管理员"
+    except Exception:  # any other fault must still end the report in 失败, with a log line
+        logger.exception("report %s: processing failed", report_id)
+        reason = "处理时发生内部错误，未写入任何数据，已记录日志，请联系管理员"
+    name = Report.objects.filter(pk=report_id).values_list("original_name", flat=True).first()
+    report_fail(report_id=report_id, reason=f"{name}：{reason}")
+    return Report.objects.filter(pk=report_id).first()
+
+
+def _report_process_locked(*, report_id: int) -> Report | None:
     with transaction.atomic():
         # order_by(): the default ordering joins the jurisdiction; FOR UPDATE refuses outer joins.
         report = (
@@ -173,6 +280,49 @@ def report_process(*, report_id: int) -> Report | None:
     return report
 
 
+def reports_stuck_sweep() -> dict[str, int]:
+    """Reports left 已上传 or 处理中 past OUTBOX_RESEND_AFTER_SECONDS with no job under way (lost,
+    or given up by the outbox): processed again, or after JOBS_MAX_ATTEMPTS marked 失败 with
+    the reason. Run every minute by beat and by ``manage.py relay_outbox``. Safe to repeat."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
+    stuck = Report.objects.filter(
+        status__in=[ReportStatus.UPLOADED, ReportStatus.PROCESSING], updated_at__lt=cutoff
+    ).order_by("pk")
+    retried = failed = 0
+    for report_id, name in stuck.values_list("pk", "original_name"):
+        key = report_job_key(report_id)
+        if outbox_has_open(key=key):
+            continue  # waiting for the broker, queued or running: not stuck
+        attempts = outbox_attempts(key=key)
+        if attempts >= settings.JOBS_MAX_ATTEMPTS:
+            report_fail(report_id=report_id, reason=f"{name}：{jobs_gave_up_reason(attempts)}")
+            failed += 1
+            continue
+        with transaction.atomic():
+            Report.objects.filter(pk=report_id).update(updated_at=now)  # waits again from now
+            report_process_enqueue(report_id=report_id)
+        retried += 1
+    return {"retried": retried, "failed": failed}
+
+
+def report_timeout_reason() -> str:
+    """Why a report whose extraction ran past its time limit is 失败."""
+    return (
+        f"处理超时（超过 {settings.JOB_PARSE_TIME_LIMIT - 30} 秒）：文件可能过大或内容异常，"
+        "未写入任何数据；请拆分或检查文件后重新上传"
+    )
+
+
+def jobs_gave_up_reason(attempts: int) -> str:
+    """Why a sweep marked an upload 失败: in Chinese, for the uploader."""
+    minutes = settings.OUTBOX_RESEND_AFTER_SECONDS // 60
+    return (
+        f"后台处理已尝试 {attempts} 次，每次都未在 {minutes} 分钟内完成（处理进程中断或超时，"
+        "文件可能过大或内容异常），未写入任何数据；请检查文件后重新上传"
+    )
+
+
 def report_ingest(
     *,
     name: str,
@@ -181,9 +331,12 @@ def report_ingest(
     entity: str = "",
     year: int | None = None,
 ) -> tuple[Report, bool]:
-    """Upload and process in one go, for operators' batch loads (same code path as an upload)."""
+    """Upload and process in one go, for operators' batch loads (same code path as an upload).
+    Runs in the caller's process, so the file is read first: one that cannot be is refused
+    (ReportRejected) and nothing is stored."""
+    report_read(name=name, data=data, entity=entity or None, year=year)
     report, created = report_upload_create(
-        name=name, data=data, uploaded_by=uploaded_by, entity=entity, year=year
+        name=name, data=data, uploaded_by=uploaded_by, entity=entity, year=year, enqueue=False
     )
     processed = report_process(report_id=report.pk)
     return (processed or report), created

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +30,6 @@ from .models import (
     Department,
     DepartmentAlias,
     Evidence,
-    ImportStatus,
     Indicator,
     IndicatorAlias,
     Jurisdiction,
@@ -42,7 +42,6 @@ from .models import (
     TaskAssignment,
     TaskListUpload,
 )
-from .tasks import tasklist_upload_process_task
 
 if TYPE_CHECKING:  # django_stubs_ext comes with the type stubs, not with the app
     from django_stubs_ext import WithAnnotations
@@ -324,14 +323,18 @@ class DepartmentInvolvedFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
-        if self.value():
-            field = (
-                "assignments__department_id"
-                if queryset.model is Task
-                else "task__assignments__department_id"
-            )
-            return queryset.filter(**{field: self.value()}).distinct()
-        return queryset
+        value = str(self.value() or "")  # the facet counts pass the lookups' ids as int
+        if not value:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
+            # A typed or tampered address: the changelist answers it as any bad filter (?e=1).
+            raise IncorrectLookupParameters(f"部门编号“{value[:40]}”不是数字")
+        field = (
+            "assignments__department_id"
+            if queryset.model is Task
+            else "task__assignments__department_id"
+        )
+        return queryset.filter(**{field: int(value)}).distinct()
 
 
 class TaskAssignmentInline(admin.TabularInline):
@@ -748,9 +751,17 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         # Reverting to an old version is an edit: refuse it where editing the entry is refused.
         # What a revert may change is the service's business: only the reported fields, never
         # status, department or review (progress_entry_update).
+        # The revert itself is saved by save_model, through progress_entry_update: whoever
+        # reverts, status, reviewer, comment and the submission and review times stay as they
+        # are (tests/security/test_history_revert_keeps_workflow.py). Rewriting a history
+        # record in place (simple-history's SIMPLE_HISTORY_EDIT) is refused outright.
         if request.method == "POST":
             entry = ProgressEntry.objects.filter(pk=object_id).first()
-            if entry is None or not self.may_edit(request, entry):
+            if (
+                entry is None
+                or not self.may_edit(request, entry)
+                or "_change_history" in request.POST
+            ):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -919,11 +930,15 @@ class TaskListUploadAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("status", "message", "plan", "uploaded_by", "created_at", "finished_at")
 
+    # Who may see the uploads is asked of the selector their file downloads ask too.
+    def get_queryset(self, request):
+        return selectors.task_list_upload_list_visible_to(user=request.user)
+
     def has_module_permission(self, request):
-        return _is_supervisor(request)
+        return selectors.task_list_upload_may_view(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return _is_supervisor(request)
+        return selectors.task_list_upload_may_view(user=request.user)
 
     def has_add_permission(self, request):
         return _is_supervisor(request)
@@ -935,8 +950,6 @@ class TaskListUploadAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
-        obj.uploaded_by = request.user
-        obj.status = ImportStatus.PENDING
-        super().save_model(request, obj, form, change)
-        tasklist_upload_process_task.delay_on_commit(obj.pk)
-        self.message_user(request, "已上传，正在后台导入；刷新本页查看结果", messages.INFO)
+        # Stored with its import job in one transaction (the outbox); the worker imports it.
+        services.tasklist_upload_submit(upload=obj, by=request.user)
+        self.message_user(request, "已上传，后台处理中；刷新本页查看结果", messages.INFO)

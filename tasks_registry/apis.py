@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 
 from api.access import READERS, STAFF, SUPERVISOR
 from api.views import ApiViewSet
+from config.files import file_response
 
 from . import filters, selectors, serializers, services
 from .models import (
@@ -294,11 +294,7 @@ class ProgressEntryViewSet(
     @action(detail=True, methods=["get"], url_path="evidence/(?P<evidence_id>[0-9]+)")
     def evidence_file(self, request, pk=None, evidence_id=None):
         item = get_object_or_404(Evidence, pk=evidence_id, entry=self.get_object())
-        try:
-            return FileResponse(
-                item.file.open("rb"),
-                as_attachment=True,
-                filename=(item.file.name or "").rsplit("/", 1)[-1],
-            )
-        except OSError as exc:
-            raise Http404 from exc
+        # The same answer as the admin's download link (attachment, allowed type, nosniff).
+        return file_response(
+            request=request, record=item, file=item.file, filename=item.file.name or ""
+        )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from config.files import ProtectedFileField, content_mismatch
 from policytext import documents
 
 
@@ -605,7 +606,8 @@ def _size(n: int) -> str:
 
 
 def validate_evidence_file(file) -> None:
-    """Evidence must be a document or picture of reasonable size (limits from settings)."""
+    """Evidence must be a document or picture of reasonable size (limits from settings), whose
+    content is what its extension says: a page renamed .pdf, or a script renamed .png, is not."""
     name = getattr(file, "name", "") or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = [e.lower() for e in settings.EVIDENCE_EXTENSIONS]
@@ -617,6 +619,13 @@ def validate_evidence_file(file) -> None:
         raise ValidationError(
             f"文件“{name}”大小为 {_size(file.size)}，超过上限 {_size(settings.EVIDENCE_MAX_BYTES)}"
         )
+    # Checked only on a new upload: a stored file was checked when it came in.
+    if not getattr(file, "_committed", True):
+        mismatch = content_mismatch(name=name, fh=file.file)
+        if mismatch:
+            raise ValidationError(
+                f"文件“{name}”的内容与扩展名 .{extension} 不符：{mismatch}，请上传真实的文件"
+            )
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -629,8 +638,11 @@ class Evidence(models.Model):
     entry = models.ForeignKey(
         ProgressEntry, verbose_name="进展填报", on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(
-        "文件", upload_to=evidence_upload_to, validators=[validate_evidence_file]
+    file = ProtectedFileField(
+        "文件",
+        upload_to=evidence_upload_to,
+        validators=[validate_evidence_file],
+        download_view="files:evidence",
     )
     description = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
@@ -661,10 +673,11 @@ class ImportStatus(models.TextChoices):
 class TaskListUpload(models.Model):
     """A task-list file uploaded in the admin, imported by a background job."""
 
-    file = models.FileField(
+    file = ProtectedFileField(
         "任务清单文件",
         upload_to="tasklists/",
         help_text=f"支持{documents.ACCEPTED}",
+        download_view="files:tasklist-upload",
     )
     plan_title = models.CharField("政策文件名称", max_length=200)
     issuer = models.CharField("发文单位", max_length=100, blank=True)

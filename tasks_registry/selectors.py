@@ -8,7 +8,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from accounts.models import User
 from policytext.departments import Catalogue
 
-from .models import Department, DepartmentAlias, ProgressEntry, Target, Task, TaskAssignment
+from .models import (
+    Department,
+    DepartmentAlias,
+    Evidence,
+    ProgressEntry,
+    Target,
+    Task,
+    TaskAssignment,
+    TaskListUpload,
+)
 
 
 def catalogue_load() -> Catalogue:
@@ -60,12 +69,28 @@ def task_scope(*, user: User | AnonymousUser, path: str = "") -> Q:
     return Q(**{f"{path}id__in": assigned})
 
 
-def progress_entry_scope(*, user: User | AnonymousUser, path: str = "") -> Q:
-    """The progress entries ``user`` may see, as a filter on ProgressEntry (or through ``path``)."""
+def task_department_ids(*, task_id: int) -> list[int]:
+    """The departments whose staff see a task (task_scope): those leading or co-operating on it.
+    Recorded with a deleted task, target or attainment, which can no longer be asked."""
+    return sorted(
+        TaskAssignment.objects.filter(task_id=task_id).values_list("department_id", flat=True)
+    )
+
+
+def department_scope(*, user: User | AnonymousUser, field: str) -> Q:
+    """A filter on rows that name the department they belong to in ``field``: all of them for
+    users not confined to a department, their own department's for staff, none for the rest.
+    Progress entries are scoped so (progress_entry_scope), and so are the deletions of records
+    that only some departments saw (api.deletions)."""
     if _sees_nothing(user):
         return _NOTHING
     department_id = _staff_department_id(user)
-    return Q() if department_id is None else Q(**{f"{path}department_id": department_id})
+    return Q() if department_id is None else Q(**{field: department_id})
+
+
+def progress_entry_scope(*, user: User | AnonymousUser, path: str = "") -> Q:
+    """The progress entries ``user`` may see, as a filter on ProgressEntry (or through ``path``)."""
+    return department_scope(user=user, field=f"{path}department_id")
 
 
 def task_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Task]:
@@ -85,6 +110,23 @@ def progress_entry_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Pr
     return ProgressEntry.objects.select_related(
         "task__plan", "target", "department", "created_by"
     ).filter(progress_entry_scope(user=user))
+
+
+def evidence_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Evidence]:
+    """Evidence goes with its entry: whoever may see the entry may see (and download) its files."""
+    return Evidence.objects.select_related("entry").filter(
+        progress_entry_scope(user=user, path="entry__")
+    )
+
+
+def task_list_upload_may_view(*, user: User | AnonymousUser) -> bool:
+    """Task lists are imported by supervisors: the uploads, and their files, are theirs to see."""
+    return isinstance(user, User) and user.is_active and user.is_supervisor
+
+
+def task_list_upload_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[TaskListUpload]:
+    qs = TaskListUpload.objects.all()
+    return qs if task_list_upload_may_view(user=user) else qs.none()
 
 
 def task_is_visible_to(*, user: User | AnonymousUser, task: Task) -> bool:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from outbox.services import outbox_attempts, outbox_enqueue, outbox_has_open
 from policytext import cnnum, documents
 from policytext.departments import KIND_UNKNOWN, Resolved
 from policytext.documents import Document
@@ -54,6 +58,7 @@ from .models import (
 from .selectors import catalogue_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,6 +461,7 @@ def tasklist_import(
         dry_run=dry_run,
         document=document,
     )
+    _tasklist_fits_check(result=result, issuer=issuer)  # a dry run fails as the import would
     if dry_run:
         return result
     with transaction.atomic():
@@ -501,6 +507,35 @@ def tasklist_import(
             target_ids=Target.objects.filter(task__plan=plan).values_list("pk", flat=True)
         )
     return result
+
+
+def _tasklist_fits_check(*, result: TaskListImportResult, issuer: str) -> None:
+    """Refuse, before anything is written, a value longer than the column that stores it (a
+    department name over 100 characters): TaskListError saying the line, the field and the
+    limit, rather than a database error half-way through the import."""
+
+    def check(model: type[Model], column: str, value: str | None, label: str, line: int) -> None:
+        limit = getattr(model._meta.get_field(column), "max_length", None)
+        if value and limit and len(value) > limit:
+            error = TaskListError(
+                f"“{value[:20]}…”有 {len(value)} 个字符，超过 {limit} 个字符的上限，请核对原文",
+                line=line or None,
+                field_name=label,
+            )
+            raise error.placed(result.document) if result.document else error
+
+    check(Plan, "title", result.plan_title, "政策文件名称", 0)
+    check(Plan, "issuer", issuer, "发文单位", 0)
+    for task in result.parsed.tasks:
+        check(Task, "number", task.number, "序号", task.line)
+        check(Task, "deadline_text", task.deadline_text, "完成时限", task.line)
+        for body in task.bodies:
+            check(Department, "name", body.name, "责任单位", task.line)
+            check(TaskAssignment, "written_as", body.written, "责任单位", task.line)
+        for target in task.targets:
+            check(Target, "label", target.label, "目标内容", task.line)
+            check(Target, "unit", target.unit, "目标单位", task.line)
+            check(Target, "per_unit", target.per_unit, "目标单位", task.line)
 
 
 def _due_fields(due: int | str | None) -> dict[str, object]:
@@ -666,62 +701,177 @@ def _targets_sync(task: Task, parsed_targets: list[ParsedTarget]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Task-list uploads (admin) processed in the background
 
+# The job that imports an upload, by its Celery name (tasks_registry.tasks imports this module).
+TASKLIST_UPLOAD_TASK = "tasks_registry.tasks.tasklist_upload_process_task"
+
+
+def tasklist_upload_job_key(upload_id: int) -> str:
+    """What the outbox calls the jobs about this upload (how often it was tried)."""
+    return f"tasks_registry.tasklistupload:{upload_id}"
+
+
+def tasklist_upload_enqueue(*, upload_id: int) -> None:
+    """Import the upload in the background: an outbox job in the current transaction."""
+    outbox_enqueue(
+        task=TASKLIST_UPLOAD_TASK,
+        kwargs={"upload_id": upload_id},
+        key=tasklist_upload_job_key(upload_id),
+    )
+
+
+def tasklist_upload_submit(*, upload: TaskListUpload, by: User) -> TaskListUpload:
+    """Store an uploaded task list and, in the same transaction, the job that imports it; the
+    request answers at once (已上传，后台处理中) and the worker records 已完成 or 失败 on it."""
+    with transaction.atomic():
+        upload.uploaded_by = by
+        upload.status = ImportStatus.PENDING
+        upload.save()
+        tasklist_upload_enqueue(upload_id=upload.pk)
+    return upload
+
 
 def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
     """Import an uploaded task list and record the outcome on the upload for the uploader to see.
 
-    Claims the upload with a conditional update so two workers never import it at once; a parse
-    error is recorded as a failure (not retried) and leaves the plan untouched.
+    Locks the upload row for the run, so two workers never import it at once (the second skips
+    it) and a run redelivered after its worker died takes it over. Every outcome but a database
+    briefly unreachable (retried by the task) ends in 已完成 or 失败 with the reason (line and
+    field where there is one): a parse error, a value the database refuses, a time-out.
     """
-    claimed = TaskListUpload.objects.filter(
-        pk=upload.pk, status__in=[ImportStatus.PENDING, ImportStatus.FAILED]
-    ).update(status=ImportStatus.PROCESSING)
-    if not claimed:
-        upload.refresh_from_db()
-        return upload
-    upload.refresh_from_db()
+    TaskListUpload.objects.filter(pk=upload.pk).exclude(status=ImportStatus.DONE).update(
+        status=ImportStatus.PROCESSING
+    )
+    with transaction.atomic():
+        locked = (
+            TaskListUpload.objects.select_for_update(skip_locked=True)
+            .filter(pk=upload.pk)
+            .exclude(status=ImportStatus.DONE)
+            .first()
+        )
+        if locked is None:
+            upload.refresh_from_db()
+            return upload  # done already, or being imported by another worker right now
+        upload = locked
+        filename = (upload.file.name or "").rsplit("/", 1)[-1]
+        try:
+            result = _tasklist_upload_import(upload=upload, filename=filename)
+        except OperationalError:
+            raise
+        except (TaskListError, TaskListUploadFailed) as exc:
+            _tasklist_upload_refused_file_discard(upload)
+            _tasklist_upload_failed(upload, f"{filename}：{exc}")
+        except SoftTimeLimitExceeded:  # in a worker, past the task's soft time limit
+            _tasklist_upload_refused_file_discard(upload)
+            _tasklist_upload_failed(
+                upload,
+                f"{filename}：导入超时（超过 {settings.JOB_PARSE_TIME_LIMIT - 30} 秒），"
+                "未写入任何数据；请检查或拆分文件后重新上传",
+            )
+        except DatabaseError as exc:
+            logger.exception("task-list upload %s: writing failed", upload.pk)
+            _tasklist_upload_failed(
+                upload,
+                f"{filename}：写入数据库失败（{type(exc).__name__}），未写入任何数据，请联系管理员",
+            )
+        except Exception:  # any other fault must still end the upload in 失败, with a log line
+            logger.exception("task-list upload %s: import failed", upload.pk)
+            _tasklist_upload_failed(
+                upload, f"{filename}：导入时发生内部错误，未写入任何数据，已记录日志"
+            )
+        else:
+            upload.status = ImportStatus.DONE
+            upload.plan = result.plan
+            upload.summary = {
+                "tasks": len(result.parsed.tasks),
+                "targets": result.target_count,
+                "unknown_departments": result.parsed.unknown_departments,
+                **result.changes,
+            }
+            upload.message = (
+                f"导入 {len(result.parsed.tasks)} 项任务、{result.target_count} 个目标；"
+                f"新增 {len(result.created)}，更新 {len(result.updated)}，"
+                f"未变 {len(result.unchanged)}，移出 {len(result.withdrawn)}"
+                + (
+                    f"；待核对单位：{'、'.join(result.parsed.unknown_departments)}"
+                    if result.parsed.unknown_departments
+                    else ""
+                )
+            )
+            upload.finished_at = timezone.now()
+            upload.save()
+    return upload
+
+
+class TaskListUploadFailed(Exception):
+    """An upload that cannot be imported for a reason outside the file's content."""
+
+
+def _tasklist_upload_import(*, upload: TaskListUpload, filename: str) -> TaskListImportResult:
     period = (
         (upload.period_start, upload.period_end)
         if upload.period_start and upload.period_end
         else None
     )
-    filename = (upload.file.name or "").rsplit("/", 1)[-1]
     try:
         with upload.file.open("rb") as fh:
             data = fh.read()
-        result = tasklist_import(
-            data=data,
-            filename=filename,
-            plan_title=upload.plan_title,
-            period=period,
-            issuer=upload.issuer,
-        )
-    except TaskListError as exc:
-        upload.status = ImportStatus.FAILED
-        upload.message = f"{filename}：{exc}"
-        upload.summary = {}
-    else:
-        upload.status = ImportStatus.DONE
-        upload.plan = result.plan
-        upload.summary = {
-            "tasks": len(result.parsed.tasks),
-            "targets": result.target_count,
-            "unknown_departments": result.parsed.unknown_departments,
-            **result.changes,
-        }
-        upload.message = (
-            f"导入 {len(result.parsed.tasks)} 项任务、{result.target_count} 个目标；"
-            f"新增 {len(result.created)}，更新 {len(result.updated)}，"
-            f"未变 {len(result.unchanged)}，移出 {len(result.withdrawn)}"
-            + (
-                f"；待核对单位：{'、'.join(result.parsed.unknown_departments)}"
-                if result.parsed.unknown_departments
-                else ""
-            )
-        )
+    except OSError as exc:
+        raise TaskListUploadFailed("找不到已上传的文件，请重新上传") from exc
+    # A savepoint: a write the database refuses rolls back the import alone, and the failure can
+    # still be recorded on the upload in the enclosing transaction.
+    return tasklist_import(
+        data=data,
+        filename=filename,
+        plan_title=upload.plan_title,
+        period=period,
+        issuer=upload.issuer,
+    )
+
+
+def _tasklist_upload_refused_file_discard(upload: TaskListUpload) -> None:
+    """A refused file is of no further use (nothing was imported from it; a corrected file is a
+    new upload), so it is not kept on disk; the message keeps its name. Files that failed on an
+    internal error stay, for whoever looks into it."""
+    if upload.file.name:
+        upload.file.delete(save=False)
+
+
+def _tasklist_upload_failed(upload: TaskListUpload, message: str) -> None:
+    upload.status = ImportStatus.FAILED
+    upload.message = message
+    upload.summary = {}
     upload.finished_at = timezone.now()
     upload.save()
-    return upload
+
+
+def tasklist_uploads_stuck_sweep() -> dict[str, int]:
+    """Uploads left 排队中 or 导入中 past OUTBOX_RESEND_AFTER_SECONDS with no job under way (lost,
+    or given up by the outbox): imported again, or after JOBS_MAX_ATTEMPTS marked 失败 with the
+    reason. Run every minute by beat and by ``manage.py relay_outbox``. Safe to repeat."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
+    stuck = TaskListUpload.objects.filter(
+        status__in=[ImportStatus.PENDING, ImportStatus.PROCESSING], created_at__lt=cutoff
+    ).order_by("pk")
+    retried = failed = 0
+    for upload in stuck:
+        key = tasklist_upload_job_key(upload.pk)
+        if outbox_has_open(key=key):
+            continue  # waiting for the broker, queued or running: not stuck
+        attempts = outbox_attempts(key=key)
+        if attempts >= settings.JOBS_MAX_ATTEMPTS:
+            minutes = settings.OUTBOX_RESEND_AFTER_SECONDS // 60
+            filename = (upload.file.name or "").rsplit("/", 1)[-1]
+            _tasklist_upload_failed(
+                upload,
+                f"{filename}：后台导入已尝试 {attempts} 次，每次都未在 {minutes} 分钟内完成"
+                "（处理进程中断或超时），未写入任何数据；请检查文件后重新上传",
+            )
+            failed += 1
+            continue
+        with transaction.atomic():
+            tasklist_upload_enqueue(upload_id=upload.pk)
+        retried += 1
+    return {"retried": retried, "failed": failed}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,25 +26,50 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    # Two-step verification (两步验证): TOTP authenticators, backup codes (accounts.second_factor)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "tasks_registry",
     "reporting",
     "attainment",
     "api.apps.ApiConfig",
+    "audit",
+    "ops",  # manage.py backup / restore
+    "outbox",
+    "axes",  # sign-in lockout (accounts.lockout)
+    "csp",  # Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
 ]
 
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's CSS, the API docs' scripts) served by the app itself, compressed
+    # and with far-future caching under production's manifest storage; no proxy recipe needed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Oversize bodies and NUL bytes refused before anything reads them (config/middleware.py).
+    "config.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified once its code is in; until then only the code or enrolment page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware, so that the sign-out can say why (SESSION_IDLE_MINUTES).
+    "accounts.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.ApiTokenFailureAuditMiddleware",
+    # After MessageMiddleware: adds "后台处理将在服务恢复后自动进行" when Redis was down.
+    "outbox.middleware.DeferredJobNoticeMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,16 +95,97 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A connection kept open (CONN_MAX_AGE) is checked before each request reuses it, so
+        # that after PostgreSQL restarts requests recover without restarting gunicorn.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (等保三级 口令复杂度): at least 10 characters of three kinds, not like the user's name,
+# not a common password, not all digits. Checked wherever a password is set in the admin.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+
+# Sign-in lockout (登录失败处理, accounts.lockout on django-axes): an account is locked after
+# LOGIN_FAILURE_LIMIT failures, an address after LOGIN_ADDRESS_FAILURE_LIMIT, within
+# LOGIN_LOCKOUT_MINUTES; the lock ends that long after the last failure or when an administrator
+# lifts it. axes checks first, then Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # hours, as axes reads a float
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "audit.services.request_address"  # TRUSTED_PROXY_COUNT applies
+AXES_RESET_ON_SUCCESS = True  # consecutive failures count, as 等保 reads them
+# Failures while locked are refused without being counted, so the end time shown holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False  # accounts.admin shows the failures in Chinese (登录失败记录)
+AXES_VERBOSE = False
+# API tokens cannot be guessed faster: LIMIT refused tokens from one address in WINDOW minutes
+# and token authentication from there pauses for the window (accounts.apis).
+API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 20)
+API_TOKEN_FAILURE_WINDOW_MINUTES = env_int("API_TOKEN_FAILURE_WINDOW_MINUTES", 10)
+
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request (accounts.middleware) and at
+# the latest SESSION_MAX_HOURS after signing in, or when the browser closes.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script here reads it: forms and the API docs embed the token
+CSRF_COOKIE_SAMESITE = "Lax"
+# `demo_accounts` creates accounts with a published password; production sets this False.
+DEMO_ACCOUNTS_ALLOWED = True
+
+# Content-Security-Policy (django-csp), the same in every settings so that the browser tests see
+# what production sends. No inline script anywhere (the API docs use the split Swagger view, the
+# supervisors' view a script file); inline *styles* stay allowed, because the supervisors' view
+# draws progress bars with style="width:…%" and styles cannot run code. Swagger UI shows its icons
+# as data: images. tests/security/test_csp_in_browser.py opens each kind of page in Chromium.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # Redoc (/api/redoc/) searches in a blob: worker
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Two-step verification (两步验证, accounts.second_factor). Who may use nothing until a TOTP
+# authenticator is bound: role values (staff, supervisor, office) and "superuser" for system
+# administrators. Anyone else may still enable it. Empty only in the test settings.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "supervisor,superuser")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "职业教育政策任务跟踪")
+# The admin shows no device keys (an administrator resets a device, never reads its secret).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -88,14 +194,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Uploaded files are never served at MEDIA_URL, in any settings: only through the download views,
+# which check who may see the record first (config/files.py). FILE_SERVE says who sends the bytes:
+# django (the default), x-accel (nginx, from an `internal` location at X_ACCEL_PREFIX aliased to
+# MEDIA_ROOT) or x-sendfile (Apache mod_xsendfile).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+FILE_SERVE = env_choice("DJANGO_FILE_SERVE", "django", ("django", "x-accel", "x-sendfile"))
+X_ACCEL_PREFIX = env_str("DJANGO_X_ACCEL_PREFIX", "/protected-media/")
 
 # Evidence files (佐证材料): what staff may upload, and how large.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_EXTENSIONS = env_list("EVIDENCE_EXTENSIONS", "pdf,doc,docx,xls,xlsx,jpg,jpeg,png,txt,zip")
 TASKLIST_MAX_BYTES = env_int("TASKLIST_MAX_BYTES", 5 * 1024 * 1024)
+# A request body larger than its page accepts is refused on its Content-Length before it is read:
+# the limits above plus 1 MB of form for the upload pages (config.middleware.UPLOAD_LIMITS), this
+# for every other request. Uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_BYTES", 2 * 1024 * 1024)
 
 # Celery. Without CELERY_BROKER_URL tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")
@@ -107,6 +224,40 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A job whose worker process dies (the OOM killer, a deploy) goes back to the queue instead of
+# being lost. Time limits, in seconds: the soft limit lets a job record why it stopped (失败,
+# 处理超时) before the hard one kills it. Parsing a report or task list; a recompute or the scan.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+JOB_PARSE_TIME_LIMIT = env_int("JOB_PARSE_TIME_LIMIT", 300)
+JOB_RECOMPUTE_TIME_LIMIT = env_int("JOB_RECOMPUTE_TIME_LIMIT", 900)
+CELERY_TASK_TIME_LIMIT = max(JOB_PARSE_TIME_LIMIT, JOB_RECOMPUTE_TIME_LIMIT)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+# Redis hands an unacknowledged job (its whole worker was killed) to another worker after the
+# visibility timeout: long enough for the longest job, short enough that it is redone in minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT)
+}
+# A worker child that grew past this (KiB; 0: no cap) is replaced after its job.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
+    env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1024 * 1024) or None
+)
+# The outbox (outbox.services): a job handed to the broker that has not finished after this is
+# handed over again, at most JOBS_MAX_ATTEMPTS times; a report or task-list upload whose jobs
+# all ended that way is marked 失败 with the reason. Finished jobs are kept OUTBOX_KEEP_DAYS.
+OUTBOX_RESEND_AFTER_SECONDS = env_int(
+    "OUTBOX_RESEND_AFTER_SECONDS", CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60
+)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
+# The sweeps, every minute (also `manage.py relay_outbox` from cron where beat does not run).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "outbox.tasks.outbox_relay_task", "schedule": 60.0},
+    "reports-stuck-sweep": {"task": "reporting.tasks.reports_stuck_sweep_task", "schedule": 60.0},
+    "tasklist-uploads-stuck-sweep": {
+        "task": "tasks_registry.tasks.tasklist_uploads_stuck_sweep_task",
+        "schedule": 60.0,
+    },
+}
 # The nightly scan's schedule lives in the database, editable in the admin (定时任务).
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -166,7 +317,7 @@ REST_FRAMEWORK = {
         "api.exports.XLSXRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.JSONParser",  # DRF's, with nesting too deep for Python answered 400
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -213,3 +364,10 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
     },
 }
+
+# Audit trail (审计日志). Who signed in, changed, exported or downloaded what, from where.
+# Kept AUDIT_RETENTION_DAYS (等保三级: at least 180; less stops `prune_audit`), pruned nightly.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+# How many reverse proxies of ours stand in front of gunicorn (README: nginx = 1). Only then is
+# X-Forwarded-For believed, and only the entry our outermost proxy appended; 0 uses REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)

@@ -184,9 +184,10 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # Review: supervisors only.
     ("progress-entry-approve", "POST"): ONLY_SUPERVISORS,
     ("progress-entry-return-entry", "POST"): ONLY_SUPERVISORS,
-    # What was deleted, for incremental sync: ids only, so every signed-in role reads all of it.
+    # What was deleted, for incremental sync: every role lists what it could see; the detail is
+    # of 市教育局's deleted draft, which 市财政局 staff never saw.
     ("deletion-list", "GET"): SIGNED_IN,
-    ("deletion-detail", "GET"): SIGNED_IN,
+    ("deletion-detail", "GET"): OWN_RECORD_READERS,
     # The schema: anyone signed in.
     ("api-schema", "GET"): SIGNED_IN,
 }
@@ -213,6 +214,7 @@ NOT_FOUND: dict[tuple[str, str], frozenset[str]] = {
     ("progress-entry-submit", "POST"): frozenset({OTHER_STAFF}),
     ("progress-entry-evidence", "POST"): frozenset({OTHER_STAFF}),
     ("progress-entry-evidence-file", "GET"): frozenset({OTHER_STAFF}),
+    ("deletion-detail", "GET"): frozenset({OTHER_STAFF}),
 }
 
 MSG_401 = "未登录或令牌无效：请在请求头中提供 Authorization: Token <令牌>"

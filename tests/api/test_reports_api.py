@@ -235,8 +235,13 @@ def test_the_uploader_can_give_the_year(upload, clients):
 # Refused: 400 naming the file, nothing stored
 
 
+# Refused in the request: what is cheap to tell (size, empty, type). Reading the file is the
+# worker's job: one that cannot be read is accepted and ends 失败 with the reason (FAILED below).
 REFUSED = [
     pytest.param("开封市2023年报告.txt", b"", "文件是空的", id="empty"),
+    pytest.param("开封市2023年报告.exe", b"MZ\x90\x00", "不支持的文件类型", id="wrong-type"),
+]
+FAILED = [
     pytest.param(
         "开封市2023年报告.txt", bytes(range(0x80, 0x100)) * 8, "无法识别文件编码", id="undecodable"
     ),
@@ -264,6 +269,35 @@ def test_a_file_that_cannot_become_a_report_is_refused_with_its_name_and_nothing
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("name", "data", "reason"), FAILED)
+def test_a_file_that_cannot_be_read_is_accepted_and_its_status_says_failed_with_the_reason(
+    upload, clients, name, data, reason
+):
+    response = upload(name, data)
+
+    assert response.status_code == 202, response.content.decode()
+    report = clients["staff"].get(response.json()["status_url"]).json()
+    assert (report["status"], report["status_display"]) == ("failed", "失败")
+    assert report["message"].startswith(f"{name}：")
+    assert reason in report["message"]
+    assert Figure.objects.filter(report_id=report["id"]).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_failed_report_uploaded_again_with_its_entity_is_processed_again(upload, clients):
+    first = upload("年度报告.txt", YEAR_ONLY_TITLE)
+    assert clients["staff"].get(first.json()["status_url"]).json()["status"] == "failed"
+
+    again = upload("年度报告.txt", YEAR_ONLY_TITLE, entity="开封市")
+
+    assert again.status_code == 202, again.content.decode()
+    assert again.json()["id"] == first.json()["id"]
+    report = clients["staff"].get(again.json()["status_url"]).json()
+    assert report["status"] == "done", report["message"]
+    assert report["jurisdiction"]["name"] == "开封市"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "title",
     [
@@ -283,10 +317,12 @@ def test_a_report_whose_title_names_no_place_is_refused_rather_than_filed_under_
         "年度报告.txt", f"{title}\n\n一、基本情况\n\n全市共有中等职业学校 9 所，在校生 1.2 万人。\n"
     )
 
-    error = error_of(response, 400)
-    assert "年度报告.txt" in error["message"]
-    assert "报告主体" in error["message"]
-    assert (Report.objects.count(), Jurisdiction.objects.count()) == before
+    assert response.status_code == 202, response.content.decode()
+    report = Report.objects.get(pk=response.json()["id"])
+    assert report.get_status_display() == "失败"
+    assert "年度报告.txt" in report.message
+    assert "报告主体" in report.message
+    assert (report.jurisdiction, Jurisdiction.objects.count()) == (None, before[1])
 
 
 @pytest.mark.django_db

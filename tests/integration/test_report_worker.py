@@ -10,7 +10,7 @@ import time
 import pytest
 
 from reporting.models import Figure, FigureConflict, Report, ReportStatus
-from reporting.services import ReportRejected, report_process, report_upload_create
+from reporting.services import report_process, report_upload_create
 from reporting.tasks import report_process_task
 from tests.conftest import seed_file
 from tests.integration.conftest import wait_drained
@@ -62,11 +62,16 @@ def test_worker_ingests_the_xinxiang_report_and_reruns_do_not_duplicate(worker, 
     assert not created and again.pk == report.pk
 
 
-def test_a_refused_file_leaves_nothing_behind(worker, reference_data):
-    with pytest.raises(ReportRejected) as refused:
-        report_upload_create(name="年报.txt", data="这份文件没有标题，也没有任何年份。\n".encode())
-    assert "年报.txt" in str(refused.value) and "年份" in str(refused.value)
-    assert Report.objects.count() == 0 and Figure.objects.count() == 0
+def test_a_file_the_worker_cannot_read_ends_failed_with_the_reason(worker, reference_data):
+    """The upload only stores the file; the worker reads it, and says why it cannot."""
+    report, created = report_upload_create(
+        name="年报.txt", data="这份文件没有标题，也没有任何年份。\n".encode()
+    )
+    assert created
+    report = _wait_done(report)
+    assert report.get_status_display() == "失败"
+    assert "年报.txt" in report.message and "年份" in report.message
+    assert Figure.objects.count() == 0
 
 
 @pytest.mark.seeds

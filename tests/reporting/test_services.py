@@ -229,17 +229,45 @@ UNREADABLE = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "data", "reason"), UNREADABLE)
-def test_an_unreadable_upload_is_refused_with_a_reason_and_nothing_is_stored(
+def test_an_unreadable_file_is_refused_by_a_batch_load_with_a_reason_and_nothing_is_stored(
     reference_data, name, data, reason
 ):
     with pytest.raises(services.ReportRejected) as refused:
-        services.report_upload_create(name=name, data=data)
+        services.report_ingest(name=name, data=data)
 
     message = str(refused.value)
     assert message.startswith(f"{name}：")
     assert reason in message
     assert Report.objects.count() == 0
     assert stored_files() == []
+
+
+@pytest.mark.django_db
+def test_an_empty_upload_is_refused_before_anything_is_stored(reference_data):
+    with pytest.raises(services.ReportRejected) as refused:
+        services.report_upload_create(name="新乡市2023年报告.txt", data=b"")
+
+    assert str(refused.value) == "新乡市2023年报告.txt：文件是空的"
+    assert Report.objects.count() == 0
+    assert stored_files() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "data", "reason"), [p for p in UNREADABLE if p.id != "empty"])
+def test_an_unreadable_upload_is_accepted_and_its_processing_ends_failed_with_the_reason(
+    reference_data, name, data, reason
+):
+    """The upload request only stores the file; the worker reads it and says why it cannot."""
+    report, created = services.report_upload_create(name=name, data=data)
+    assert created and report.status == ReportStatus.UPLOADED
+
+    services.report_process(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert report.get_status_display() == "失败"
+    assert report.message.startswith(f"{name}：")
+    assert reason in report.message
+    assert report.figures.count() == 0
 
 
 @pytest.mark.django_db
