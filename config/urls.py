@@ -14,7 +14,8 @@ admin.site.index_title = "任务、目标与进展"
 admin.site.site_url = "/supervision/"  # the admin's “查看站点” opens the supervisors' view
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="workbench:home", permanent=False)),
+    path("workbench/", include("workbench.urls")),
     path("admin/", admin.site.urls),
     path("supervision/", include("attainment.urls")),
     # Two-step verification (两步验证): the code after the password, binding an authenticator.

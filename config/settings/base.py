@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tasks_registry",
     "reporting",
     "attainment",
+    "workbench",  # 工作台: each role's landing page (workbench/)
     "api.apps.ApiConfig",
     "audit",
     "ops",  # manage.py backup / restore
