@@ -9,14 +9,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -82,18 +82,23 @@ def reference_data_load(
     jurisdictions = json.loads(jurisdictions_path.read_text(encoding="utf-8"))["jurisdictions"]
     with transaction.atomic(using=using):
         for entry in departments:
-            department, _ = Department.objects.using(using).update_or_create(
-                name=entry["name"], defaults={"kind": entry["kind"], "needs_review": False}
+            department = _reference_row_sync(
+                Department.objects.using(using),
+                {"name": entry["name"]},
+                {"kind": entry["kind"], "needs_review": False},
             )
             for alias in entry.get("aliases", []):
-                DepartmentAlias.objects.using(using).update_or_create(
-                    alias=alias, defaults={"department": department}
+                _reference_row_sync(
+                    DepartmentAlias.objects.using(using),
+                    {"alias": alias},
+                    {"department_id": department.pk},
                 )
         for entry in indicators:
             max_value = entry.get("max")
-            Indicator.objects.using(using).update_or_create(
-                code=entry["code"],
-                defaults={
+            _reference_row_sync(
+                Indicator.objects.using(using),
+                {"code": entry["code"]},
+                {
                     "name": entry["name"],
                     "unit": entry.get("unit", ""),
                     "aliases": entry.get("aliases", []),
@@ -133,10 +138,10 @@ def reference_data_load(
         by_name: dict[str, Jurisdiction] = {}
         for entry in jurisdictions:
             parent = by_name.get(entry["parent"]) if entry.get("parent") else None
-            jurisdiction, _ = Jurisdiction.objects.using(using).update_or_create(
-                name=entry["name"],
-                parent=parent,
-                defaults={
+            jurisdiction = _reference_row_sync(
+                Jurisdiction.objects.using(using),
+                {"name": entry["name"], "parent_id": parent.pk if parent else None},
+                {
                     "kind": entry["kind"],
                     "code": entry.get("code") or "",
                     "aliases": entry.get("aliases", []),
@@ -151,6 +156,27 @@ def reference_data_load(
         "jurisdictions": len(jurisdictions),
         "learned_aliases": learned,
     }
+
+
+_Row = TypeVar("_Row", bound=Model)
+
+
+def _reference_row_sync(
+    rows: QuerySet[_Row], lookup: dict[str, object], values: dict[str, object]
+) -> _Row:
+    """The row ``lookup`` finds, created with ``values`` or brought up to them; saved only when a
+    value differs, so repeating the load (every ``migrate`` does) writes no history, no audit
+    event and moves no ``updated_at`` that API clients sync by."""
+    row = rows.filter(**lookup).first()
+    if row is None:
+        return rows.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        stamps = [f.name for f in row._meta.concrete_fields if getattr(f, "auto_now", False)]
+        row.save(using=rows.db, update_fields=[*changed, *stamps])
+    return row
 
 
 # ---------------------------------------------------------------------------------------------

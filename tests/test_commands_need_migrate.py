@@ -30,18 +30,27 @@ def manage(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+COMMANDS = [
+    ("import_tasklist", TASKLIST, "--plan", "南阳市职业教育任务清单示例"),
+    ("import_tasklist", TASKLIST, "--plan", "X", "--dry-run", "--format", "json"),
+    ("ingest_report", REPORT),
+    ("demo_accounts",),
+    ("api_token", "--user", "admin", "--name", "测试"),
+    ("attainment_report", "--plan", "南阳"),
+    ("run_pipeline",),
+    ("load_reference",),
+    ("export_reference",),
+    ("reextract",),
+    ("backup", "--output", "备份.tar.gz"),
+    ("restore", "备份.tar.gz"),
+    ("prune_audit",),
+    ("relay_outbox",),
+]
+
+
 @pytest.mark.parametrize(
     "args",
-    [
-        ("import_tasklist", TASKLIST, "--plan", "南阳市职业教育任务清单示例"),
-        ("import_tasklist", TASKLIST, "--plan", "X", "--dry-run", "--format", "json"),
-        ("ingest_report", REPORT),
-        ("demo_accounts",),
-        ("api_token", "--user", "admin", "--name", "测试"),
-        ("attainment_report", "--plan", "南阳"),
-        ("run_pipeline",),
-        ("load_reference",),
-    ],
+    COMMANDS,
     ids=lambda args: " ".join(a for a in args if "/" not in a),
 )
 def test_a_command_on_a_never_migrated_database_says_to_run_migrate(tmp_path, args):
@@ -53,6 +62,17 @@ def test_a_command_on_a_never_migrated_database_says_to_run_migrate(tmp_path, ar
         "请先运行 .venv/bin/python manage.py migrate（或 ./dev demo）"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_every_command_of_the_project_is_listed_above():
+    """A command added later is checked too: the project's own commands (those of its apps, not
+    Django's or a library's) are exactly the ones above, plus extract_figures, which needs none."""
+    from django.core.management import get_commands
+
+    project_apps = {p.name for p in ROOT.iterdir() if (p / "management" / "commands").is_dir()}
+    ours = {name for name, app in get_commands().items() if app in project_apps}
+    listed = {args[0] for args in COMMANDS} | {"extract_figures"}
+    assert ours == listed
 
 
 def test_extract_figures_needs_no_database_and_reads_the_shipped_catalogue(tmp_path):

@@ -51,6 +51,41 @@ def test_migrating_again_changes_nothing_and_says_so_only_when_asked():
 
 
 @pytest.mark.django_db
+def test_migrating_again_writes_no_history_and_no_audit_event():
+    # A repeat load that finds every row as the files say writes nothing: no history record, no
+    # audit event (each migrate used to add 313 events by no one), no moved updated_at.
+    from audit.models import AuditEvent
+
+    events = AuditEvent.objects.count()
+    histories = Department.history.count() + Jurisdiction.history.count()
+    stamp = Indicator.objects.order_by("pk").values_list("updated_at", flat=True).first()
+
+    call_command("migrate", verbosity=0, stdout=StringIO())
+
+    assert AuditEvent.objects.count() == events
+    assert Department.history.count() + Jurisdiction.history.count() == histories
+    assert Indicator.objects.order_by("pk").values_list("updated_at", flat=True).first() == stamp
+
+
+@pytest.mark.django_db
+def test_a_changed_catalogue_entry_is_written_once(tmp_path):
+    from tasks_registry.services import reference_data_load
+
+    data = json.loads((FIXTURES / "departments.json").read_text(encoding="utf-8"))
+    entry = next(d for d in data["departments"] if d["name"] == "市教育局")
+    entry["aliases"] = [*entry.get("aliases", []), "市教体局（测试别名）"]
+    changed = tmp_path / "departments.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    education = Department.objects.get(name="市教育局")
+    history = education.history.count()
+
+    reference_data_load(departments_path=changed)
+
+    assert DepartmentAlias.objects.get(alias="市教体局（测试别名）").department == education
+    assert education.history.count() == history  # the department itself did not change
+
+
+@pytest.mark.django_db
 def test_a_database_emptied_by_flush_gets_the_reference_data_back():
     # What a transactional test's teardown does: flush, which sends post_migrate again.
     before = counts()
