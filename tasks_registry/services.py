@@ -1111,16 +1111,25 @@ def progress_entry_submit(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     return entry
 
 
+def _reviewable(entry: ProgressEntry, by: User, doing: str) -> ProgressEntry:
+    """The entry, locked, if ``by`` may review it now (``doing``: 审核 or 退回): a supervisor, not
+    its own author, while it is submitted."""
+    if not selectors.progress_entry_may_review(user=by):
+        raise PermissionDenied(f"只有督导人员可以{doing}")
+    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.created_by_id == by.pk:
+        raise PermissionDenied(f"不能{doing}自己填报的内容，请由其他督导人员{doing}")
+    _ensure_state(
+        entry.status == ProgressStatus.SUBMITTED,
+        f"“{entry}”当前状态为{entry.get_status_display()}，只能{doing}已提交的填报",
+    )
+    return entry
+
+
 @transaction.atomic
 def progress_entry_approve(*, entry: ProgressEntry, by: User) -> ProgressEntry:
     """A supervisor approves a submitted entry; it is locked from then on."""
-    if not selectors.progress_entry_may_review(user=by):
-        raise PermissionDenied("只有督导人员可以审核")
-    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure_state(
-        entry.status == ProgressStatus.SUBMITTED,
-        f"“{entry}”当前状态为{entry.get_status_display()}，只能审核已提交的填报",
-    )
+    entry = _reviewable(entry, by, "审核")
     entry.status = ProgressStatus.APPROVED
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
@@ -1140,11 +1149,7 @@ def progress_entry_return(*, entry: ProgressEntry, by: User, comment: str) -> Pr
         raise PermissionDenied("只有督导人员可以退回")
     if not comment.strip():
         raise ValidationError({"comment": "退回时请填写退回原因"})
-    entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _ensure_state(
-        entry.status == ProgressStatus.SUBMITTED,
-        f"“{entry}”当前状态为{entry.get_status_display()}，只能退回已提交的填报",
-    )
+    entry = _reviewable(entry, by, "退回")
     entry.status = ProgressStatus.RETURNED
     entry.reviewed_by = by
     entry.reviewed_at = timezone.now()
