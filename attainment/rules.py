@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from policytext.reports import intervals_overlap, value_interval
+from tasks_registry import display
 
 MET = "met"
 ON_TRACK = "on_track"
@@ -113,13 +114,6 @@ class Verdict:
     baseline_year: int | None = None
     reason: str = ""
     sources: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _fmt(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    text = format(value.quantize(Decimal("0.01")).normalize(), "f")
-    return text
 
 
 def disagree(readings: Sequence[Reading]) -> bool:
@@ -257,7 +251,7 @@ def judge(
             actual,
             year,
             r,
-            reason=f"{what}：实际 {_describe(reading)}，完成比例 {_pct(r)}",
+            reason=f"{what}：实际 {_describe(reading)}，完成比例 {display.ratio_text(r)}",
             sources=sources,
         )
 
@@ -273,7 +267,8 @@ def judge(
             year,
             r,
             expected=expected,
-            reason=f"{year}年尚未结束：按进度应达 {_fmt(expected)}，实际 {_describe(reading)}",
+            reason=f"{year}年尚未结束：按进度应达 {_goal_amount(goal, expected)}，"
+            f"实际 {_describe(reading)}",
             sources=sources,
         )
     # The baseline: the latest value from before the start year, else the earliest one we have.
@@ -310,8 +305,9 @@ def judge(
         baseline=baseline,
         baseline_year=base_year,
         reason=(
-            f"从{base_year}年的 {_fmt(baseline)} 到{period.year}年的目标 {_fmt(goal.value)}，"
-            f"{year}年应达 {_fmt(expected)}，实际 {_describe(reading)}"
+            f"从{base_year}年的 {_goal_amount(goal, baseline)}"
+            f"到{period.year}年的目标 {_goal_amount(goal, goal.value)}，"
+            f"{year}年应达 {_goal_amount(goal, expected)}，实际 {_describe(reading)}"
         ),
         sources=sources,
     )
@@ -349,7 +345,7 @@ def _judge_cumulative(
             total,
             years[-1],
             r,
-            reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，达到目标{note}",
+            reason=f"{first}—{years[-1]}年累计 {_goal_amount(goal, total)}，达到目标{note}",
             sources=sources,
         )
     if today > period.due:
@@ -358,7 +354,7 @@ def _judge_cumulative(
             total,
             years[-1],
             r,
-            reason=f"累计 {_fmt(total)}{goal.unit}，到期未达到目标{note}",
+            reason=f"累计 {_goal_amount(goal, total)}，到期未达到目标{note}",
             sources=sources,
         )
     expected = goal.value * Decimal(years[-1] - first + 1) / Decimal(last - first + 1)
@@ -369,19 +365,20 @@ def _judge_cumulative(
         years[-1],
         r,
         expected=expected,
-        reason=f"{first}—{years[-1]}年累计 {_fmt(total)}{goal.unit}，"
-        f"按进度应达 {_fmt(expected)}{note}",
+        reason=f"{first}—{years[-1]}年累计 {_goal_amount(goal, total)}，"
+        f"按进度应达 {_goal_amount(goal, expected)}{note}",
         sources=sources,
     )
 
 
-def _pct(r: Decimal | None) -> str:
-    return "—" if r is None else f"{(r * 100).quantize(Decimal('0.1'))}%"
+def _goal_amount(goal: Goal, value: Decimal) -> str:
+    """A value on the target's scale as people write it: 75 000 人次, 6.8 所, 45%."""
+    return display.amount_text(value, goal.unit)
 
 
 def amount(r: Reading) -> str:
-    mark = {"ge": "≥", "gt": ">", "approx": "约"}.get(r.qualifier, "")
-    return f"{mark}{_fmt(r.value)}{r.source.get('unit', '')}"
+    """A reading as the report wrote it, with its 以上/超过/约: ≥60%, 33 938 人次, 约 1 万人."""
+    return display.amount_text(r.value, r.source.get("unit", ""), comparison=r.qualifier)
 
 
 def _describe(r: Reading) -> str:

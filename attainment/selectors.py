@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -10,10 +11,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from policytext.reports import location
 from reporting.models import Figure, FigureKind, FigureStatus
+from tasks_registry import display
 from tasks_registry.models import (
     Indicator,
     Jurisdiction,
@@ -21,6 +24,7 @@ from tasks_registry.models import (
     ProgressEntry,
     ProgressStatus,
     Target,
+    Task,
 )
 from tasks_registry.selectors import task_scope
 
@@ -93,7 +97,8 @@ class _Readings:
                             "formula": formula,
                             "unit": indicator.unit,
                             "where": f"计算：{formula}"
-                            f"（{plain_number(n[0].value)} ÷ {plain_number(d[0].value)}）",
+                            f"（{display.number_text(n[0].value)} ÷ "
+                            f"{display.number_text(d[0].value)}）",
                             "inputs": rules.sources_of([n[0], d[0]]),
                         },
                     )
@@ -184,11 +189,6 @@ def _entry_reading(e: dict[str, Any], unit: str) -> rules.Reading:
         },
         quarter=e["quarter"],
     )
-
-
-def plain_number(value: Decimal | None) -> str:
-    """33938.0000 -> 33938, 41.2000 -> 41.2; None -> ''."""
-    return "" if value is None else format(value.normalize(), "f")
 
 
 @dataclass
@@ -297,14 +297,37 @@ def attainment_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[Attain
     )
 
 
-def department_summary(*, rows: QuerySet[Attainment]) -> list[dict[str, Any]]:
-    """Per lead department: how many attainments in each status, and the on-time rate (of the
-    periods already due, the share met)."""
+ON_TIME_RULE = (
+    "按期完成率 = 已达成 ÷ 已到期的考核项"
+    "（已达成 + 逾期未完成 + 到期仍无数据 + 到期仍有数据冲突）；"
+    "到期时没有数据的考核项算作未按期完成；未到期的考核项不计入。"
+)
+
+
+def department_summary(
+    *, rows: QuerySet[Attainment], today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """Per lead department: how many attainments in each status, and the on-time rate.
+
+    The on-time rule (ON_TIME_RULE, shown under the departments table): a department's on-time
+    rate is the periods met divided by the periods already decided, which are every period met
+    (early or on time) and every other period whose due date has passed, whatever its status:
+    overdue, no data, conflict (or a row not yet recomputed since its due date). A finished
+    period with no data counts against the department, as silence is not completion. Periods
+    not yet due are left out. ``no_data_past_due`` counts the finished periods without data,
+    shown beside the rate so that a low rate caused by missing reports is seen as such."""
+    today = today or timezone.localdate()
+    past_due = Q(due_date__lt=today) | Q(status=Status.OVERDUE)
     counts = {s.value: Count("id", filter=Q(status=s.value)) for s in Status}
     data = (
         rows.order_by()
         .values("target__task__lead_id", "target__task__lead__name")
-        .annotate(total=Count("id"), **counts)
+        .annotate(
+            total=Count("id"),
+            decided=Count("id", filter=Q(status=Status.MET) | past_due),
+            no_data_past_due=Count("id", filter=Q(status=Status.NO_DATA) & past_due),
+            **counts,
+        )
         .order_by("target__task__lead__name")
     )
     out = []
@@ -312,14 +335,16 @@ def department_summary(*, rows: QuerySet[Attainment]) -> list[dict[str, Any]]:
         # The stubs type a row with the keys they can see in the query; the per-status counts
         # come in through **counts, so the row is read as the wider Mapping it also is.
         d: Mapping[str, Any] = row
-        due = d[Status.MET] + d[Status.OVERDUE]
+        decided = d["decided"]
         out.append(
             {
                 "department_id": d["target__task__lead_id"],
                 "department": d["target__task__lead__name"] or "（未定牵头单位）",
                 "total": d["total"],
                 **{s.value: d[s.value] for s in Status},
-                "on_time_rate": round(d[Status.MET] / due * 100, 1) if due else None,
+                "decided": decided,
+                "no_data_past_due": d["no_data_past_due"],
+                "on_time_rate": round(d[Status.MET] / decided * 100, 1) if decided else None,
             }
         )
     return out
@@ -341,7 +366,7 @@ def attainment_row(a: Attainment) -> dict[str, Any]:
     if a.status == Status.CONFLICT:
         actual = "；".join(f"{s.get('display', '')}（{s.get('where', '')}）" for s in a.sources)
     else:
-        actual = "" if a.actual is None else f"{plain_number(a.actual)}{t.unit}"
+        actual = display.amount_text(a.actual, t.unit) if a.actual is not None else ""
     return {
         "plan": t.task.plan.title,
         "task": t.task.number,
@@ -359,6 +384,7 @@ def attainment_row(a: Attainment) -> dict[str, Any]:
         "actual_year": a.actual_year,
         "ratio": None if a.ratio is None else float(a.ratio),
         "percent": None if a.ratio is None else round(float(a.ratio) * 100, 1),
+        "ratio_text": "" if a.ratio is None else display.ratio_text(a.ratio),
         "status": a.status,
         "status_display": a.get_status_display(),
         "reason": a.reason,
@@ -388,7 +414,7 @@ def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[st
         r = attainment_row(a)
         place = f"（{r['jurisdiction']}）" if r["jurisdiction"] else ""
         actual = r["actual"] or "无数据"
-        ratio = f"，完成 {r['percent']}%" if r["percent"] is not None else ""
+        ratio = f"，完成 {r['ratio_text']}" if r["ratio_text"] else ""
         lines.append(
             f"  [{r['status_display']}] 任务 {r['task']} {r['department']}："
             f"{r['target']} {r['worded']}{place} · {r['period']}："
@@ -403,7 +429,8 @@ def attainment_digest(*, rows: QuerySet[Attainment], limit: int = 30) -> list[st
 
 def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[str, Any]]:
     """A target's actual for every year that has one, at one place: the best reading of the year
-    (by the stated precedence), or every disagreeing value when they conflict."""
+    (by the stated precedence), or every disagreeing value when they conflict (``values``: one
+    per disagreeing reading, each with its text, so that a chart can draw them all)."""
     sources = reading_sources_load(targets=[target])
     readings = sources.readings(target, place.pk if place else None, target.task.plan)
     by_year: dict[int, list[Any]] = defaultdict(list)
@@ -412,18 +439,59 @@ def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[s
     out = []
     for year in sorted(by_year):
         chosen, conflict = rules.best(by_year[year])
+        shown = chosen if conflict else chosen[:1]
         out.append(
             {
                 "year": year,
-                "value": chosen[
-                    0
-                ].value,  # a conflicting year is drawn amber and labelled with every value
-                "display": " / ".join(s["display"] for s in rules.sources_of(chosen))
-                if conflict
-                else rules.amount(chosen[0]),
+                "value": chosen[0].value,
+                "values": [{"value": r.value, "display": rules.amount(r)} for r in shown],
+                "display": " / ".join(rules.amount(r) for r in shown),
                 "conflict": conflict,
                 "sources": rules.sources_of(chosen),
                 "others": rules.sources_of(r for r in by_year[year] if r not in chosen),
             }
         )
     return out
+
+
+def target_period_years(*, target: Target, attainments: Iterable[Attainment] = ()) -> list[int]:
+    """Every year a target is judged over, first to last, as its chart's x axis shows them: the
+    plan's (or the target's own) start year to its deadline, a cumulative target's years, and the
+    years of its stored periods. Empty when none of these is known."""
+    plan = target.task.plan
+    years: set[int] = {a.year for a in attainments}
+    if target.cumulative_from and target.cumulative_to:
+        years.update(range(target.cumulative_from, target.cumulative_to + 1))
+    else:
+        first = target.from_year or plan.period_start
+        last = (
+            target.deadline_date.year
+            if target.deadline_date
+            else target.deadline_year or plan.period_end
+        )
+        if first and last and first <= last:
+            years.update(range(first, last + 1))
+        years.update(y for y in (first, last) if y)
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def target_latest_attainments(*, targets: Iterable[Target]) -> dict[int, list[Attainment]]:
+    """For each target, its attainments of the latest period computed (one per place), as a task
+    page shows its targets' lights. Targets with none are absent."""
+    ids = [t.pk for t in targets]
+    rows = (
+        Attainment.objects.filter(target_id__in=ids)
+        .select_related("jurisdiction")
+        .order_by("target_id", "-year", "jurisdiction__code", "jurisdiction__name")
+    )
+    out: dict[int, list[Attainment]] = {}
+    for a in rows:
+        latest = out.setdefault(a.target_id, [a])
+        if latest[0].year == a.year and latest[-1] is not a:
+            latest.append(a)
+    return out
+
+
+def task_targets(*, task: Task) -> QuerySet[Target]:
+    """The active targets of a task, in the task list's order."""
+    return task.targets.filter(is_active=True).select_related("indicator").order_by("position")

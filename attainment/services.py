@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from policytext.reports import IndicatorCatalogue
 from reporting.selectors import indicator_catalogue_load
+from tasks_registry import display
 from tasks_registry.models import (
     Indicator,
     Jurisdiction,
@@ -32,7 +33,7 @@ from tasks_registry.models import (
 
 from . import rules
 from .models import Attainment, Reminder, ReminderKind, Status
-from .selectors import plain_number, reading_sources_load
+from .selectors import reading_sources_load
 
 logger = logging.getLogger(__name__)
 
@@ -517,7 +518,7 @@ def _notice_body(kind: ReminderKind, items: list[Attainment]) -> str:
         elif a.actual is None:
             state = a.get_status_display()
         else:
-            state = f"实际 {plain_number(a.actual)}{t.unit}，{a.get_status_display()}"
+            state = f"实际 {display.amount_text(a.actual, t.unit)}，{a.get_status_display()}"
         out.append(
             f"- 《{t.task.plan.title}》任务 {t.task.number}：{t.label} {t.worded}{place}，"
             f"{a.period_label}，{state}"

@@ -4,8 +4,9 @@ selector, render."""
 
 from __future__ import annotations
 
+import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,12 +16,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from audit.services import audit_export
-from tasks_registry.models import Department, Indicator, Plan
-from tasks_registry.selectors import progress_entry_list_visible_to, target_list_visible_to
+from tasks_registry import display
+from tasks_registry.models import AssignmentRole, Comparison, Department, Indicator, Plan, Target
+from tasks_registry.selectors import (
+    progress_entry_list_visible_to,
+    progress_entry_may_record,
+    target_list_visible_to,
+    task_list_visible_to,
+)
 
 from . import selectors
 from .models import Attainment, Status
@@ -153,6 +160,9 @@ _LIST_COLUMNS = [
 
 @login_required(login_url=LOGIN_URL)
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one page for a target: as worded, its task and indicator, attainment per period with
+    every source, the chart, the progress entries with their evidence, and 填报 for those who
+    may record on its task."""
     target = (
         target_list_visible_to(user=request.user)
         .filter(pk=pk)
@@ -171,6 +181,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(target=target)
         .select_related("jurisdiction", "reviewed_by")
         .prefetch_related("evidence")
+        .order_by("-year", "-quarter", "-updated_at")
     )
     places = []
     for a in attainments:
@@ -181,6 +192,14 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (p for p in places if p is not None and p.pk == place_id), places[0] if places else None
     )
     history = selectors.target_history(target=target, place=place)
+    today = timezone.localdate()
+    years = selectors.target_period_years(target=target, attainments=attainments)
+    record_url = None
+    if progress_entry_may_record(user=request.user, task=target.task):
+        year = min(max(today.year, years[0]), years[-1]) if years else today.year
+        record_url = (
+            reverse("workbench:entry_new") + "?" + urlencode({"target": target.pk, "year": year})
+        )
     return render(
         request,
         "attainment/target.html",
@@ -188,12 +207,46 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             title=f"目标：{target.label}",
             target=target,
+            goal_text=_goal_text(target),
             attainments=attainments,
             entries=entries,
             places=places,
             place=place,
             history=history,
-            chart=_chart(history, target),
+            chart=_chart(history, target, years, today=today),
+            record_url=record_url,
+        ),
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task: its text, who leads and co-operates, its deadline, each target with its latest
+    light (linking to the target's page), and the progress entries the user may see."""
+    task = task_list_visible_to(user=request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404("没有这项任务，或您无权查看")
+    targets = list(selectors.task_targets(task=task))
+    latest = selectors.target_latest_attainments(targets=targets)
+    assignments = list(task.assignments.select_related("department").order_by("position"))
+    entries = (
+        progress_entry_list_visible_to(user=request.user)
+        .filter(task=task)
+        .select_related("jurisdiction", "reviewed_by", "target")
+        .prefetch_related("evidence")
+        .order_by("-year", "-quarter", "-updated_at")
+    )
+    return render(
+        request,
+        "attainment/task.html",
+        _context(
+            request,
+            title=f"任务 {task.number}",
+            task=task,
+            lead=[a.department for a in assignments if a.role == AssignmentRole.LEAD],
+            co=[a.department for a in assignments if a.role != AssignmentRole.LEAD],
+            rows=[(t, _goal_text(t), latest.get(t.pk, [])) for t in targets],
+            entries=entries,
         ),
     )
 
@@ -212,7 +265,7 @@ def department_summary(request: HttpRequest) -> HttpResponse:
         columns = (
             [("department", "牵头单位"), ("total", "考核项")]
             + [(s.value, s.label) for s in Status]
-            + [("on_time_rate", "按期完成率（%）")]
+            + [("no_data_past_due", "其中到期无数据"), ("on_time_rate", "按期完成率（%）")]
         )
         return _xlsx(request, "部门汇总", columns, summary)
     return render(
@@ -223,6 +276,7 @@ def department_summary(request: HttpRequest) -> HttpResponse:
             title="督导视图：各部门目标完成情况",
             summary=summary,
             statuses=Status.choices,
+            on_time_rule=selectors.ON_TIME_RULE,
             plans=Plan.objects.order_by("title").values_list("id", "title"),
             years=Attainment.objects.order_by("year").values_list("year", flat=True).distinct(),
             chosen={"plan": plan, "year": year},
@@ -266,40 +320,106 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _chart(history: list[dict[str, Any]], target) -> dict[str, Any] | None:
-    """Bars for the actual of each year and a line for the target, as SVG coordinates."""
-    points = [h for h in history if h["value"] is not None]
-    if not points:
+def _goal_text(target: Target) -> str:
+    """The target's value as people write it: ≥60%, 10 万人次, 8–10 所."""
+    if target.comparison == Comparison.RANGE and target.value_high is not None:
+        return display.range_text(target.value, target.value_high, target.unit)
+    return display.amount_text(target.value, target.unit, comparison=target.comparison)
+
+
+_CHART = {"width": 640, "height": 260, "left": 64, "right": 16, "top": 28, "bottom": 44}
+
+
+def _nice_step(raw: Decimal) -> Decimal:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above ``raw``: tick steps people can read."""
+    base = Decimal(1).scaleb(raw.adjusted())
+    for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)):
+        if m * base >= raw:
+            return m * base
+    return 10 * base
+
+
+def _chart(
+    history: list[dict[str, Any]], target: Target, years: list[int], *, today: datetime.date
+) -> dict[str, Any] | None:
+    """The chart as SVG coordinates, drawn so that it cannot mislead: a value axis from zero with
+    3–5 labelled ticks; the target line labelled with its value; every year of the target's
+    period on the x axis, a year without data left empty and labelled 无数据 (未到期 for a year
+    not yet over); a conflicting year drawn as each of its values side by side, each labelled,
+    never as one bar."""
+    by_year = {h["year"]: h for h in history}
+    years = sorted(set(years) | set(by_year))
+    if not years:
         return None
-    top = max([float(h["value"]) for h in points] + [float(target.value)]) * 1.15 or 1.0
-    width, height, left, bottom = 640, 220, 70, 30
-    slot = (width - left - 10) / max(len(history), 1)
-    bars = []
-    for i, h in enumerate(history):
-        x = left + i * slot + slot * 0.2
-        value = float(h["value"]) if h["value"] is not None else 0.0
-        bar_h = (height - bottom - 10) * value / top
-        bars.append(
+    c = _CHART
+    # The axis is in the unit people type (万元 for 元), as the entry form asks for it.
+    axis_unit, factor = display.unit_input(target.unit)
+    values = [Decimal(v["value"]) for h in history for v in h["values"]]
+    top_value = max([*values, target.value, Decimal(0)]) / factor
+    if top_value <= 0:
+        top_value = Decimal(1)
+    step = _nice_step(top_value / 4)
+    n = max(int((top_value / step).to_integral_value(ROUND_CEILING)), 2)
+    axis_top = step * n
+    base = c["height"] - c["bottom"]
+    plot_h = base - c["top"]
+    right = c["width"] - c["right"]
+
+    def y_of(value: Decimal) -> float:
+        share = max(Decimal(0), value / factor) / axis_top
+        return round(base - plot_h * float(min(share, Decimal(1))), 1)
+
+    ticks = [
+        {"y": y_of(step * i * factor), "label": display.number_text(step * i)} for i in range(n + 1)
+    ]
+    slot = (right - c["left"]) / len(years)
+    columns = []
+    for i, year in enumerate(years):
+        centre = c["left"] + slot * (i + 0.5)
+        h = by_year.get(year)
+        bars = []
+        if h is not None:
+            shown = h["values"]
+            group = slot * 0.6
+            width = group / len(shown)
+            tops = [y_of(Decimal(v["value"])) for v in shown]
+            for k, (v, top) in enumerate(zip(shown, tops, strict=True)):
+                x = centre - group / 2 + k * width
+                # Side-by-side labels would run into each other: a conflict's labels go on
+                # rows of their own above the tallest of its bars, the first one highest.
+                label_y = min(tops) - 4 - 12 * (len(shown) - 1 - k) if len(shown) > 1 else top - 4
+                bars.append(
+                    {
+                        "x": round(x + 1, 1),
+                        "y": top,
+                        "w": round(max(width - 2, 2), 1),
+                        "h": round(base - top, 1),
+                        "value": v["display"],
+                        "tx": round(x + width / 2, 1),
+                        "ty": round(label_y, 1),
+                    }
+                )
+        gap = "" if bars else ("未到期" if year >= today.year else "无数据")
+        columns.append(
             {
-                "x": round(x, 1),
-                "y": round(height - bottom - bar_h, 1),
-                "w": round(slot * 0.6, 1),
-                "h": round(bar_h, 1),
-                "label": h["year"],
-                "value": h["display"],
-                "conflict": h["conflict"],
-                "tx": round(x + slot * 0.3, 1),
-                "ty": round(height - bottom - bar_h - 4, 1),
+                "year": year,
+                "x": round(centre, 1),
+                "bars": bars,
+                "conflict": bool(h and h["conflict"]),
+                "gap": gap,
             }
         )
-    goal_y = round(height - bottom - (height - bottom - 10) * float(target.value) / top, 1)
     return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "base": height - bottom,
-        "bars": bars,
-        "goal_y": goal_y,
-        "goal": target.worded,
-        "right": width - 10,
+        **c,
+        "base": base,
+        "right": right,
+        "plot_top": c["top"],
+        "unit": axis_unit,
+        "ticks": ticks,
+        "columns": columns,
+        "year_y": base + 16,
+        "gap_y": base - 8,
+        "goal_y": y_of(target.value),
+        "goal": ("累计目标 " if target.cumulative_from and target.cumulative_to else "目标 ")
+        + _goal_text(target),
     }

@@ -149,6 +149,18 @@ def test_an_overdue_target_is_chased_with_its_task_number_and_target_in_chinese(
 
 
 @pytest.mark.django_db
+def test_a_notice_writes_the_actual_as_people_write_it(education_bureau, mailoutbox):
+    a = attainment(education_bureau, status=Status.OVERDUE, actual=D("33938"), due_date=DUE)
+    a.target.unit, a.target.value = "人次", D("100000")
+    a.target.save()
+
+    services.reminders_send(today=datetime.date(2026, 1, 5))
+
+    [mail] = mailoutbox
+    assert "实际 33 938 人次，逾期未完成" in mail.body and "33938" not in mail.body
+
+
+@pytest.mark.django_db
 def test_a_past_due_target_with_no_data_is_chased_too(education_bureau, mailoutbox):
     attainment(education_bureau, status=Status.NO_DATA, actual=None, due_date=DUE)
 

@@ -139,7 +139,7 @@ def test_nanyang_training_of_2023_is_overdue_with_a_third_of_the_target():
     assert verdict.status == OVERDUE
     assert verdict.actual == D("33938")
     assert verdict.ratio == D("0.3394")
-    assert verdict.reason == f"2023年未完成：实际 33938人次（{where}），完成比例 33.9%"
+    assert verdict.reason == f"2023年未完成：实际 33 938 人次（{where}），完成比例 33.9%"
     assert verdict.sources[0]["tier_label"] == "报告数据（自动识别）"
 
 
@@ -226,7 +226,8 @@ def test_yearly_target_in_progress_explains_the_share_of_the_year():
     )
 
     assert (
-        verdict.reason == "2026年尚未结束：按进度应达 75000，实际 60000人次（审核通过的进展填报）"
+        verdict.reason
+        == "2026年尚未结束：按进度应达 75 000 人次，实际 6 万人次（审核通过的进展填报）"
     )
 
 
@@ -335,7 +336,8 @@ def test_path_reason_names_baseline_target_and_expected_value():
     )
 
     assert (
-        verdict.reason == "从2020年的 2 到2025年的目标 10，2023年应达 6.8，实际 6所（报告第 9 行）"
+        verdict.reason
+        == "从2020年的 2 所到2025年的目标 10 所，2023年应达 6.8 所，实际 6 所（报告第 9 行）"
     )
 
 
@@ -389,7 +391,7 @@ def test_overdue_one_off_target_says_which_deadline_passed():
 
     assert (
         verdict.reason
-        == "已过完成时限（2025年12月31日）仍未达到：实际 9所（报告第 3 行），完成比例 90.0%"
+        == "已过完成时限（2025年12月31日）仍未达到：实际 9 所（报告第 3 行），完成比例 90.0%"
     )
 
 
@@ -469,7 +471,7 @@ def test_cumulative_reason_reads_as_a_running_total():
 
     verdict = rules.judge(CUMULATIVE_TRAINING, cumulative(), readings, today=date(2024, 6, 1))
 
-    assert verdict.reason == "2021—2023年累计 140000人次，按进度应达 180000（缺2022年数据）"
+    assert verdict.reason == "2021—2023年累计 14 万人次，按进度应达 18 万人次（缺2022年数据）"
     assert [s["year"] for s in verdict.sources] == [2021, 2023]
 
 
@@ -480,7 +482,7 @@ def test_cumulative_target_with_a_conflicting_year_is_a_conflict_without_a_total
 
     assert verdict.status == CONFLICT
     assert (verdict.actual, verdict.ratio) == (None, None)
-    assert verdict.reason.startswith("数据来源不一致：2022年：70000（报告数据（自动识别））；40000")
+    assert verdict.reason.startswith("数据来源不一致：2022年：7 万（报告数据（自动识别））；4 万")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,3 +653,20 @@ def test_no_readings_for_the_period_is_no_data(period, readings, reason):
     assert verdict.status == NO_DATA
     assert (verdict.actual, verdict.ratio, verdict.sources) == (None, None, [])
     assert verdict.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "unit", "written"),
+    [
+        ("33938", "", "人次", "33 938 人次"),
+        ("60", "ge", "%", "≥60%"),
+        ("41.2000", "", "%", "41.2%"),
+        ("6000000", "", "元", "600 万元"),
+        ("10000", "approx", "人", "约1 万人"),
+        ("101", "gt", "所", ">101 所"),
+    ],
+)
+def test_a_reading_is_written_as_people_write_it(value, qualifier, unit, written):
+    r = reading(value, 2023, qualifier=qualifier, unit=unit)
+    assert rules.amount(r) == written
+    assert rules.sources_of([r])[0]["display"] == written

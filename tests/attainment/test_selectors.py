@@ -52,7 +52,10 @@ def test_department_summary_counts_statuses_and_the_on_time_rate_of_what_is_due(
     AttainmentFactory(target__task__lead=hrss, status=Status.ON_TRACK)
 
     summary = {
-        d["department"]: d for d in selectors.department_summary(rows=Attainment.objects.all())
+        d["department"]: d
+        for d in selectors.department_summary(
+            rows=Attainment.objects.all(), today=datetime.date(2025, 6, 30)
+        )
     }
 
     assert (
@@ -62,6 +65,30 @@ def test_department_summary_counts_statuses_and_the_on_time_rate_of_what_is_due(
     ) == (4, 2, 1)
     assert summary["市教育局"]["on_time_rate"] == 66.7  # 2 of the 3 already due
     assert summary["市人社局"]["on_time_rate"] is None  # nothing due yet
+
+
+@pytest.mark.django_db
+def test_finished_periods_without_data_count_against_the_on_time_rate():
+    """市财政局: 1 period met, 3 finished years without any data, 1 year not yet over."""
+    finance = DepartmentFactory(name="市财政局")
+    AttainmentFactory(target__task__lead=finance, status=Status.MET, year=2022)
+    for year in (2022, 2023, 2024):
+        AttainmentFactory(
+            target__task__lead=finance,
+            status=Status.NO_DATA,
+            year=year,
+            due_date=datetime.date(year, 12, 31),
+        )
+    AttainmentFactory(
+        target__task__lead=finance, status=Status.NO_DATA, due_date=datetime.date(2025, 12, 31)
+    )
+
+    [row] = selectors.department_summary(
+        rows=Attainment.objects.all(), today=datetime.date(2025, 6, 30)
+    )
+
+    assert (row["met"], row["no_data"], row["no_data_past_due"], row["decided"]) == (1, 4, 3, 4)
+    assert row["on_time_rate"] == 25.0  # 1 of 4 decided: silence is not completion
 
 
 @pytest.fixture
@@ -118,3 +145,21 @@ def test_digest_counts_every_status_and_lists_what_needs_attention(nanyang_confl
         "  [数据冲突] 任务 7 市教育局：职业院校“双师型”教师占比 ≥60%（南阳市） · 截至2025年底：≥60%"
     )
     assert len(lines) == 3
+
+
+@pytest.mark.django_db
+def test_a_conflict_past_its_due_date_counts_against_and_one_not_yet_due_does_not():
+    bureau = DepartmentFactory(name="市教育局")
+    AttainmentFactory(target__task__lead=bureau, status=Status.MET)
+    AttainmentFactory(
+        target__task__lead=bureau, status=Status.CONFLICT, due_date=datetime.date(2024, 12, 31)
+    )
+    AttainmentFactory(
+        target__task__lead=bureau, status=Status.CONFLICT, due_date=datetime.date(2025, 12, 31)
+    )
+
+    [row] = selectors.department_summary(
+        rows=Attainment.objects.all(), today=datetime.date(2025, 6, 30)
+    )
+
+    assert (row["decided"], row["on_time_rate"]) == (2, 50.0)

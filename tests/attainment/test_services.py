@@ -167,8 +167,8 @@ def test_a_ratio_indicator_is_computed_from_its_two_figures_and_keeps_them_as_in
     assert source["tier_label"] == "由其他数据计算"
     assert source["where"] == "计算：标准化建设达标学校 ÷ 中等职业学校数 × 100（18 ÷ 24）"
     assert [(i["figure_id"], i["display"], i["where"]) for i in source["inputs"]] == [
-        (standardized.pk, "18所", f"《{report.title}》第 40 行"),
-        (schools.pk, "24所", f"《{report.title}》第 12 行"),
+        (standardized.pk, "18 所", f"《{report.title}》第 40 行"),
+        (schools.pk, "24 所", f"《{report.title}》第 12 行"),
     ]
     assert a.reason == (
         "已过完成时限（2025年12月31日）仍未达到："
