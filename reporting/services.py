@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from config.memory import ParseMemoryExceeded, parse_memory_capped
 from outbox.services import outbox_attempts, outbox_enqueue, outbox_has_open
 from policytext import cnnum, documents
 from policytext import reports as extractor
@@ -125,7 +126,13 @@ def report_upload_create(
     existing = Report.objects.filter(sha256=digest).first()
     if existing is not None:
         return _report_retry_failed(
-            report=existing, uploaded_by=uploaded_by, entity=entity, year=year, enqueue=enqueue
+            report=existing,
+            name=name,
+            data=data,
+            uploaded_by=uploaded_by,
+            entity=entity,
+            year=year,
+            enqueue=enqueue,
         )
     report_upload_check(name=name, size=len(data))
     report = Report(
@@ -162,21 +169,45 @@ def _stored_file_discard(report: Report) -> None:
 
 
 def _report_retry_failed(
-    *, report: Report, uploaded_by: User | None, entity: str, year: int | None, enqueue: bool
+    *,
+    report: Report,
+    name: str,
+    data: bytes,
+    uploaded_by: User | None,
+    entity: str,
+    year: int | None,
+    enqueue: bool,
 ) -> tuple[Report, bool]:
-    with transaction.atomic():
-        retried = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
-            status=ReportStatus.UPLOADED,
-            message="等待后台重新处理",
-            entity_override=entity,
-            year_override=year,
-            uploaded_by=uploaded_by or report.uploaded_by,
-            updated_at=timezone.now(),
-        )
-        if retried and enqueue:
-            report_process_enqueue(report_id=report.pk)
-    report.refresh_from_db()
-    return report, bool(retried)
+    """A file uploaded again whose report failed: tried again, with its file stored anew when the
+    refusal discarded it. Any other status: the report already made of it, unchanged."""
+    stored: str = ""
+    try:
+        with transaction.atomic():
+            failed = (
+                Report.objects.select_for_update()
+                .filter(pk=report.pk, status=ReportStatus.FAILED)
+                .order_by("pk")
+                .first()
+            )
+            if failed is None:
+                report.refresh_from_db()
+                return report, False
+            if not failed.file.name or not failed.file.storage.exists(failed.file.name):
+                failed.file.save(Path(name).name, ContentFile(data), save=False)
+                stored = failed.file.name or ""
+            failed.status = ReportStatus.UPLOADED
+            failed.message = "等待后台重新处理"
+            failed.entity_override = entity
+            failed.year_override = year
+            failed.uploaded_by = uploaded_by or failed.uploaded_by
+            failed.save()
+            if enqueue:
+                report_process_enqueue(report_id=failed.pk)
+    except BaseException:
+        if stored:
+            report.file.storage.delete(stored)
+        raise
+    return failed, True
 
 
 def report_reprocess(*, report_id: int) -> None:
@@ -248,17 +279,24 @@ def _report_process_locked(*, report_id: int) -> Report | None:
                 raise ReportRejected(
                     f"{report.original_name}：找不到已上传的文件，请重新上传"
                 ) from exc
-            extracted = report_read(
-                name=report.original_name,
-                data=data,
-                entity=report.entity_override or None,
-                year=report.year_override,
-            )
+            try:
+                with parse_memory_capped():
+                    extracted = report_read(
+                        name=report.original_name,
+                        data=data,
+                        entity=report.entity_override or None,
+                        year=report.year_override,
+                    )
+            except ParseMemoryExceeded as exc:
+                raise ReportRejected(f"{report.original_name}：{exc}") from exc
         except ReportRejected as exc:
+            # A refused file is not kept (uploading it again, or a corrected one, starts over).
+            _stored_file_discard(report)
+            report.file.name = ""
             report.status = ReportStatus.FAILED
             report.message = str(exc)
             report.processed_at = timezone.now()
-            report.save(update_fields=["status", "message", "processed_at", "updated_at"])
+            report.save(update_fields=["file", "status", "message", "processed_at", "updated_at"])
             return report
         report.jurisdiction = jurisdiction_for_report(extracted)
         report.title = (extracted.title or report.original_name)[:200]

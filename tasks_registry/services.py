@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from config.memory import ParseMemoryExceeded, parse_memory_capped
 from outbox.services import outbox_attempts, outbox_enqueue, outbox_has_open
 from policytext import cnnum, documents
 from policytext.departments import KIND_UNKNOWN, Resolved
@@ -780,10 +781,11 @@ def tasklist_upload_process(*, upload: TaskListUpload) -> TaskListUpload:
         upload = locked
         filename = (upload.file.name or "").rsplit("/", 1)[-1]
         try:
-            result = _tasklist_upload_import(upload=upload, filename=filename)
+            with parse_memory_capped():
+                result = _tasklist_upload_import(upload=upload, filename=filename)
         except OperationalError:
             raise
-        except (TaskListError, TaskListUploadFailed) as exc:
+        except (TaskListError, TaskListUploadFailed, ParseMemoryExceeded) as exc:
             _tasklist_upload_refused_file_discard(upload)
             _tasklist_upload_failed(upload, f"{filename}：{exc}")
         except SoftTimeLimitExceeded:  # in a worker, past the task's soft time limit

@@ -150,6 +150,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"  # a Chinese page (JSON under /api/)
 CSRF_COOKIE_HTTPONLY = True  # no script here reads it: forms and the API docs embed the token
 CSRF_COOKIE_SAMESITE = "Lax"
 # `demo_accounts` creates accounts with a published password; production sets this False.
@@ -230,13 +231,20 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # 处理超时) before the hard one kills it. Parsing a report or task list; a recompute or the scan.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 JOB_PARSE_TIME_LIMIT = env_int("JOB_PARSE_TIME_LIMIT", 300)
+# Reading one uploaded file may grow a worker by at most this much (MB; 0: no cap): past it the
+# upload ends 失败 saying the file is too big to read (config/memory.py).
+JOB_PARSE_MEMORY_MB = env_int("JOB_PARSE_MEMORY_MB", 1536)
 JOB_RECOMPUTE_TIME_LIMIT = env_int("JOB_RECOMPUTE_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = max(JOB_PARSE_TIME_LIMIT, JOB_RECOMPUTE_TIME_LIMIT)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Redis hands an unacknowledged job (its whole worker was killed) to another worker after the
 # visibility timeout: long enough for the longest job, short enough that it is redone in minutes.
+# max_retries 0: handing a job to Redis tries once, so a write with Redis down answers at once
+# (the outbox keeps the job for the sweep) instead of after 6 s of reconnecting; a worker's own
+# reconnecting is governed by broker_connection_max_retries, not this.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT),
+    "max_retries": 0,
 }
 # A worker child that grew past this (KiB; 0: no cap) is replaced after its job.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
@@ -309,6 +317,8 @@ REST_FRAMEWORK = {
         "api.filters.StableOrdering",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    # The browsable API names its pages in Chinese (任务列表, 进展填报详情, 接口目录).
+    "VIEW_NAME_FUNCTION": "api.schema.view_name",
     "PAGE_SIZE": 50,
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.exports.FormatNegotiation",
     "DEFAULT_RENDERER_CLASSES": [

@@ -94,11 +94,15 @@ def read_pdf(data: bytes, *, max_pages: int = 300, timeout: float | None = None)
     started = time.monotonic()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:  # a memory cap's refusal is the caller's to report
+        raise
     except Exception as exc:  # every failure of an untrusted file is the file's
         raise _open_error(exc) from exc
     with pdf:
         try:
             count = len(pdf.pages)
+        except MemoryError:  # a memory cap's refusal is the caller's to report
+            raise
         except Exception as exc:  # a broken page tree
             raise _open_error(exc) from exc
         if count == 0:
@@ -189,6 +193,8 @@ def _read_page(page: Any, number: int) -> _Page:
         tables = list(page.find_tables(_TABLE_SETTINGS))
         images = len(page.images)
         width, height = float(page.width), float(page.height)
+    except MemoryError:  # a memory cap's refusal is the caller's to report
+        raise
     except Exception as exc:  # a damaged content stream fails anywhere in pdfminer
         raise DocumentError(f"第 {number} 页无法读取（文件损坏），请重新导出 PDF 后上传") from exc
     chars = [

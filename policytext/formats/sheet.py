@@ -91,6 +91,8 @@ def read_xlsx(
                 hidden.append(worksheet.title)
                 continue
             sheets.append(_openpyxl_sheet(worksheet))
+    except MemoryError:  # a memory cap's refusal is the caller's to report
+        raise
     except Exception as exc:
         raise DocumentError(DAMAGED_XLSX) from exc
     return _document(sheets, hidden, "xlsx")
@@ -113,6 +115,8 @@ def read_xls(data: bytes) -> Document:
                 sheets.append(_calamine_sheet(meta.name, workbook.get_sheet_by_name(meta.name)))
     except PasswordError as exc:
         raise DocumentError("Excel 文件设有打开密码，请去除密码后重新上传") from exc
+    except MemoryError:  # a memory cap's refusal is the caller's to report
+        raise
     except Exception as exc:  # calamine's errors, and ValueError/OSError on garbage
         raise DocumentError(DAMAGED_XLS) from exc
     return _document(sheets, hidden, "xls")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -71,6 +72,8 @@ def read_docx(
         body = open_docx(io.BytesIO(data)).element.body
         reader = _BodyReader()
         reader.read(body)
+    except MemoryError:  # a memory cap's refusal is the caller's to report
+        raise
     except Exception as exc:
         raise DocumentError(DAMAGED) from exc
     return Document(tuple(reader.lines), "docx", notes=tuple(reader.notes))
@@ -165,6 +168,7 @@ def _convert(command: list[str], *, fmt: str, timeout: float, home: Path) -> Non
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,
+        preexec_fn=_converter_limits,
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
@@ -179,6 +183,13 @@ def _convert(command: list[str], *, fmt: str, timeout: float, home: Path) -> Non
             f"无法读取 .{fmt} 文件：LibreOffice 转换失败（文件损坏或不是 Word 文档），"
             "请在 Word 或 WPS 中另存为 .docx 后上传"
         ) from subprocess.CalledProcessError(process.returncode, command, stdout, stderr)
+
+
+def _converter_limits() -> None:
+    """In the converter's process, before it starts: a cap on address space that the caller set
+    for its own parsing (config/memory.py) does not bind LibreOffice, whose limit is its time."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
