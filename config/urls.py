@@ -8,6 +8,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from workbench.home import sign_in
+
 admin.site.site_header = "职业教育政策任务跟踪"
 admin.site.site_title = "政策任务跟踪"
 admin.site.index_title = "任务、目标与进展"
@@ -16,6 +18,8 @@ admin.site.site_url = "/supervision/"  # the admin's “查看站点” opens th
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workbench:home", permanent=False)),
     path("workbench/", include("workbench.urls")),
+    # Signing in lands on the workbench (工作台) unless a page asked for another (?next=).
+    path("admin/login/", sign_in, name="sign-in"),
     path("admin/", admin.site.urls),
     path("supervision/", include("attainment.urls")),
     # Two-step verification (两步验证): the code after the password, binding an authenticator.
@@ -44,6 +48,8 @@ urlpatterns = [
     ),
 ]
 
-# Under /api/ an unknown address or an unforeseen failure answers in the API's JSON error shape.
-handler404 = "api.errors.api_not_found"
-handler500 = "api.errors.api_server_error"
+# Error pages in Chinese that link back to the workbench; under /api/ the API's JSON error shape
+# (config/errors.py).
+handler403 = "config.errors.forbidden"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

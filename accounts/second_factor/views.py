@@ -38,7 +38,7 @@ def _next(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("admin:index")
+    return reverse("workbench:home")  # the landing page after signing in
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:

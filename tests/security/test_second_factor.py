@@ -174,7 +174,9 @@ def test_a_backup_code_signs_in_once(client, supervisor):
     codes = enrol(client, supervisor)
     client.post("/admin/logout/")
     sign_in(client, supervisor)
-    assert client.post(VERIFY, {"token": codes[0].upper()})["Location"] == "/admin/"
+    assert (
+        client.post(VERIFY, {"token": codes[0].upper()})["Location"] == "/workbench/"
+    )  # the landing page
     assert client.get("/admin/").status_code == 200
     client.post("/admin/logout/")
     sign_in(client, supervisor)
@@ -194,7 +196,7 @@ def test_staff_are_not_asked_but_can_turn_it_on_and_off(client, staff):
     assert client.get("/admin/")["Location"].startswith(VERIFY)  # now they are asked
     device = TOTPDevice.objects.get(user=staff)
     # The code typed at enrolment cannot be used twice: the app's next one.
-    assert client.post(VERIFY, {"token": code(device, step=1)})["Location"] == "/admin/"
+    assert client.post(VERIFY, {"token": code(device, step=1)})["Location"] == "/workbench/"
     response = client.post("/two-factor/disable/", follow=True)
     assert "已关闭两步验证" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=staff).exists()
