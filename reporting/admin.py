@@ -7,10 +7,16 @@
 - A report's page lists 待关联的数据 (figures naming an indicator but not linked, and links of low
   confidence): one click links or rejects one, and may add its label as a learned alias of the
   indicator (reporting.services.figure_link), which later extractions use.
+- The report's page lists its conflicts (数据不一致) side by side, each value with its place
+  and a link to its figure, and links to the figure list filtered to them ("仅冲突") or to the
+  待关联 figures ("待关联"). A figure's page shows what it measures in words and carries the
+  确认 / 更正 / 驳回 buttons (FigureAdmin.get_urls); each calls one review service.
 - Nothing here edits a report's file or figures directly; processing is a background job.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,15 +25,18 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 from policytext import documents
+from tasks_registry import display
 from tasks_registry.models import Indicator
 
 from . import selectors, services
-from .models import Figure, FigureConflict, Report
+from .models import Figure, FigureKind, Report
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -42,6 +51,12 @@ def _reviewer(request: HttpRequest) -> User:
     if not isinstance(request.user, User) or not _is_supervisor(request):
         raise PermissionDenied("只有督导人员可以审核报告数据")
     return request.user
+
+
+def _moment(value) -> str:
+    if value is None:
+        return "—"
+    return display.date_text(timezone.localtime(value) if timezone.is_aware(value) else value)
 
 
 class ReportUploadForm(forms.ModelForm):
@@ -72,21 +87,9 @@ class ReportUploadForm(forms.ModelForm):
         return cleaned
 
 
-class FigureConflictInline(admin.TabularInline):
-    model = FigureConflict
-    fields = ("indicator", "year", "description")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "数据不一致（保留各自来源，请核对）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class LinkedFigureInline(admin.TabularInline):
     model = Figure
-    fields = ("indicator", "label", "value_shown", "kind", "year", "source", "text", "status")
+    fields = ("indicator_name", "label", "value_shown", "kind", "year", "source", "text", "status")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -104,9 +107,13 @@ class LinkedFigureInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="指标")
+    def indicator_name(self, obj: Figure) -> str:
+        return obj.indicator_text
+
     @admin.display(description="数值")
     def value_shown(self, obj: Figure) -> str:
-        return obj.value_display
+        return obj.value_text
 
     @admin.display(description="出处")
     def source(self, obj: Figure) -> str:
@@ -123,10 +130,12 @@ class ReportAdmin(admin.ModelAdmin):
         "figure_count",
         "linked_count",
         "uploaded_by",
-        "uploaded_at",
+        "uploaded_shown",
     )
     list_filter = ("status", "year", "jurisdiction__kind")
     search_fields = ("title", "original_name", "jurisdiction__name")
+    # What a person reads: no SHA-256 (the file's identity is the system's business, not theirs),
+    # the size in MB or KB, moments as Chinese dates.
     readonly_fields = (
         "title",
         "jurisdiction_path",
@@ -135,16 +144,34 @@ class ReportAdmin(admin.ModelAdmin):
         "message",
         "figures_link",
         "original_name",
-        "file",
-        "sha256",
-        "size",
+        "file_link",
+        "size_shown",
         "entity_override",
         "year_override",
         "uploaded_by",
-        "uploaded_at",
-        "processed_at",
+        "uploaded_shown",
+        "processed_shown",
     )
-    inlines = (FigureConflictInline, LinkedFigureInline)
+    fieldsets_change = (
+        (None, {"fields": ("title", "jurisdiction_path", "year", "status", "message")}),
+        ("数据", {"fields": ("figures_link",)}),
+        (
+            "上传",
+            {
+                "fields": (
+                    "original_name",
+                    "file_link",
+                    "size_shown",
+                    "entity_override",
+                    "year_override",
+                    "uploaded_by",
+                    "uploaded_shown",
+                    "processed_shown",
+                )
+            },
+        ),
+    )
+    inlines = (LinkedFigureInline,)
     actions = ("reprocess",)
 
     def get_queryset(self, request):
@@ -155,10 +182,10 @@ class ReportAdmin(admin.ModelAdmin):
             kwargs["form"] = ReportUploadForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return ("upload", "entity_override", "year_override")
-        return self.readonly_fields
+            return ((None, {"fields": ("upload", "entity_override", "year_override")}),)
+        return self.fieldsets_change
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
@@ -229,8 +256,32 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="全部数据")
     def figures_link(self, obj: Report) -> str:
-        url = reverse("admin:reporting_figure_changelist") + f"?report__id__exact={obj.pk}"
-        return format_html('<a href="{}">查看本报告识别出的全部数据</a>', url)
+        return format_html(
+            '<a href="{}">查看本报告识别出的全部数据</a>'
+            '　·　<a href="{}" id="only-conflicts">仅冲突</a>'
+            '　·　<a href="{}" id="only-pending">待关联</a>',
+            _figure_list_url(obj),
+            _figure_list_url(obj, conflict="yes"),
+            _figure_list_url(obj, linked="pending"),
+        )
+
+    @admin.display(description="报告文件")
+    def file_link(self, obj: Report) -> str:
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">下载“{}”</a>', obj.file.url, obj.original_name)
+
+    @admin.display(description="大小")
+    def size_shown(self, obj: Report) -> str:
+        return obj.size_text
+
+    @admin.display(description="上传时间", ordering="uploaded_at")
+    def uploaded_shown(self, obj: Report) -> str:
+        return _moment(obj.uploaded_at)
+
+    @admin.display(description="处理时间")
+    def processed_shown(self, obj: Report) -> str:
+        return _moment(obj.processed_at)
 
     # -- 待关联的数据: one click links (or rejects) a figure, and may teach the catalogue --------
 
@@ -255,6 +306,9 @@ class ReportAdmin(admin.ModelAdmin):
         report = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if report is not None:
+            extra["conflicts"] = selectors.report_conflict_list(report=report)
+            extra["only_conflicts_url"] = _figure_list_url(report, conflict="yes")
+            extra["only_pending_url"] = _figure_list_url(report, linked="pending")
             extra["link_candidates"] = selectors.figure_link_candidates(report=report)
             extra["may_review"] = _is_supervisor(request)
             extra["indicators"] = Indicator.objects.order_by("code")
@@ -298,7 +352,7 @@ class ReportAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(back)
         self.message_user(
             request,
-            f"已将“{figure.label} {figure.value_display}”关联到指标“{indicator.name}”",
+            f"已将“{figure.label} {figure.value_text}”关联到指标“{indicator.name}”",
             messages.SUCCESS,
         )
         if done.message:
@@ -312,7 +366,7 @@ class ReportAdmin(admin.ModelAdmin):
         note = request.POST.get(f"note_{figure.pk}", "").strip() or "不是本报告主体本年度的指标数据"
         services.figure_reject(figure=figure, by=_reviewer(request), note=note)
         self.message_user(
-            request, f"已驳回“{figure.label} {figure.value_display}”：{note}", messages.SUCCESS
+            request, f"已驳回“{figure.label} {figure.value_text}”：{note}", messages.SUCCESS
         )
         return HttpResponseRedirect(reverse("admin:reporting_report_change", args=[report_id]))
 
@@ -326,19 +380,47 @@ class ReportAdmin(admin.ModelAdmin):
         self.message_user(request, f"已安排重新识别 {queryset.count()} 份报告", messages.INFO)
 
 
+def _figure_list_url(report: Report, **query: str) -> str:
+    """The figure list of one report, optionally filtered (conflict=yes, linked=pending)."""
+    url = reverse("admin:reporting_figure_changelist") + f"?report__id__exact={report.pk}"
+    return url + "".join(f"&{key}={value}" for key, value in query.items())
+
+
 class LinkedFilter(admin.SimpleListFilter):
     title = "是否关联指标"
     parameter_name = "linked"
 
     def lookups(self, request, model_admin):
-        return (("yes", "已关联"), ("no", "未关联"))
+        return (("yes", "已关联"), ("no", "未关联"), ("pending", "待关联（请审核）"))
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(indicator__isnull=False)
         if self.value() == "no":
             return queryset.filter(indicator__isnull=True)
+        if self.value() == "pending":  # the report page's 待关联的数据, by the same rule
+            return selectors.figure_pending_link_filter(figures=queryset)
         return queryset
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    title = "数据不一致"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "仅冲突"), ("no", "无冲突"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return selectors.figure_conflict_filter(
+                figures=queryset, in_conflict=self.value() == "yes"
+            )
+        return queryset
+
+
+def _plain(value: Decimal) -> str:
+    """A stored value as an input shows it: 77000, 41.2 (not 77000.0000)."""
+    return format(value.normalize(), "f")
 
 
 class FigureReviewForm(forms.ModelForm):
@@ -346,19 +428,82 @@ class FigureReviewForm(forms.ModelForm):
         model = Figure
         fields = ("indicator", "value", "unit", "kind", "year", "review_note")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.value is not None:
+            self.initial["value"] = _plain(self.instance.value)
+
 
 class RejectForm(forms.Form):
     note = forms.CharField(
-        label="驳回理由", widget=forms.Textarea(attrs={"rows": 3}), required=True
+        label="驳回理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
+        max_length=200,
+        error_messages={"required": "请填写驳回理由：说明这个数据为什么不能用"},
     )
+
+
+class FigureConfirmForm(forms.Form):
+    note = forms.CharField(label="审核意见（可不填）", required=False, max_length=200)
+
+
+class FigureCorrectForm(forms.Form):
+    """更正 on the figure's page: what it measures and its value, typed as people write it (money
+    in 万元 where the figure is in 元, display.unit_input); the unit stays the figure's."""
+
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.order_by("code"),
+        label="指标",
+        required=False,
+        empty_label="（不关联指标）",
+    )
+    value = forms.DecimalField(
+        label="数值",
+        max_digits=20,
+        decimal_places=4,
+        error_messages={
+            "required": "请填写更正后的数值",
+            "invalid": "数值须是数字，如 41.2 或 77000",
+            "max_decimal_places": "数值最多保留 4 位小数",
+            "max_digits": "数值过大，请检查单位",
+        },
+    )
+    kind = forms.ChoiceField(label="类别", choices=FigureKind.choices)
+    year = forms.IntegerField(
+        label="所属年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "年度须是四位数字，如 2023"},
+    )
+    note = forms.CharField(label="更正说明", required=False, max_length=200)
+
+    def __init__(self, *args, figure: Figure, **kwargs):
+        self.figure = figure
+        self.input_unit, self.factor = display.unit_input(figure.unit)
+        kwargs.setdefault(
+            "initial",
+            {
+                "indicator": figure.indicator_id,
+                "value": _plain(figure.value / self.factor),
+                "kind": figure.kind,
+                "year": figure.year,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def stored_value(self) -> Decimal:
+        return self.cleaned_data["value"] * self.factor
 
 
 @admin.register(Figure)
 class FigureAdmin(SimpleHistoryAdmin):
     form = FigureReviewForm
+    change_form_template = "admin/reporting/figure/change_form.html"
     list_display = (
         "label",
-        "indicator",
+        "indicator_name",
         "value_shown",
         "kind",
         "year",
@@ -366,9 +511,20 @@ class FigureAdmin(SimpleHistoryAdmin):
         "subject",
         "report",
         "status",
-        "confidence",
+        "confidence_shown",
     )
-    list_filter = ("kind", "status", LinkedFilter, "indicator", "report__year", "method")
+    # "report" before the two filters that read every figure they are given, so that they
+    # work on one report's figures (the report page links with report__id__exact).
+    list_filter = (
+        "report",
+        "kind",
+        "status",
+        LinkedFilter,
+        ConflictFilter,
+        "indicator",
+        "report__year",
+        "method",
+    )
     search_fields = ("label", "text", "report__title")
     list_select_related = ("indicator", "report")
     actions = ("confirm_selected", "reject_selected")
@@ -379,13 +535,15 @@ class FigureAdmin(SimpleHistoryAdmin):
         "section",
         "text",
         "method",
-        "confidence",
+        "confidence_shown",
         "note",
         "subject",
         "status",
         "extracted_shown",
         "reviewed_by",
-        "reviewed_at",
+        "reviewed_shown",
+        "indicator_name",
+        "value_shown",
     )
     fieldsets = (
         (
@@ -398,7 +556,7 @@ class FigureAdmin(SimpleHistoryAdmin):
                     "text",
                     "label",
                     "method",
-                    "confidence",
+                    "confidence_shown",
                     "note",
                     "subject",
                 )
@@ -407,12 +565,30 @@ class FigureAdmin(SimpleHistoryAdmin):
         ("数据（督导可更正）", {"fields": ("indicator", "value", "unit", "kind", "year")}),
         (
             "审核",
-            {"fields": ("status", "extracted_shown", "review_note", "reviewed_by", "reviewed_at")},
+            {
+                "fields": (
+                    "status",
+                    "extracted_shown",
+                    "review_note",
+                    "reviewed_by",
+                    "reviewed_shown",
+                )
+            },
         ),
     )
 
     def get_queryset(self, request):
         return selectors.figure_list()
+
+    def get_fieldsets(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fieldsets
+        # Read-only: the indicator by name and the value as written, not the stored digits.
+        shown = ("indicator_name", "value_shown", "kind", "year")
+        return tuple(
+            (title, {"fields": shown}) if title.startswith("数据") else (title, options)
+            for title, options in self.fieldsets
+        )
 
     def has_module_permission(self, request):
         return _signed_in(request)
@@ -459,22 +635,189 @@ class FigureAdmin(SimpleHistoryAdmin):
                 figure=original, by=request.user, note=data.get("review_note") or ""
             )
 
-    @admin.display(description="数值")
+    # -- 确认 / 更正 / 驳回 on the figure's page (and 确认 on the report page's rows) -----------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:figure_id>/confirm/",
+                self.admin_site.admin_view(self.figure_confirm_view),
+                name="reporting_figure_confirm",
+            ),
+            path(
+                "<int:figure_id>/correct/",
+                self.admin_site.admin_view(self.figure_correct_view),
+                name="reporting_figure_correct",
+            ),
+            path(
+                "<int:figure_id>/reject/",
+                self.admin_site.admin_view(self.figure_reject_view),
+                name="reporting_figure_reject",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        figure = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if figure is not None:
+            extra.update(self._review_context(request, figure))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _review_context(
+        self,
+        request: HttpRequest,
+        figure: Figure,
+        *,
+        confirm_form: FigureConfirmForm | None = None,
+        correct_form: FigureCorrectForm | None = None,
+        reject_form: RejectForm | None = None,
+    ) -> dict:
+        correct_form = correct_form or FigureCorrectForm(figure=figure)
+        return {
+            "figure": figure,
+            "may_review": _is_supervisor(request),
+            "partners": selectors.figure_conflict_partners(figure=figure),
+            "confirm_form": confirm_form or FigureConfirmForm(),
+            "correct_form": correct_form,
+            "reject_form": reject_form or RejectForm(),
+            "input_unit": correct_form.input_unit,
+            "next_url": self._next(request, figure),
+            "confirm_url": reverse("admin:reporting_figure_confirm", args=[figure.pk]),
+            "correct_url": reverse("admin:reporting_figure_correct", args=[figure.pk]),
+            "reject_url": reverse("admin:reporting_figure_reject", args=[figure.pk]),
+            "report_url": reverse("admin:reporting_report_change", args=[figure.report_id]),
+        }
+
+    def _under_review(self, request: HttpRequest, figure_id: int) -> tuple[Figure, User]:
+        reviewer = _reviewer(request)  # 403 for anyone who may not review, before any lookup
+        figure = selectors.figure_list().filter(pk=figure_id).first()
+        if figure is None:
+            raise Http404("找不到该数据")
+        return figure, reviewer
+
+    def _next(self, request: HttpRequest, figure: Figure) -> str:
+        wanted = request.POST.get("next") or request.GET.get("next") or ""
+        if wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return wanted
+        return reverse("admin:reporting_figure_change", args=[figure.pk])
+
+    def _review_page(
+        self, request: HttpRequest, figure: Figure, step: str, **forms_
+    ) -> HttpResponse:
+        """The form again on a page of its own, with what was wrong (bad input, or a GET)."""
+        titles = {"correct": "更正报告数据", "reject": "驳回报告数据"}
+        return render(
+            request,
+            "admin/reporting/figure/review_form.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._review_context(request, figure, **forms_),
+                "title": titles[step],
+                "step": step,
+                "opts": self.model._meta,
+            },
+        )
+
+    def figure_confirm_view(self, request: HttpRequest, figure_id: int) -> HttpResponse:
+        figure, reviewer = self._under_review(request, figure_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:reporting_figure_change", args=[figure.pk]))
+        form = FigureConfirmForm(request.POST)
+        note = form.cleaned_data["note"].strip() if form.is_valid() else ""
+        services.figure_confirm(figure=figure, by=reviewer, note=note)
+        self.message_user(
+            request,
+            f"已确认“{figure.label} {figure.value_text}”（{figure.indicator_text}，"
+            f"{figure.source_display}）",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._next(request, figure))
+
+    def figure_correct_view(self, request: HttpRequest, figure_id: int) -> HttpResponse:
+        figure, reviewer = self._under_review(request, figure_id)
+        if request.method != "POST":
+            return self._review_page(request, figure, "correct")
+        form = FigureCorrectForm(request.POST, figure=figure)
+        if not form.is_valid():
+            return self._review_page(request, figure, "correct", correct_form=form)
+        data = form.cleaned_data
+        figure = services.figure_correct(
+            figure=figure,
+            by=reviewer,
+            indicator=data["indicator"],
+            value=form.stored_value(),
+            unit=figure.unit,
+            kind=data["kind"],
+            year=data["year"],
+            note=data["note"].strip(),
+        )
+        self.message_user(
+            request,
+            f"已更正为“{figure.indicator_text} {figure.value_text}”"
+            f"（{figure.get_kind_display()}，{figure.year or '—'} 年）；识别原值保留在历史中",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._next(request, figure))
+
+    def figure_reject_view(self, request: HttpRequest, figure_id: int) -> HttpResponse:
+        figure, reviewer = self._under_review(request, figure_id)
+        if request.method != "POST":
+            return self._review_page(request, figure, "reject")
+        form = RejectForm(request.POST)
+        if not form.is_valid() or not form.cleaned_data["note"].strip():
+            if form.is_valid():
+                form.add_error("note", "请填写驳回理由：说明这个数据为什么不能用")
+            return self._review_page(request, figure, "reject", reject_form=form)
+        note = form.cleaned_data["note"].strip()
+        services.figure_reject(figure=figure, by=reviewer, note=note)
+        self.message_user(
+            request,
+            f"已驳回“{figure.label} {figure.value_text}”：{note}（不再用于计算达成情况）",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._next(request, figure))
+
+    # -- columns and read-only fields, as people read them ---------------------------------------
+
+    @admin.display(description="指标", ordering="indicator__name")
+    def indicator_name(self, obj: Figure) -> str:
+        return obj.indicator_text
+
+    @admin.display(description="数值", ordering="value")
     def value_shown(self, obj: Figure) -> str:
-        return obj.value_display
+        return obj.value_text
 
     @admin.display(description="出处", ordering="line")
     def source(self, obj: Figure) -> str:
         return obj.source_display
+
+    @admin.display(description="置信度", ordering="confidence")
+    def confidence_shown(self, obj: Figure) -> str:
+        return display.ratio_text(obj.confidence)
+
+    @admin.display(description="审核时间")
+    def reviewed_shown(self, obj: Figure) -> str:
+        return _moment(obj.reviewed_at)
 
     @admin.display(description="自动识别原值")
     def extracted_shown(self, obj: Figure) -> str:
         e = obj.extracted or {}
         if not e:
             return "—"
+        code = e.get("indicator")
+        indicator = Indicator.objects.filter(code=code).first() if code else None
+        if indicator is not None:
+            name = indicator.name
+        else:
+            name = "指标目录中已无此指标" if code else "未关联指标"
+        kind = FigureKind(e["kind"]).label if e.get("kind") in FigureKind.values else "—"
+        year = f"{e['year']} 年" if e.get("year") else "—"
         return (
-            f"指标 {e.get('indicator') or '—'}；数值 {e.get('value')} {e.get('unit') or ''}；"
-            f"类别 {e.get('kind')}；年度 {e.get('year')}"
+            f"指标 {name}；数值 {display.amount_text(e.get('value'), e.get('unit') or '')}；"
+            f"类别 {kind}；年度 {year}"
         )
 
     @admin.action(description="确认所选数据")

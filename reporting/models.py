@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from config.files import ProtectedFileField
 from policytext.reports import location
+from tasks_registry import display
 from tasks_registry.models import Indicator, Jurisdiction
 
 
@@ -75,6 +76,13 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.original_name
+
+    @property
+    def size_text(self) -> str:
+        """The file's size as people say it: 1.2 MB, 350 KB."""
+        if self.size >= 1024 * 1024:
+            return f"{self.size / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(self.size / 1024))} KB" if self.size else "—"
 
 
 class FigureKind(models.TextChoices):
@@ -203,7 +211,7 @@ class Figure(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.label} {self.value_display}"
+        return f"{self.label} {self.value_text}"
 
     @property
     def value_display(self) -> str:
@@ -211,6 +219,19 @@ class Figure(models.Model):
         text = f"{value:f}" if value != "" else ""
         prefix = {"ge": "≥", "gt": ">", "approx": "约"}.get(self.qualifier, "")
         return f"{prefix}{text}{' ' + self.unit if self.unit else ''}"
+
+    @property
+    def value_text(self) -> str:
+        """The value as a person reads it, through tasks_registry.display: ≥60%, 77 000 人次,
+        600 万元 (value_display keeps the stored digits, for the extraction's own checks)."""
+        if self.value_high is not None:
+            return display.range_text(self.value, self.value_high, self.unit)
+        return display.amount_text(self.value, self.unit, comparison=self.qualifier)
+
+    @property
+    def indicator_text(self) -> str:
+        """The indicator's Chinese name, or that the figure is not linked to one."""
+        return self.indicator.name if self.indicator is not None else "未关联指标"
 
     @property
     def source_display(self) -> str:
@@ -252,3 +273,18 @@ class FigureConflict(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def state_text(self) -> str:
+        """Whether a reviewer has settled it: 待核对, or which value was confirmed (reads the
+        figures, prefetched by reporting.selectors.report_conflict_list)."""
+        settled = [
+            f
+            for f in self.figures.all()
+            if f.status in (FigureStatus.CONFIRMED, FigureStatus.CORRECTED)
+        ]
+        if not settled:
+            return "待核对"
+        return "已核定：" + "、".join(
+            f"{f.value_text}（{f.get_status_display()}）" for f in settled
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from policytext.reports import IndicatorCatalogue, IndicatorSpec
@@ -17,7 +17,7 @@ from policytext.suggest import generic_words, learnable_alias, suggest
 from tasks_registry.models import Indicator, IndicatorAlias
 from tasks_registry.selectors import progress_entry_may_review
 
-from .models import Figure, FigureStatus, Report
+from .models import Figure, FigureConflict, FigureStatus, Report
 
 # Learned aliases as manage.py export_reference writes them (fixtures/, beside indicators.json).
 LEARNED_ALIASES_FILE = "learned_aliases.json"
@@ -91,22 +91,73 @@ def figure_link_candidates(*, report: Report) -> list[LinkCandidate]:
     """待关联的数据 of a report: figures not yet reviewed whose label contains an indicator's name
     or alias but that were not linked, and linked figures of low confidence."""
     catalogue = indicator_catalogue_load()
-    indicators = {i.code: i for i in Indicator.objects.all()}
     generic = report_generic_words(report=report)
     found: list[LinkCandidate] = []
-    figures = report.figures.filter(status=FigureStatus.EXTRACTED).select_related("indicator")
-    for figure in figures.filter(Q(indicator__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE)):
-        if figure.indicator is not None:
-            indicator, reason = figure.indicator, f"置信度低（{figure.confidence:.2f}）"
-        else:
-            spec = suggest(figure.label, figure.unit, catalogue)
-            if spec is None or spec.code not in indicators:
-                continue
-            indicator, reason = indicators[spec.code], "标签含指标名称，未关联"
+    for figure, indicator, reason in _pending_links(report.figures.all(), catalogue):
         spec_now = catalogue.specs.get(indicator.code)
         alias = learnable_alias(figure.label, spec_now, generic=generic) if spec_now else None
         found.append(LinkCandidate(figure=figure, indicator=indicator, reason=reason, alias=alias))
     return found
+
+
+def figure_pending_link_filter(*, figures: QuerySet[Figure]) -> QuerySet[Figure]:
+    """Those of ``figures`` that are 待关联的数据, by the rule of figure_link_candidates (the
+    figure list's filter "待关联" and the report page list the same figures)."""
+    ids = [f.pk for f, _, _ in _pending_links(figures, indicator_catalogue_load())]
+    return figures.filter(pk__in=ids)
+
+
+def _pending_links(
+    figures: QuerySet[Figure], catalogue: IndicatorCatalogue
+) -> list[tuple[Figure, Indicator, str]]:
+    """The one rule of 待关联: each figure with the indicator offered for it and why."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    found: list[tuple[Figure, Indicator, str]] = []
+    pending = figures.filter(status=FigureStatus.EXTRACTED).filter(
+        Q(indicator__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE)
+    )
+    for figure in pending.select_related("indicator"):
+        if figure.indicator is not None:
+            found.append((figure, figure.indicator, f"置信度低（{figure.confidence:.2f}）"))
+            continue
+        spec = suggest(figure.label, figure.unit, catalogue)
+        if spec is not None and spec.code in indicators:
+            found.append((figure, indicators[spec.code], "标签含指标名称，未关联"))
+    return found
+
+
+def figure_conflict_filter(*, figures: QuerySet[Figure], in_conflict: bool) -> QuerySet[Figure]:
+    """Those of ``figures`` that stand in a conflict (数据不一致) with another figure of their
+    report, or (``in_conflict=False``) in none."""
+    members = FigureConflict.figures.through.objects.values("figure_id")
+    if in_conflict:
+        return figures.filter(pk__in=members)
+    return figures.exclude(pk__in=members)
+
+
+def report_conflict_list(*, report: Report) -> QuerySet[FigureConflict]:
+    """A report's conflicts, each with its disagreeing figures in the order they stand in the
+    report, for showing them side by side."""
+    return (
+        report.conflicts.select_related("indicator")
+        .prefetch_related(
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.select_related("indicator", "reviewed_by").order_by(
+                    "line", "table_row", "id"
+                ),
+            )
+        )
+        .order_by("indicator__name", "year", "id")
+    )
+
+
+def figure_conflict_partners(*, figure: Figure) -> list[tuple[FigureConflict, list[Figure]]]:
+    """The conflicts a figure stands in, each with the other figures that disagree with it."""
+    conflicts = figure.conflicts.select_related("indicator").prefetch_related(
+        Prefetch("figures", queryset=Figure.objects.order_by("line", "table_row", "id"))
+    )
+    return [(c, [f for f in c.figures.all() if f.pk != figure.pk]) for c in conflicts]
 
 
 def report_generic_words(*, report: Report) -> tuple[str, ...]:

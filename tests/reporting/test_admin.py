@@ -148,7 +148,7 @@ def test_supervisor_uploads_a_report_and_sees_it_processed_with_its_training_fig
     assert training_figure(report) in rows
     assert all(row.report_id == report.pk for row in rows)
     listed = listing.content.decode()
-    assert "77000 人次" in listed
+    assert "77 000 人次" in listed  # as people write it (display.amount_text)
     assert "第 272 行" in listed
 
     figure_page = client.get(reverse(FIGURE_CHANGE, args=[training_figure(report).pk]))
@@ -332,7 +332,7 @@ def test_supervisor_corrects_a_figure_and_the_original_is_kept(supervisor, xinxi
 
     page = client.get(reverse(FIGURE_CHANGE, args=[figure.pk])).content.decode()
     assert "已更正" in page
-    assert "数值 77000" in page  # 自动识别原值
+    assert "数值 77 000 人次" in page  # 自动识别原值, as people write it
 
 
 @pytest.mark.django_db
