@@ -160,16 +160,17 @@ def _is_chinese(text: str) -> bool:
 
 
 def api_not_found(request, exception=None):
-    """Django's 404 for paths no view matched; JSON under /api/, the usual page elsewhere."""
+    """Django's 404 for paths no view matched; JSON under /api/, the Chinese page elsewhere
+    (config.errors.not_found)."""
     if request.path.startswith("/api/"):
         return JsonResponse(
             error_body(404, "not_found", f"没有这个接口：{request.path}"),
             status=404,
             json_dumps_params={"ensure_ascii": False},
         )
-    from django.views.defaults import page_not_found
+    from config.errors import not_found  # config.errors imports this module
 
-    return page_not_found(request, exception)
+    return not_found(request, exception)
 
 
 def api_server_error(request):
@@ -180,6 +181,6 @@ def api_server_error(request):
             status=500,
             json_dumps_params={"ensure_ascii": False},
         )
-    from django.views.defaults import server_error
+    from config.errors import server_error  # config.errors imports this module
 
     return server_error(request)

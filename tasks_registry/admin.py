@@ -11,21 +11,25 @@ Every check takes the object, because list, change, history and bulk-action view
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, ClassVar, TypedDict
+from contextlib import contextmanager, suppress
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services
+from . import display, selectors, services
 from .models import (
     Department,
     DepartmentAlias,
@@ -33,6 +37,7 @@ from .models import (
     Indicator,
     IndicatorAlias,
     Jurisdiction,
+    JurisdictionKind,
     LinkStatus,
     Plan,
     ProgressEntry,
@@ -63,6 +68,60 @@ def _is_supervisor(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_supervisor
 
 
+NOT_VISIBLE = "您无权查看该记录，或该记录不存在"
+
+# The mixins below are mixed into ModelAdmins: typed as one, they are plain classes at run time.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class NotVisibleMessage(_AdminBase):
+    """Django's admin answers an address whose record the user's queryset leaves out with
+    “ID 为“7”的 进展填报 不存在。可能已经被删除了？”: wrong for a record of another department,
+    which exists. This says what may be the case, without telling which. Every ModelAdmin here
+    starts with it; another app's admin may import it too."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        self.message_user(
+            request,
+            f"{NOT_VISIBLE}（{opts.verbose_name}，编号 {unquote(object_id)}）",
+            messages.WARNING,
+        )
+        # Back to the list the user came from, if they may open it; else the admin's index.
+        name = f"admin:{opts.app_label}_{opts.model_name}_changelist"
+        if not self.has_view_or_change_permission(request):
+            name = "admin:index"
+        return HttpResponseRedirect(reverse(name, current_app=self.admin_site.name))
+
+
+def _page_url(name: str, pk: object) -> str | None:
+    """The workbench-side page of a task or target, when that page exists (attainment:task is
+    added with the workbench) and the address names a record."""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+class PageLinkMixin(_AdminBase):
+    """A link from an admin change page to the object's own page (查看任务页, 查看目标页), in
+    the change form's object tools beside 历史."""
+
+    change_form_template = "admin/tasks_registry/change_form_page_link.html"
+    page_url_name: ClassVar[str]
+    page_label: ClassVar[str]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {
+            **(extra_context or {}),
+            "page_url": _page_url(self.page_url_name, unquote(object_id)),
+            "page_label": self.page_label,
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+
 class ReadOnlyForNonAdmins:
     """Reference and task data: everyone signed in may read what they may see; only
     administrators edit it (tasks come from imported lists, not from typing)."""
@@ -89,7 +148,7 @@ class DepartmentAliasInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+class DepartmentAdmin(NotVisibleMessage, ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_display = ("name", "kind", "alias_list", "needs_review")
     list_filter = ("kind", "needs_review")
     search_fields = ("name", "aliases__alias")
@@ -206,7 +265,7 @@ class IndicatorAliasInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnlyForNonAdmins, admin.ModelAdmin):
+class IndicatorAdmin(NotVisibleMessage, ReadOnlyForNonAdmins, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -273,7 +332,7 @@ class IndicatorAdmin(ReadOnlyForNonAdmins, admin.ModelAdmin):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+class JurisdictionAdmin(NotVisibleMessage, ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_display = ("name", "kind", "code", "parent", "needs_review")
     list_filter = ("kind", "needs_review")
     search_fields = ("name", "code", "aliases")
@@ -282,7 +341,7 @@ class JurisdictionAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+class PlanAdmin(NotVisibleMessage, ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_display = (
         "title",
         "issuer",
@@ -370,7 +429,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+class TaskAdmin(NotVisibleMessage, PageLinkMixin, ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_display = (
         "number",
         "short_text",
@@ -414,6 +473,8 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     )
     inlines = (TaskAssignmentInline, TargetInline)
     list_per_page = 50
+    page_url_name = "attainment:task"
+    page_label = "查看任务页"
 
     def get_queryset(self, request):
         tasks = selectors.task_list_visible_to(user=request.user)
@@ -448,8 +509,12 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         if not entries:
             return "尚未填报"
         e = entries[0]
-        value = f"{e.value.normalize():f}" if e.value is not None else ""
-        return f"{e.year}年 {value} {e.narrative[:20]}（{e.get_status_display()}）".strip()
+        # The unit from the prefetched targets (get_queryset): no query per row.
+        unit = next((t.unit for t in obj.targets.all() if t.pk == e.target_id), "")
+        value = display.amount_text(e.value, unit) if e.value is not None else ""
+        period = f"{e.year}年" + (f"第{e.quarter}季度" if e.quarter else "")
+        said = " ".join(part for part in (period, value, e.narrative[:20]) if part)
+        return f"{said}（{e.get_status_display()}）"
 
     @admin.display(description="完成时限", ordering="deadline_year")
     def deadline(self, obj: Task) -> str:
@@ -457,10 +522,12 @@ class TaskAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 
 
 _LINK_FIELDS = ("indicator", "jurisdiction")
+# The stored values a read-only target page shows as text instead (TargetAdmin.get_fieldsets).
+_TARGET_VALUE_TEXT = {"value": "value_text", "value_high": "value_high_text"}
 
 
 @admin.register(Target)
-class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
+class TargetAdmin(NotVisibleMessage, PageLinkMixin, ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     """Targets come from imported lists. What measures a target (its indicator and the place it is
     measured on) is suggested by the service; supervisors and the lead department's staff confirm
     or change it here, and the attainment is recomputed."""
@@ -488,6 +555,8 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     list_select_related = ("task", "task__lead", "indicator")
     autocomplete_fields = ("indicator", "jurisdiction")
     actions = ("confirm_suggested_links",)
+    page_url_name = "attainment:target"
+    page_label = "查看目标页"
     fieldsets = (
         (None, {"fields": ("task", "label", "worded", "source_text")}),
         (
@@ -538,7 +607,25 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
         fixed = ("task", "label", "worded", "source_text", "link_status", "link_note")
         if request.user.is_superuser:
             return fixed
-        return (*(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS), "worded")
+        return (
+            *(f.name for f in Target._meta.fields if f.name not in _LINK_FIELDS),
+            "worded",
+            *_TARGET_VALUE_TEXT.values(),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets  # administrators type the stored values themselves
+
+        # Read-only values as people write them (60%, 600 万元), not as stored (60.0000).
+        def shown(field):
+            return _TARGET_VALUE_TEXT.get(field, field) if isinstance(field, str) else field
+
+        return [
+            (name, {**opts, "fields": [shown(f) for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -580,6 +667,14 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
     def worded(self, obj: Target) -> str:
         return obj.worded
 
+    @admin.display(description="目标值")
+    def value_text(self, obj: Target) -> str:
+        return display.amount_text(obj.value, obj.unit)
+
+    @admin.display(description="区间上限")
+    def value_high_text(self, obj: Target) -> str:
+        return display.amount_text(obj.value_high, obj.unit)
+
     @admin.display(description="牵头单位")
     def lead(self, obj: Target) -> str:
         return str(obj.task.lead or "—")
@@ -589,11 +684,34 @@ class TargetAdmin(ReadOnlyForNonAdmins, SimpleHistoryAdmin):
 # Progress entries
 
 
+def evidence_rules_text() -> str:
+    """What may be uploaded as evidence, said before the upload (the limits the model's
+    validate_evidence_file checks): 可上传 pdf、doc… 文件，单个文件不超过 20 MB."""
+    kinds = "、".join(e.lower() for e in settings.EVIDENCE_EXTENSIONS)
+    size = display.number_text(Decimal(settings.EVIDENCE_MAX_BYTES) / (1024 * 1024))
+    return f"可上传 {kinds} 文件，单个文件不超过 {size} MB"
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     fields = ("file", "description", "uploaded_by", "uploaded_at")
     readonly_fields = ("uploaded_by", "uploaded_at")
     extra = 1
+
+    def __init__(self, parent_model, admin_site):
+        super().__init__(parent_model, admin_site)
+        # Per instance (one per request): the limits are settings, read when the page is built.
+        self.verbose_name_plural = f"佐证材料（{evidence_rules_text()}）"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "file" and field is not None:
+            field.help_text = evidence_rules_text()
+            # The browser's file chooser offers only these types.
+            field.widget.attrs["accept"] = ",".join(
+                f".{e.lower()}" for e in settings.EVIDENCE_EXTENSIONS
+            )
+        return field
 
     def has_add_permission(self, request, obj=None):
         # Evidence goes with its entry: addable while the entry is
@@ -622,8 +740,47 @@ class ProgressEntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "task" in self.fields:
-            self.fields["task"].required = False
+        if "task" not in self.fields:
+            return  # a read-only rendering (submitted, approved, or a history version)
+        self.fields["task"].required = False
+        # The select itself, inside the admin's wrapper (whose ``attrs`` is not this form's copy).
+        select: Any = getattr(self.fields["task"].widget, "widget", self.fields["task"].widget)
+        with suppress(NoReverseMatch):  # NoReverseMatch: the form used outside the admin
+            select.attrs["data-targets-url"] = reverse("admin:tasks_registry_progressentry_choices")
+        # The targets and places offered follow the chosen task (entry_form.js reloads them
+        # when the task changes; here for the page as first shown and as sent back).
+        task = self._chosen("task")
+        if task is None:
+            return
+        if "target" in self.fields:
+            field = cast(forms.ModelChoiceField, self.fields["target"])
+            field.queryset = self._offered("target").filter(task=task)
+            field.error_messages["invalid_choice"] = (
+                f"所选目标不属于任务 {task.number}，请从列表中重新选择"
+            )
+        if "jurisdiction" in self.fields:
+            target = self._chosen("target")
+            cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = entry_places(
+                plans=[task.plan_id], per_unit=target.per_unit if target else ""
+            )
+            self.fields["jurisdiction"].error_messages["invalid_choice"] = (
+                "所选县区不在该任务政策文件的区划内，请从列表中重新选择"
+            )
+
+    def _offered(self, name: str) -> QuerySet:
+        return cast(QuerySet, cast(forms.ModelChoiceField, self.fields[name]).queryset)
+
+    def _chosen(self, name: str) -> Any:
+        """The record chosen in field ``name``: as sent, else as first shown (?task=),
+        else the entry's own; only one the field offers."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix(name))
+        else:
+            raw = self.initial.get(name) or getattr(self.instance, f"{name}_id", None)
+        raw = getattr(raw, "pk", raw)
+        if raw in (None, "") or not str(raw).isdigit() or len(str(raw)) > 18:
+            return None
+        return self._offered(name).filter(pk=int(raw)).first()
 
     def clean(self):
         super().clean()
@@ -643,6 +800,20 @@ class ProgressEntryForm(forms.ModelForm):
         return cleaned  # which place a value is for is checked by the model (ProgressEntry.clean)
 
 
+def entry_places(*, plans, per_unit: str = "") -> QuerySet[Jurisdiction]:
+    """The places a progress entry may be for: the plans' own places and the counties under
+    them (and the schools, for a target counted per school)."""
+    bases = Plan.objects.filter(pk__in=plans, jurisdiction__isnull=False).values("jurisdiction_id")
+    kinds = [JurisdictionKind.COUNTY]
+    if per_unit == "学校":
+        kinds.append(JurisdictionKind.SCHOOL)
+    return Jurisdiction.objects.filter(
+        Q(pk__in=bases)
+        | Q(kind__in=kinds, parent_id__in=bases)
+        | Q(kind__in=kinds, parent__parent_id__in=bases)
+    )
+
+
 @contextmanager
 def _refused_as_403() -> Iterator[None]:
     """A service refusing a write the form already let through means the record changed in
@@ -654,6 +825,17 @@ def _refused_as_403() -> Iterator[None]:
         raise PermissionDenied("；".join(exc.messages)) from exc
 
 
+# Review fields of an entry, by the attribute that tells whether there is anything in them.
+_REVIEW_FIELDS = {
+    "status": "status",
+    "submitted_at": "submitted_at",
+    "reviewed_by": "reviewed_by_id",
+    "reviewed_at": "reviewed_at",
+    "review_comment": "review_comment",
+}
+_EMPTY = (None, "")
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), required=True
@@ -661,7 +843,7 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(NotVisibleMessage, SimpleHistoryAdmin):
     form = ProgressEntryForm
     list_display = (
         "__str__",
@@ -689,6 +871,9 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     inlines = (EvidenceInline,)
     actions = ("submit_selected", "approve_selected", "return_selected")
     list_select_related = ("task", "target", "department")
+
+    class Media:
+        js = ("tasks_registry/entry_form.js",)
 
     # -- who may do what: asked of tasks_registry.selectors, the one place the rule lives ---------
 
@@ -767,8 +952,21 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.may_edit(request, obj):
-            return [*ProgressEntryForm.Meta.fields, *self.readonly_fields]
+            # "value" stays listed so that the form leaves it out; value_display is shown.
+            shown = ["value_display" if f == "value" else f for f in ProgressEntryForm.Meta.fields]
+            return [*shown, *self.readonly_fields, "value"]
         return self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Nothing to show yet on a new entry (review, status, author are set by the services);
+        # on an entry, the review fields once there is something in them.
+        hidden = {"department", "created_by", *_REVIEW_FIELDS} if obj is None else set()
+        if obj is not None:
+            hidden = {f for f, attname in _REVIEW_FIELDS.items() if getattr(obj, attname) in _EMPTY}
+            if "value_display" in fields:
+                hidden.add("value")
+        return [f for f in fields if f not in hidden]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "task":
@@ -779,7 +977,54 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
             kwargs["queryset"] = selectors.target_list_visible_to(user=request.user).filter(
                 is_active=True
             )
+        elif db_field.name == "jurisdiction":
+            kwargs["queryset"] = entry_places(plans=self._visible_plans(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @staticmethod
+    def _visible_plans(request: HttpRequest) -> QuerySet:
+        return (
+            selectors.task_list_visible_to(user=request.user)
+            .filter(is_active=True)
+            .values("plan_id")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "choices/",
+                self.admin_site.admin_view(self.choices_view),
+                name="tasks_registry_progressentry_choices",
+            ),
+            *super().get_urls(),
+        ]
+
+    def choices_view(self, request: HttpRequest) -> JsonResponse:
+        """The targets and places the entry form offers for a task (entry_form.js asks when
+        the task select changes): only what the user may see, as the form itself offers."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        raw = request.GET.get("task", "")
+        targets = selectors.target_list_visible_to(user=request.user).filter(is_active=True)
+        plans: Any = self._visible_plans(request)
+        if raw:
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                return JsonResponse({"error": f"任务编号“{raw[:40]}”不是数字"}, status=400)
+            task = (
+                selectors.task_list_visible_to(user=request.user)
+                .filter(is_active=True, pk=int(raw))
+                .first()
+            )
+            if task is None:
+                return JsonResponse({"error": "找不到该任务，或您无权填报"}, status=404)
+            targets, plans = targets.filter(task=task), [task.plan_id]
+        return JsonResponse(
+            {
+                "targets": [{"id": t.pk, "text": str(t)} for t in targets],
+                "places": [{"id": j.pk, "text": str(j)} for j in entry_places(plans=plans)],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
 
     # -- writes: through tasks_registry.services, as the API's are ----------------------------
 
@@ -838,10 +1083,8 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="完成值")
     def value_display(self, obj: ProgressEntry) -> str:
-        if obj.value is None:
-            return "—"
-        unit = obj.target.unit if obj.target else ""
-        return f"{obj.value.normalize():f}{unit}"
+        unit = obj.target.unit if obj.target_id and obj.target else ""
+        return display.amount_text(obj.value, unit)
 
     @admin.display(description="佐证材料")
     def evidence_count(self, obj: WithAnnotations[ProgressEntry, _EntryCounts]) -> int:
@@ -902,7 +1145,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskListUpload)
-class TaskListUploadAdmin(admin.ModelAdmin):
+class TaskListUploadAdmin(NotVisibleMessage, admin.ModelAdmin):
     """Supervisors upload a task list; a background job imports it and reports back here."""
 
     list_display = (

@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from config.files import ProtectedFileField, content_mismatch
 from policytext import documents
 
+from . import display
+
 
 class DepartmentKind(models.TextChoices):
     MUNICIPAL = "municipal", "市直部门"
@@ -460,12 +462,12 @@ class Target(models.Model):
 
     @property
     def worded(self) -> str:
-        """The target as a person reads it: 8–10 所, ≥60%, 每年 ≥100000 人次."""
-        value = _plain(self.value)
+        """The target as a person reads it: 8–10 所, ≥60%, 每年 ≥600 万元, 每年 ≥10 万人次
+        (numbers written by tasks_registry.display, as everywhere else)."""
         if self.comparison == Comparison.RANGE:
-            amount = f"{value}–{_plain(self.value_high)}{self.unit}"
+            amount = display.range_text(self.value, self.value_high or self.value, self.unit)
         else:
-            amount = f"{_CMP_WORDS.get(self.comparison, '')}{value}{self.unit}"
+            amount = display.amount_text(self.value, self.unit, comparison=self.comparison)
         parts = []
         if self.per_unit:
             parts.append(f"每个{self.per_unit}")
@@ -475,7 +477,7 @@ class Target(models.Model):
             parts.append(f"{self.cumulative_from}—{self.cumulative_to}年累计")
         parts.append(amount)
         if self.deadline_date:
-            parts.append(f"（{self.deadline_date:%Y年%m月%d日}前）")
+            parts.append(f"（{display.date_text(self.deadline_date)}前）")
         elif self.deadline_year:
             parts.append(f"（{self.deadline_year}年）")
         return " ".join(parts)
@@ -488,10 +490,10 @@ class Target(models.Model):
 
 
 def _plain(value) -> str:
+    """A stored value as written, without its unit: 60.0000 -> 60, 100000 -> 100 000."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    return display.number_text(value)
 
 
 class ProgressStatus(models.TextChoices):

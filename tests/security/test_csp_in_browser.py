@@ -66,7 +66,7 @@ def test_pages_work_under_the_policy(live_server, sample_loaded, page_and_violat
 
     page.goto(f"{url}/supervision/")
     page.wait_for_selector("#attainments")
-    page.locator("#attainments tbody tr a").first.click()
+    page.locator('#attainments tbody tr td[data-label="目标"] a').first.click()  # a target page
     page.wait_for_selector("#chart")
     page.goto(f"{url}/supervision/departments/")
     page.wait_for_selector("#summary")

@@ -264,7 +264,7 @@ def test_a_utf8_file_with_bom_imports_like_one_without(reference_data):
     task = Task.objects.get(plan=result.plan)
     assert task.text == "培育 5-6 家市级产教融合型企业。"
     assert task.lead.name == "市发展和改革委员会"
-    assert task.targets.get().worded == "5–6家"
+    assert task.targets.get().worded == "5–6 家"
 
 
 # ---------------------------------------------------------------------------------------------
