@@ -454,6 +454,12 @@ def target_history(*, target: Target, place: Jurisdiction | None) -> list[dict[s
     return out
 
 
+def reporting_year(*, years: list[int], today: datetime.date) -> int:
+    """The year a department reports for now, of a target's period ``years``: this year, within
+    the period (after the period has ended, its last year). The 填报 buttons fill it in."""
+    return min(max(today.year, years[0]), years[-1]) if years else today.year
+
+
 def target_period_years(*, target: Target, attainments: Iterable[Attainment] = ()) -> list[int]:
     """Every year a target is judged over, first to last, as its chart's x axis shows them: the
     plan's (or the target's own) start year to its deadline, a cumulative target's years, and the

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.services import audit_export
 from tasks_registry import display
-from tasks_registry.models import AssignmentRole, Comparison, Department, Indicator, Plan, Target
+from tasks_registry.models import AssignmentRole, Department, Indicator, Plan, Target
 from tasks_registry.selectors import (
     progress_entry_list_visible_to,
     progress_entry_may_record,
@@ -196,7 +196,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     years = selectors.target_period_years(target=target, attainments=attainments)
     record_url = None
     if progress_entry_may_record(user=request.user, task=target.task):
-        year = min(max(today.year, years[0]), years[-1]) if years else today.year
+        year = selectors.reporting_year(years=years, today=today)
         record_url = (
             reverse("workbench:entry_new") + "?" + urlencode({"target": target.pk, "year": year})
         )
@@ -207,7 +207,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             title=f"目标：{target.label}",
             target=target,
-            goal_text=_goal_text(target),
+            goal_text=target.goal,
             attainments=attainments,
             entries=entries,
             places=places,
@@ -245,7 +245,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             task=task,
             lead=[a.department for a in assignments if a.role == AssignmentRole.LEAD],
             co=[a.department for a in assignments if a.role != AssignmentRole.LEAD],
-            rows=[(t, _goal_text(t), latest.get(t.pk, [])) for t in targets],
+            rows=[(t, t.goal, latest.get(t.pk, [])) for t in targets],
             entries=entries,
         ),
     )
@@ -318,13 +318,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value  # never let a figure's text run as a spreadsheet formula
     return value
-
-
-def _goal_text(target: Target) -> str:
-    """The target's value as people write it: ≥60%, 10 万人次, 8–10 所."""
-    if target.comparison == Comparison.RANGE and target.value_high is not None:
-        return display.range_text(target.value, target.value_high, target.unit)
-    return display.amount_text(target.value, target.unit, comparison=target.comparison)
 
 
 _CHART = {"width": 640, "height": 260, "left": 64, "right": 16, "top": 28, "bottom": 44}
@@ -421,5 +414,5 @@ def _chart(
         "gap_y": base - 8,
         "goal_y": y_of(target.value),
         "goal": ("累计目标 " if target.cumulative_from and target.cumulative_to else "目标 ")
-        + _goal_text(target),
+        + target.goal,
     }

@@ -461,13 +461,17 @@ class Target(models.Model):
         return f"{self.label} {self.worded}"
 
     @property
+    def goal(self) -> str:
+        """The value to reach as people write it: ≥60%, ≥10 万人次, 8–10 所."""
+        if self.comparison == Comparison.RANGE:
+            return display.range_text(self.value, self.value_high or self.value, self.unit)
+        return display.amount_text(self.value, self.unit, comparison=self.comparison)
+
+    @property
     def worded(self) -> str:
         """The target as a person reads it: 8–10 所, ≥60%, 每年 ≥600 万元, 每年 ≥10 万人次
         (numbers written by tasks_registry.display, as everywhere else)."""
-        if self.comparison == Comparison.RANGE:
-            amount = display.range_text(self.value, self.value_high or self.value, self.unit)
-        else:
-            amount = display.amount_text(self.value, self.unit, comparison=self.comparison)
+        amount = self.goal
         parts = []
         if self.per_unit:
             parts.append(f"每个{self.per_unit}")

@@ -26,6 +26,7 @@ from attainment.models import LIGHTS, Attainment, Reminder, Status
 from attainment.selectors import (
     attainment_list_visible_to,
     department_summary,
+    reporting_year,
     source_text,
     target_period_years,
 )
@@ -38,7 +39,6 @@ from reporting.selectors import (
 from tasks_registry import display
 from tasks_registry.models import (
     AssignmentRole,
-    Comparison,
     Department,
     ProgressEntry,
     ProgressStatus,
@@ -125,20 +125,6 @@ class StaffWorkbench:
         return [r for r in [*self.lead_targets, *self.co_targets] if r.needs_data]
 
 
-def goal_text(target: Target) -> str:
-    """A target's value as people write it: ≥60%, 10 万人次, 8–10 所."""
-    if target.comparison == Comparison.RANGE and target.value_high is not None:
-        return display.range_text(target.value, target.value_high, target.unit)
-    return display.amount_text(target.value, target.unit, comparison=target.comparison)
-
-
-def reporting_year(*, target: Target, today: datetime.date) -> int:
-    """The year a department reports for now: this year, within the target's period (after the
-    period has ended, its last year), as the target page's 填报 fills it in."""
-    years = target_period_years(target=target)
-    return min(max(today.year, years[0]), years[-1]) if years else today.year
-
-
 def _current_period(rows: list[Attainment], year: int) -> list[Attainment]:
     """The attainments of the period ``year`` falls in: the first period ending in or after it,
     else (the target's periods all over) the last one."""
@@ -197,14 +183,14 @@ def staff_workbench(*, user: User, today: datetime.date) -> StaffWorkbench:
     lead: list[TargetRow] = []
     co: list[TargetRow] = []
     for target in targets:
-        year = reporting_year(target=target, today=today)
+        year = reporting_year(years=target_period_years(target=target), today=today)
         period = _current_period(by_target.get(target.pk, []), year)
         shown = min(period, key=lambda a: _URGENCY[Status(a.status)]) if period else None
         value, source = _value_text(shown, target.unit)
         row = TargetRow(
             target=target,
             attainment=shown,
-            goal=goal_text(target),
+            goal=target.goal,
             year=year,
             quarter=(today.month - 1) // 3 + 1 if year == today.year else None,
             value=value,

@@ -209,6 +209,12 @@ def test_drafts_link_to_edit_and_submit(client, world):
     assert "提交审核" in text(drafts)
 
 
+def test_staff_reach_the_ledger_import_from_their_drafts(client, world):
+    drafts = section(page(client, world.jiaoyu), "drafts")
+    assert reverse("workbench:ledger") in hrefs(drafts)
+    assert "导入进展台账（Excel）" in text(drafts)
+
+
 def test_the_period_needs_what_has_no_value_or_entry_yet(client, world):
     needs = section(page(client, world.jiaoyu), "period-needs")
     assert text(needs).startswith("本期尚待填报（1）")

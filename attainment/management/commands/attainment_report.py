@@ -72,7 +72,7 @@ class Command(BaseCommand):
             + f"：{len(data)} 项"
         )
         for r in data:
-            ratio = f"{r['percent']}%" if r["percent"] is not None else "—"
+            ratio = r["ratio_text"] or "—"
             self.stdout.write(
                 f"任务 {r['task']} | {r['target']} {r['worded']} | "
                 f"{r['indicator'] or '（无指标）'} | {r['jurisdiction'] or '—'} | "
