@@ -37,7 +37,7 @@ def counts(path: Path, text: str) -> tuple[str, dict[str, str]]:
         fmt = name.rsplit(".", 1)[1]
         try:
             read = documents.read(name, files[name]).text
-        except Exception as error:  # a refusal is a result here, shown as such
+        except documents.DocumentError as error:  # a refusal is a result here, shown as such
             out[fmt] = f"refused: {error}"[:60]
             continue
         if is_tasklist:

@@ -356,14 +356,18 @@ def grow(world: World, n: int) -> None:
         )
         AttainmentFactory(target=lead, status=Status.OVERDUE)
         AttainmentFactory(target=co, status=Status.AT_RISK, jurisdiction=None, year=2024)
-        late = AttainmentFactory(target=co, status=Status.OVERDUE, year=2023)
+        late = AttainmentFactory.create(target=co, status=Status.OVERDUE, year=2023)
         Reminder.objects.create(attainment=late, kind=ReminderKind.OVERDUE, recipients=["a@b.cn"])
         entry(world, lead, world.jiaoyu, year=2024)
         entry(world, lead, world.jiaoyu, year=2023, status=ProgressStatus.RETURNED)
         entry(world, co, world.jiaoyu, year=2024, status=ProgressStatus.SUBMITTED)
-        report = ReportFactory()
-        a = FigureFactory(report=report, indicator=indicator, value=Decimal("41.2"), confidence=0.9)
-        b = FigureFactory(report=report, indicator=indicator, value=Decimal("38"), confidence=0.9)
+        report = ReportFactory.create()
+        a = FigureFactory.create(
+            report=report, indicator=indicator, value=Decimal("41.2"), confidence=0.9
+        )
+        b = FigureFactory.create(
+            report=report, indicator=indicator, value=Decimal("38"), confidence=0.9
+        )
         FigureConflict.objects.create(
             report=report, indicator=indicator, year=2023, description="不一致"
         ).figures.set([a, b])

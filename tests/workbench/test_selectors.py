@@ -75,7 +75,7 @@ class World:
         self.jiaoyu = UserFactory(username="jiaoyu", department=self.education)
         self.caizheng = UserFactory(username="caizheng", department=self.finance)
         self.renshe = UserFactory(username="renshe", department=self.labour)
-        self.supervisor = SupervisorFactory(username="supervisor", last_name="督导王")
+        self.supervisor = SupervisorFactory.create(username="supervisor", last_name="督导王")
         self.office = UserFactory(username="ducha", role=Role.OFFICE, department=None)
         self.a16 = AttainmentFactory(
             target=self.t16,
