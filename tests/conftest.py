@@ -74,3 +74,56 @@ def seed_file(prefix: str) -> Path:
     if not matches:
         raise FileNotFoundError(f"找不到种子文档 {prefix}_*（应在 {SEEDS}）")
     return matches[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# A real browser, and the documents `./dev demo` loads, for the browser tests
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DEMO_NOW = "2026-11-23 10:00 +0800"  # the sample's 2021-2025 plan, its 2022 and 2023 reports
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium (Debian's package) driven by Playwright: skipped without chromium, failed
+    instead under REQUIRE_SERVICES=1, as CI sets."""
+    if CHROMIUM is None:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("浏览器测试需要 Debian 的 chromium 软件包（apt-get install chromium）")
+        pytest.skip("没有安装 chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own database calls
+    # happen before and after, never while a page call is running.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A page in Chinese on a 1366 px office screen."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    return context.new_page()
+
+
+def demo_documents_load(folder: Path) -> None:
+    """What `./dev demo FOLDER` does before serving (run_pipeline, then demo_accounts)."""
+    from attainment.services import attainment_recompute
+    from reporting.services import reports_folder_ingest
+    from tasks_registry.services import demo_accounts_create, documents_folder_run
+
+    documents_folder_run(folder=folder)
+    reports_folder_ingest(folder=folder)
+    attainment_recompute()
+    demo_accounts_create()
+
+
+@pytest.fixture
+def sample_documents(transactional_db, time_machine):
+    """Our own sample task list and two yearly reports, with the demo accounts, on DEMO_NOW."""
+    time_machine.move_to(DEMO_NOW, tick=True)
+    demo_documents_load(FIXTURES / "sample")

@@ -3,50 +3,9 @@ Playwright, against a live server holding our own sample documents."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
-import pytest
-
-from tests.conftest import FIXTURES
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def browser_page():
-    if CHROMIUM is None:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("浏览器测试需要 Debian 的 chromium 软件包（apt-get install chromium）")
-        pytest.skip("没有安装 chromium")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database calls
-    # happen before and after, never while a page call is running.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def sample_loaded(transactional_db, time_machine):
-    from attainment.services import attainment_recompute
-    from reporting.services import reports_folder_ingest
-    from tasks_registry.services import demo_accounts_create, documents_folder_run
-
-    time_machine.move_to("2026-11-23 10:00 +0800", tick=True)
-    documents_folder_run(folder=FIXTURES / "sample")
-    reports_folder_ingest(folder=FIXTURES / "sample")
-    attainment_recompute()
-    demo_accounts_create()
-
 
 def test_supervisor_sees_the_overdue_training_target_with_its_source(
-    live_server, sample_loaded, browser_page
+    live_server, sample_documents, browser_page
 ):
     page = browser_page
     page.goto(f"{live_server.url}/admin/login/?next=/supervision/")
@@ -83,7 +42,7 @@ def test_supervisor_sees_the_overdue_training_target_with_its_source(
     assert summary.split("\t")[-2:] == ["4", "25.0%"]
 
 
-def test_target_and_department_pages_read_on_a_phone(live_server, sample_loaded, browser_page):
+def test_target_and_department_pages_read_on_a_phone(live_server, sample_documents, browser_page):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/admin/login/?next=/supervision/departments/")

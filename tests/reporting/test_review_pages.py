@@ -7,9 +7,7 @@ carries 确认 / 更正 / 驳回 for supervisors, and for nobody else."""
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -445,27 +443,6 @@ def test_a_review_never_sends_the_user_to_another_site(supervisor, nanyang):
 
 # ---------------------------------------------------------------------------------------------
 # In a real browser: the page's own form carries the click (CSRF, CSP, no script)
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def browser_page():
-    if CHROMIUM is None:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("浏览器测试需要 Debian 的 chromium 软件包（apt-get install chromium）")
-        pytest.skip("没有安装 chromium")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database calls
-    # happen before and after, never while a page call is running.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_a_supervisor_confirms_a_conflict_from_the_report_page_with_one_click_in_a_browser(

@@ -3,51 +3,20 @@ a real browser (headless Chromium): each page renders and the browser reports no
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
-from tests.conftest import FIXTURES
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture
-def page_and_violations():
-    if CHROMIUM is None:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("浏览器测试需要 Debian 的 chromium 软件包（apt-get install chromium）")
-        pytest.skip("没有安装 chromium")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
+def page_and_violations(browser_page):
     violations: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(locale="zh-CN")
-        page.on(
-            "console",
-            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        yield page, violations
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    browser_page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return browser_page, violations
 
 
-@pytest.fixture
-def sample_loaded(transactional_db):
-    from attainment.services import attainment_recompute
-    from reporting.services import reports_folder_ingest
-    from tasks_registry.services import demo_accounts_create, documents_folder_run
-
-    documents_folder_run(folder=FIXTURES / "sample")
-    reports_folder_ingest(folder=FIXTURES / "sample")
-    attainment_recompute()
-    demo_accounts_create()
-
-
-def test_pages_work_under_the_policy(live_server, sample_loaded, page_and_violations):
+def test_pages_work_under_the_policy(live_server, sample_documents, page_and_violations):
     page, violations = page_and_violations
     url = live_server.url
     page.goto(f"{url}/admin/login/?next=/admin/")

@@ -79,9 +79,9 @@ def report(label: str, journey: JourneyPage) -> int:
 
 
 def test_before_staff_record_and_submit_through_the_admin(
-    live_server, sample_documents, chromium_page, evidence_pdf
+    live_server, sample_documents, browser_page, evidence_pdf
 ):
-    page = JourneyPage(chromium_page, "before-staff-record")
+    page = JourneyPage(browser_page, "before-staff-record")
     sign_in(page, live_server, "jiaoyu", "/admin/")
     page.goto(f"{live_server.url}/admin/")
     page.start_counting()
@@ -118,10 +118,10 @@ def test_before_staff_record_and_submit_through_the_admin(
 
 
 def test_before_supervisor_approves_and_returns_through_the_admin(
-    live_server, sample_documents, chromium_page
+    live_server, sample_documents, browser_page
 ):
     first = submitted_entry()
-    page = JourneyPage(chromium_page, "before-supervisor")
+    page = JourneyPage(browser_page, "before-supervisor")
     sign_in(page, live_server, "supervisor", "/admin/")
     page.goto(f"{live_server.url}/admin/")
     page.start_counting()
@@ -180,12 +180,12 @@ def conflict_figure():
 
 
 def test_before_supervisor_confirms_a_figure_through_the_admin(
-    live_server, sample_documents, chromium_page
+    live_server, sample_documents, browser_page
 ):
     from reporting.models import FigureStatus
 
     figure = conflict_figure()
-    page = JourneyPage(chromium_page, "before-figure")
+    page = JourneyPage(browser_page, "before-figure")
     sign_in(page, live_server, "supervisor", "/admin/")
     page.goto(f"{live_server.url}/admin/reporting/report/{figure.report_id}/change/")
     page.start_counting()
@@ -242,10 +242,10 @@ def entry_is_submitted_with_its_file(target: Target, value: str, evidence) -> Pr
 
 
 def test_staff_record_and_submit_from_the_workbench_in_four_clicks(
-    live_server, sample_documents, chromium_page, evidence_pdf
+    live_server, sample_documents, browser_page, evidence_pdf
 ):
     target = twin_target()
-    page = JourneyPage(chromium_page, "staff-record")
+    page = JourneyPage(browser_page, "staff-record")
     sign_in(page, live_server, "jiaoyu")
     landed = land_on_the_workbench(page, live_server)
     page.start_counting()
@@ -268,7 +268,7 @@ def test_staff_record_and_submit_from_the_workbench_in_four_clicks(
 
 
 def test_supervisor_approves_in_two_clicks_and_returns_with_a_reason_in_three(
-    live_server, sample_documents, chromium_page
+    live_server, sample_documents, browser_page
 ):
     approved = submitted_entry()
     from accounts.models import User
@@ -281,7 +281,7 @@ def test_supervisor_approves_in_two_clicks_and_returns_with_a_reason_in_three(
         ),
         by=staff,
     )
-    page = JourneyPage(chromium_page, "supervisor-review")
+    page = JourneyPage(browser_page, "supervisor-review")
     sign_in(page, live_server, "supervisor")
     landed = land_on_the_workbench(page, live_server)
     page.start_counting()
@@ -335,7 +335,7 @@ def second_factor_code(username: str) -> str:
 
 @pytest.mark.seeds
 def test_done_means_on_the_seed_documents(
-    live_server, seed_documents, chromium_page, evidence_pdf, settings
+    live_server, seed_documents, browser_page, evidence_pdf, settings
 ):
     """Issue 16's done-means: after `./dev demo ../shared/seeds`, jiaoyu lands on a workbench
     showing task 16's 60% target with its light and 填报, records and submits 41.2 for 2023
@@ -349,7 +349,7 @@ def test_done_means_on_the_seed_documents(
     target = twin_target()
     assert target.task.number == "16" and target.value == 60
 
-    page = JourneyPage(chromium_page, "seeds-staff")
+    page = JourneyPage(browser_page, "seeds-staff")
     sign_in(page, live_server, "jiaoyu")
     staff_landed = land_on_the_workbench(page, live_server)
     page.start_counting()
@@ -363,7 +363,7 @@ def test_done_means_on_the_seed_documents(
     assert staff_clicks <= 4
 
     staff_page = page
-    page = JourneyPage(chromium_page, "seeds-supervisor")
+    page = JourneyPage(browser_page, "seeds-supervisor")
     page.context.clear_cookies()
     sign_in(page, live_server, "supervisor")
     page.wait_for_selector("#otp-verify")  # the second factor, after the password
@@ -394,13 +394,13 @@ def test_done_means_on_the_seed_documents(
 
 
 def test_supervisor_confirms_a_figure_from_the_report_page_in_two_clicks(
-    live_server, sample_documents, chromium_page
+    live_server, sample_documents, browser_page
 ):
     from reporting.models import Figure, FigureStatus
 
     twin = conflict_figure()
     teachers = Figure.objects.get(report=twin.report, label="专任教师总数")  # 4077 vs 4156
-    page = JourneyPage(chromium_page, "figure-confirm")
+    page = JourneyPage(browser_page, "figure-confirm")
     sign_in(page, live_server, "supervisor")
     landed = land_on_the_workbench(page, live_server)
     page.start_counting()
