@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from policytext.reports import IndicatorCatalogue
+from policytext.tasklist import ParsedTask
 from reporting.selectors import indicator_catalogue_load
 from tasks_registry import display
 from tasks_registry.models import (
@@ -72,6 +73,22 @@ def target_indicator_suggest(
         spec, _ = found
         return spec.code, f"目标“{target.label}”（{target.unit}）即指标“{spec.name}”"
     return None, ""
+
+
+def parsed_targets_indicator_suggest(
+    *, tasks: Sequence[ParsedTask]
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """What plan_targets_link would suggest for the targets of a list not written yet (a dry
+    run): the indicator's code and why, by (task number, target index); unlinked ones left out."""
+    catalogue = indicator_catalogue_load()
+    out: dict[tuple[str, int], tuple[str, str]] = {}
+    for task in tasks:
+        for i, parsed in enumerate(task.targets):
+            unsaved = Target(label=parsed.label, unit=parsed.unit, value=parsed.value)
+            code, note = target_indicator_suggest(target=unsaved, catalogue=catalogue)
+            if code:
+                out[(task.number, i)] = (code, note)
+    return out
 
 
 @dataclass

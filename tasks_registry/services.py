@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TypedDict, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -418,6 +418,8 @@ class TaskListImportResult:
     unchanged: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     links: object | None = None  # attainment.services.LinkResult
+    # A dry run: the indicator each target would be linked to, by (task number, target index).
+    indicators: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     document: Document | None = None  # the file as read, for the places of its tasks
 
     def place(self, task: ParsedTask) -> str:
@@ -430,12 +432,20 @@ class TaskListImportResult:
             "period": f"{self.period[0]}-{self.period[1]}" if self.period else None,
             "layout": self.parsed.layout,
             "format": self.document.format if self.document else "text",
-            "tasks": [{**t.as_json(), "place": self.place(t)} for t in self.parsed.tasks],
+            "tasks": [self._task_json(t) for t in self.parsed.tasks],
             "unknown_departments": self.parsed.unknown_departments,
             "warnings": self.parsed.warnings,
         }
         if not self.dry_run:
             out["changes"] = self.changes
+        return out
+
+    def _task_json(self, task: ParsedTask) -> dict[str, Any]:
+        out: dict[str, Any] = {**task.as_json(), "place": self.place(task)}
+        if self.dry_run:
+            for i, target in enumerate(out["targets"]):
+                code, note = self.indicators.get((task.number, i), (None, ""))
+                target["indicator"], target["indicator_note"] = code, note
         return out
 
     @property
@@ -490,6 +500,10 @@ def tasklist_import(
     )
     _tasklist_fits_check(result=result, issuer=issuer)  # a dry run fails as the import would
     if dry_run:
+        # What the import would link each target to, as it would: the attainment app's rule.
+        from attainment.services import parsed_targets_indicator_suggest
+
+        result.indicators = parsed_targets_indicator_suggest(tasks=result.parsed.tasks)
         return result
     with transaction.atomic():
         plan, _ = Plan.objects.get_or_create(title=result.plan_title)

@@ -440,3 +440,27 @@ def test_returning_with_a_comment_reopens_the_entry():
         supervisor,
     )
     assert entry.is_editable_by_author
+
+
+@pytest.mark.django_db
+def test_a_dry_run_says_which_indicator_each_target_would_be_linked_to(reference_data):
+    out = io.StringIO()
+
+    call_command(
+        "import_tasklist",
+        str(FIXTURES / "sample" / "南阳市职业教育任务清单示例.txt"),
+        "--plan",
+        "X",
+        "--dry-run",
+        "--format",
+        "json",
+        stdout=out,
+    )
+
+    targets = {
+        t["label"]: t for task in json.loads(out.getvalue())["tasks"] for t in task["targets"]
+    }
+    assert targets["职业院校“双师型”教师占比"]["indicator"] == "dual_qualified_ratio"
+    assert "即指标" in targets["职业院校“双师型”教师占比"]["indicator_note"]
+    assert targets["市级课程思政示范学校"]["indicator"] is None  # a kind of school to build
+    assert not Plan.objects.exists()  # and nothing written
