@@ -26,7 +26,7 @@ from tasks_registry.models import (
     Target,
     Task,
 )
-from tasks_registry.selectors import task_scope
+from tasks_registry.selectors import jurisdiction_tree_load, task_scope
 
 from . import rules
 from .models import Attainment, Status
@@ -211,11 +211,7 @@ class ReadingSources:
 
 
 def reading_sources_load(*, targets: list[Target]) -> ReadingSources:
-    places = {j.pk: j for j in Jurisdiction.objects.only("id", "name", "kind", "code", "parent_id")}
-    children: dict[int, list[int]] = defaultdict(list)
-    for j in places.values():
-        if j.parent_id is not None:
-            children[j.parent_id].append(j.pk)
+    places, children = jurisdiction_tree_load()
     indicators = {i.pk: i for i in Indicator.objects.all()}
     wanted = {t.indicator_id for t in targets if t.indicator_id}
     for i in list(wanted):

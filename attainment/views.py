@@ -20,6 +20,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from audit.services import audit_export
+from config.requests import query_int as _int
 from tasks_registry import display
 from tasks_registry.models import AssignmentRole, Department, Indicator, Plan, Target
 from tasks_registry.selectors import (
@@ -50,16 +51,6 @@ SORTS = {
     "ratio": ("ratio", "target__task__position"),
     "status": ("status", "target__task__position"),
 }
-
-
-def _int(value: str | None) -> int | None:
-    """An id or year from the query string; anything else (or beyond a database integer, which
-    SQLite refuses to bind) is as if not given."""
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and abs(number) < 2**63 else None
 
 
 def _filtered(request: HttpRequest) -> tuple[QuerySet[Attainment], dict[str, Any]]:

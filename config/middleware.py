@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
 from api.errors import MESSAGES, error_body
+from tasks_registry.display import size_text
 
 # The pages that receive a file, by URL name, and the setting that holds that kind's limit. The
 # body may exceed the file by the form's other fields and the multipart boundaries.
@@ -26,16 +27,12 @@ UPLOAD_LIMITS: dict[str, tuple[str, str]] = {
     "api:progress-entry-evidence": ("EVIDENCE_MAX_BYTES", "佐证材料"),
     "workbench:entry_new": ("EVIDENCE_MAX_BYTES", "佐证材料"),
     "workbench:entry_edit": ("EVIDENCE_MAX_BYTES", "佐证材料"),
-    "workbench:ledger": ("TASKLIST_MAX_BYTES", "进展台账"),
+    "workbench:ledger": ("LEDGER_MAX_BYTES", "进展台账"),
     "admin:reporting_report_add": ("REPORT_MAX_BYTES", "年度报告"),
     "api:report-list": ("REPORT_MAX_BYTES", "年度报告"),
     "admin:tasks_registry_tasklistupload_add": ("TASKLIST_MAX_BYTES", "任务清单"),
 }
 FORM_OVERHEAD_BYTES = 1024 * 1024
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
 
 
 def _refuse(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -111,10 +108,10 @@ class RequestLimitsMiddleware:
         if kind:
             file_limit = limit - FORM_OVERHEAD_BYTES
             message = (
-                f"上传的{kind}过大：本次提交共 {_size(declared)}，"
-                f"{kind}文件不能超过 {_size(file_limit)}（一次提交多个文件时按合计计算），"
+                f"上传的{kind}过大：本次提交共 {size_text(declared)}，"
+                f"{kind}文件不能超过 {size_text(file_limit)}（一次提交多个文件时按合计计算），"
                 "未保存任何内容"
             )
         else:
-            message = f"提交的内容过大：共 {_size(declared)}，本页面最多接受 {_size(limit)}"
+            message = f"提交的内容过大：共 {size_text(declared)}，本页面最多接受 {size_text(limit)}"
         return _refuse(request, 413, "too_large", message)

@@ -27,10 +27,10 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
+from config.requests import next_url
 from policytext import documents
 from tasks_registry import display
 from tasks_registry.models import Indicator
@@ -697,12 +697,7 @@ class FigureAdmin(SimpleHistoryAdmin):
         return figure, reviewer
 
     def _next(self, request: HttpRequest, figure: Figure) -> str:
-        wanted = request.POST.get("next") or request.GET.get("next") or ""
-        if wanted and url_has_allowed_host_and_scheme(
-            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return wanted
-        return reverse("admin:reporting_figure_change", args=[figure.pk])
+        return next_url(request, reverse("admin:reporting_figure_change", args=[figure.pk]))
 
     def _review_page(
         self, request: HttpRequest, figure: Figure, step: str, **forms_

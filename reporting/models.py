@@ -80,9 +80,7 @@ class Report(models.Model):
     @property
     def size_text(self) -> str:
         """The file's size as people say it: 1.2 MB, 350 KB."""
-        if self.size >= 1024 * 1024:
-            return f"{self.size / (1024 * 1024):.1f} MB"
-        return f"{max(1, round(self.size / 1024))} KB" if self.size else "—"
+        return display.size_text(self.size) if self.size else "—"
 
 
 class FigureKind(models.TextChoices):

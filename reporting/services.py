@@ -25,6 +25,7 @@ from outbox.services import outbox_attempts, outbox_enqueue, outbox_has_open
 from policytext import cnnum, documents
 from policytext import reports as extractor
 from policytext.suggest import alias_matches, learnable_alias
+from tasks_registry.display import size_text
 from tasks_registry.models import Indicator, IndicatorAlias, Jurisdiction, JurisdictionKind
 from tasks_registry.services import indicator_alias_learn
 
@@ -42,16 +43,12 @@ class ReportRejected(ValueError):
 # Reading
 
 
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
-
-
 def report_size_check(*, name: str, size: int) -> None:
     """Refuse a file over REPORT_MAX_BYTES. Called on an upload's declared size before it is read
     into memory, so that an oversize file is never held whole; report_read checks again."""
     limit = settings.REPORT_MAX_BYTES
     if size > limit:
-        raise ReportRejected(f"{name}：文件大小为 {_size(size)}，超过上限 {_size(limit)}")
+        raise ReportRejected(f"{name}：文件大小为 {size_text(size)}，超过上限 {size_text(limit)}")
 
 
 def report_read(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, cast
 
 from django import forms
@@ -46,6 +45,7 @@ from .models import (
     Task,
     TaskAssignment,
     TaskListUpload,
+    evidence_rules_text,
 )
 
 if TYPE_CHECKING:  # django_stubs_ext comes with the type stubs, not with the app
@@ -682,14 +682,6 @@ class TargetAdmin(NotVisibleMessage, PageLinkMixin, ReadOnlyForNonAdmins, Simple
 
 # ---------------------------------------------------------------------------------------------
 # Progress entries
-
-
-def evidence_rules_text() -> str:
-    """What may be uploaded as evidence, said before the upload (the limits the model's
-    validate_evidence_file checks): 可上传 pdf、doc… 文件，单个文件不超过 20 MB."""
-    kinds = "、".join(e.lower() for e in settings.EVIDENCE_EXTENSIONS)
-    size = display.number_text(Decimal(settings.EVIDENCE_MAX_BYTES) / (1024 * 1024))
-    return f"可上传 {kinds} 文件，单个文件不超过 {size} MB"
 
 
 class EvidenceInline(admin.TabularInline):

@@ -114,6 +114,14 @@ def unit_input(unit: str) -> tuple[str, Decimal]:
     return unit, Decimal(1)
 
 
+def size_text(n: int) -> str:
+    """A file's size as people say it: 350 KB, 1.2 MB, 20 MB, 1.1 GB."""
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2)):
+        if n >= size:
+            return f"{number_text(Decimal(n) / size, places=1)} {unit}"
+    return f"{max(1, round(n / 1024))} KB"
+
+
 def date_text(value: datetime.date | datetime.datetime | None) -> str:
     """2025年12月31日 (a moment is shown in its date and minute: 2025年12月31日 14:05)."""
     if value is None:

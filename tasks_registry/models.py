@@ -15,6 +15,7 @@ from config.files import ProtectedFileField, content_mismatch
 from policytext import documents
 
 from . import display
+from .display import size_text
 
 
 class DepartmentKind(models.TextChoices):
@@ -607,8 +608,12 @@ class ProgressEntry(models.Model):
             raise ValidationError(errors)
 
 
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
+def evidence_rules_text(*, multiple: bool = False) -> str:
+    """What validate_evidence_file accepts, said before the upload: 可上传 pdf、doc… 文件，
+    单个文件不超过 20 MB (可多选 where the form takes several)."""
+    kinds = "、".join(e.lower() for e in settings.EVIDENCE_EXTENSIONS)
+    several = "可多选；" if multiple else ""
+    return f"可上传 {kinds} 文件，{several}单个文件不超过 {size_text(settings.EVIDENCE_MAX_BYTES)}"
 
 
 def validate_evidence_file(file) -> None:
@@ -623,7 +628,8 @@ def validate_evidence_file(file) -> None:
         raise ValidationError(f"文件“{name}”是空的")
     if file.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            f"文件“{name}”大小为 {_size(file.size)}，超过上限 {_size(settings.EVIDENCE_MAX_BYTES)}"
+            f"文件“{name}”大小为 {size_text(file.size)}，"
+            f"超过上限 {size_text(settings.EVIDENCE_MAX_BYTES)}"
         )
     # Checked only on a new upload: a stored file was checked when it came in.
     if not getattr(file, "_committed", True):

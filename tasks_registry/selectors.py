@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -12,6 +14,7 @@ from .models import (
     Department,
     DepartmentAlias,
     Evidence,
+    Jurisdiction,
     ProgressEntry,
     Target,
     Task,
@@ -215,3 +218,14 @@ def indicator_alias_may_change(*, user: User | AnonymousUser) -> bool:
 def department_may_merge(*, user: User | AnonymousUser) -> bool:
     """Settling the names an import could not place (待核对) is the supervisors' job."""
     return indicator_alias_may_change(user=user)
+
+
+def jurisdiction_tree_load() -> tuple[dict[int, Jurisdiction], dict[int, list[int]]]:
+    """Every place by id, and the ids of each place's children: what the rules of where a target
+    is measured walk (attainment.services.target_places)."""
+    places = {j.pk: j for j in Jurisdiction.objects.all()}
+    children: dict[int, list[int]] = defaultdict(list)
+    for j in places.values():
+        if j.parent_id is not None:
+            children[j.parent_id].append(j.pk)
+    return places, children

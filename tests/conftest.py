@@ -57,6 +57,15 @@ def reference_data(db):
     return reference_data_load()
 
 
+def client_for(user):
+    """A test client signed in as ``user`` (no password, no second step)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

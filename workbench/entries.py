@@ -5,7 +5,6 @@ service is shown as its own Chinese message (never a 500)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,11 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from attainment.services import target_places
+from config.requests import next_url as _next
+from config.requests import query_int as _int
 from tasks_registry import display, selectors, services
 from tasks_registry.models import (
     Evidence,
@@ -41,31 +42,11 @@ NOT_VISIBLE = "没有这条进展填报，或您无权查看"
 # Small helpers: the query string, the user, where to go back to, how an entry is named
 
 
-def _int(value: str | None) -> int | None:
-    """An id, year or quarter from the query string; anything else is as if not given."""
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and abs(number) < 2**63 else None
-
-
 def _user(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User):  # login_required has run: only a broken session gets here
         raise PermissionDenied("请先登录")
     return user
-
-
-def _next(request: HttpRequest, default: str) -> str:
-    """Where to go after the action: ?next= (or the form's hidden next) when it is a page of this
-    site, else ``default``. An address elsewhere is ignored, never followed."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _with_next(url: str, next_url: str) -> str:
@@ -143,11 +124,7 @@ def _places(target: Target | None) -> list[Jurisdiction]:
     own place or its plan's (attainment.services.target_places, the rule attainment uses)."""
     if target is None or not target.per_unit:
         return []
-    rows = {j.pk: j for j in Jurisdiction.objects.all()}
-    children: dict[int, list[int]] = defaultdict(list)
-    for j in rows.values():
-        if j.parent_id is not None:
-            children[j.parent_id].append(j.pk)
+    rows, children = selectors.jurisdiction_tree_load()
     ids = target_places(target, target.task.plan, rows, children)
     return [rows[i] for i in ids if i is not None]
 

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from tasks_registry import display
-from tasks_registry.models import Evidence, Jurisdiction, Target
+from tasks_registry.models import Evidence, Jurisdiction, Target, evidence_rules_text
 
 QUARTERS = [("", "全年"), (1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
 QUARTER_HELP = "按季度填报时，完成值填写截至该季度末的全年累计数；全年数据不选季度"
@@ -31,13 +31,6 @@ _FIELD_OF_SERVICE_ERROR = {
     "jurisdiction": "jurisdiction",
     "file": "evidence",
 }
-
-
-def evidence_rules_text() -> str:
-    """What may be uploaded, said before the upload: 可上传 pdf、doc…，单个文件不超过 20 MB."""
-    kinds = "、".join(e.lower() for e in settings.EVIDENCE_EXTENSIONS)
-    size = display.number_text(Decimal(settings.EVIDENCE_MAX_BYTES) / (1024 * 1024))
-    return f"可上传 {kinds} 文件，可多选；单个文件不超过 {size} MB"
 
 
 def evidence_file_errors(file: UploadedFile) -> list[str]:
@@ -159,7 +152,7 @@ class EntryForm(forms.Form):
             field.queryset = existing
         else:
             del self.fields["delete_evidence"]
-        self.fields["evidence"].help_text = evidence_rules_text()
+        self.fields["evidence"].help_text = evidence_rules_text(multiple=True)
         self.fields["evidence"].widget.attrs["accept"] = ",".join(
             "." + e.lower() for e in settings.EVIDENCE_EXTENSIONS
         )

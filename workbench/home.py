@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
+
+from config.requests import next_url
 
 from .selectors import workbench_for
 
@@ -53,10 +54,5 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request.GET = query  # type: ignore[assignment]  # the stubs type it as never mutable
     if request.method in ("GET", "HEAD") and admin.site.has_permission(request):
         # Already signed in: where they were going (the admin's login would send them to its index).
-        target = request.GET.get(REDIRECT_FIELD_NAME, "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = home
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(next_url(request, home))
     return admin.site.login(request)

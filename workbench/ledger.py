@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from audit.services import audit_export
 from tasks_registry import ledger, selectors
+from tasks_registry.display import size_text
 from tasks_registry.ledger import (
     LedgerApplyError,
     LedgerFile,
@@ -41,7 +43,7 @@ EXPIRED = "该预览已失效（已导入、已过期或不是您上传的），
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(
         label="台账文件",
-        help_text=f"{ledger.ACCEPTED_FORMAT}，不超过 10 MB",
+        help_text=f"{ledger.ACCEPTED_FORMAT}，不超过 {size_text(settings.LEDGER_MAX_BYTES)}",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         error_messages={
             "required": "请选择要上传的台账文件（.xlsx）",
@@ -144,8 +146,9 @@ def _preview(request: HttpRequest, user: User) -> HttpResponse:
     if not form.is_valid():
         return _upload_page(request, form, status=400)
     upload = form.cleaned_data["file"]
-    if upload.size > 10 * 1024 * 1024:
-        return _upload_page(request, form, "文件过大，超过 10 MB 的上限", status=400)
+    if upload.size > settings.LEDGER_MAX_BYTES:
+        limit = size_text(settings.LEDGER_MAX_BYTES)
+        return _upload_page(request, form, f"文件过大，超过 {limit} 的上限", status=400)
     try:
         file = ledger.ledger_read(name=upload.name or "", data=upload.read())
     except LedgerFileError as exc:

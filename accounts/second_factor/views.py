@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from accounts.models import User
+from config.requests import next_url
 
 from . import selectors, services
 from .forms import CodeForm
@@ -33,12 +33,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("workbench:home")  # the landing page after signing in
+    return next_url(request, reverse("workbench:home"))  # the landing page after signing in
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:

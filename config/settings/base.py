@@ -210,6 +210,7 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_EXTENSIONS = env_list("EVIDENCE_EXTENSIONS", "pdf,doc,docx,xls,xlsx,jpg,jpeg,png,txt,zip")
 TASKLIST_MAX_BYTES = env_int("TASKLIST_MAX_BYTES", 5 * 1024 * 1024)
+LEDGER_MAX_BYTES = env_int("LEDGER_MAX_BYTES", 10 * 1024 * 1024)  # a department's progress ledger
 # A request body larger than its page accepts is refused on its Content-Length before it is read:
 # the limits above plus 1 MB of form for the upload pages (config.middleware.UPLOAD_LIMITS), this
 # for every other request. Uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.

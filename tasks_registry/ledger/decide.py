@@ -75,11 +75,7 @@ def _scope(user: User) -> _Scope:
     for entry in own:
         key = (entry.task_id, entry.target_id, entry.year, entry.quarter, entry.jurisdiction_id)
         entries[key].append(entry)
-    places = {j.pk: j for j in Jurisdiction.objects.all()}
-    children: dict[int, list[int]] = defaultdict(list)
-    for j in places.values():
-        if j.parent_id is not None:
-            children[j.parent_id].append(j.pk)
+    places, children = selectors.jurisdiction_tree_load()
     return _Scope(user, targets, tasks_by_number, targets_by_task, entries, places, children)
 
 

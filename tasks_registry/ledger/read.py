@@ -8,6 +8,8 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+
 from policytext import cnnum, documents
 from policytext.formats import Document, DocumentError, Line
 
@@ -16,7 +18,6 @@ from .types import LedgerFile, LedgerFileError, LedgerRow, _Refused
 
 ACCEPTED_FORMAT = "Excel 工作簿（.xlsx）"
 MAX_ROWS = 5000  # a department's ledger is tens to hundreds of rows
-_XLSX_LIMITS = documents.Limits(max_bytes=10 * 1024 * 1024)
 
 # ---------------------------------------------------------------------------------------------
 # Columns: the header words people write, per field. A header is matched whole, after spaces,
@@ -66,7 +67,8 @@ def ledger_read(*, name: str, data: bytes) -> LedgerFile:
             f"不是 Excel .xlsx 文件，请上传{ACCEPTED_FORMAT}（.xls 请先另存为 .xlsx）"
         )
     try:
-        document = documents.read(name or "台账.xlsx", data, limits=_XLSX_LIMITS)
+        limits = documents.Limits(max_bytes=settings.LEDGER_MAX_BYTES)
+        document = documents.read(name or "台账.xlsx", data, limits=limits)
     except DocumentError as exc:
         raise LedgerFileError(str(exc)) from exc
     if document.format != "xlsx":

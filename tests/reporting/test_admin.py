@@ -15,33 +15,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role, User
 from reporting import services
 from reporting.models import Figure, FigureStatus, Report
-from tasks_registry.models import Department
-from tests.conftest import seed_file
-from tests.factories import SupervisorFactory, UserFactory
+from tests.conftest import client_for, seed_file
 
 REPORT_ADD = "admin:reporting_report_add"
 REPORT_CHANGE = "admin:reporting_report_change"
 REPORT_CHANGELIST = "admin:reporting_report_changelist"
 FIGURE_CHANGELIST = "admin:reporting_figure_changelist"
 FIGURE_CHANGE = "admin:reporting_figure_change"
-
-
-@pytest.fixture
-def supervisor(reference_data) -> User:
-    return SupervisorFactory.create(username="duban")
-
-
-@pytest.fixture
-def staff(reference_data) -> User:
-    return UserFactory.create(
-        username="jiaoyu",
-        department=Department.objects.get(name="市教育局"),
-        role=Role.DEPARTMENT_STAFF,
-        is_staff=True,
-    )
 
 
 @pytest.fixture
@@ -52,12 +34,6 @@ def xinxiang(reference_data) -> Report:
     processed = services.report_process(report_id=report.pk)
     assert processed is not None  # None only when another run holds the report
     return processed
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload_form(

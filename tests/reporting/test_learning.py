@@ -14,19 +14,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role, User
 from reporting import services
 from reporting.models import Figure, FigureStatus, Report
-from tasks_registry.models import Department, Indicator, IndicatorAlias
+from tasks_registry.models import Indicator, IndicatorAlias
 from tasks_registry.services import (
     indicator_alias_learn,
     reference_data_load,
     reference_learned_export,
 )
-from tests.factories import SupervisorFactory, UserFactory
+from tests.conftest import client_for
 
 REPORT_CHANGE = "admin:reporting_report_change"
 LINK = "admin:reporting_report_figure_link"
@@ -60,12 +58,6 @@ def process(name: str, text: str) -> Report:
     return processed
 
 
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def registered(report: Report) -> Figure:
     return Figure.objects.get(report=report, value=6120)
 
@@ -79,20 +71,6 @@ def link_form(figure: Figure, *, learn: bool = True, alias: str = "") -> dict[st
         data[f"learn_{figure.pk}"] = "1"
         data[f"alias_{figure.pk}"] = alias
     return data
-
-
-@pytest.fixture
-def supervisor(reference_data) -> User:
-    return SupervisorFactory.create(username="duban")
-
-
-@pytest.fixture
-def staff(reference_data) -> User:
-    return UserFactory.create(
-        username="jiaoyu",
-        department=Department.objects.get(name="市教育局"),
-        role=Role.DEPARTMENT_STAFF,
-    )
 
 
 @pytest.fixture

@@ -12,17 +12,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
 from reporting import selectors, services
 from reporting.models import Figure, FigureConflict, FigureStatus, Report
 from tasks_registry import display
-from tasks_registry.models import Department
-from tests.conftest import FIXTURES
-from tests.factories import SupervisorFactory, UserFactory
+from tests.conftest import FIXTURES, client_for
 
 NANYANG_SAMPLE = FIXTURES / "sample" / "南阳市2023年职业教育质量年度报告示例.txt"
 REPORT_CHANGE = "admin:reporting_report_change"
@@ -35,21 +31,6 @@ REJECT = "admin:reporting_figure_reject"
 
 
 @pytest.fixture
-def supervisor(reference_data) -> User:
-    return SupervisorFactory.create(username="duban")
-
-
-@pytest.fixture
-def staff(reference_data) -> User:
-    return UserFactory.create(
-        username="jiaoyu",
-        department=Department.objects.get(name="市教育局"),
-        role=Role.DEPARTMENT_STAFF,
-        is_staff=True,
-    )
-
-
-@pytest.fixture
 def nanyang(reference_data) -> Report:
     report, _ = services.report_upload_create(
         name=NANYANG_SAMPLE.name, data=NANYANG_SAMPLE.read_bytes()
@@ -57,12 +38,6 @@ def nanyang(reference_data) -> Report:
     processed = services.report_process(report_id=report.pk)
     assert processed is not None
     return processed
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text_of(markup: str) -> str:

@@ -8,11 +8,10 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
 from tasks_registry.models import ProgressStatus, Recurrence
+from tests.conftest import client_for
 from tests.factories import (
     ProgressEntryFactory,
     SupervisorFactory,
@@ -24,12 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ENTRY_CHANGE = "admin:tasks_registry_progressentry_change"
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _page(response) -> str:

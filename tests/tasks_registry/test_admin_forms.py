@@ -8,11 +8,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from tasks_registry.models import JurisdictionKind, ProgressEntry, ProgressStatus
+from tests.conftest import client_for
 from tests.factories import (
     JurisdictionFactory,
     PlanFactory,
@@ -29,12 +29,6 @@ ADD = "admin:tasks_registry_progressentry_add"
 CHANGE = "admin:tasks_registry_progressentry_change"
 CHOICES = "admin:tasks_registry_progressentry_choices"
 REVIEW_FIELDS = ("status", "submitted_at", "reviewed_by", "reviewed_at", "review_comment")
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def options(page: str, name: str) -> dict[str, str]:

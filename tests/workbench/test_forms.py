@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
 
+from tasks_registry.models import evidence_rules_text
 from tests.factories import TargetFactory
-from workbench.forms import EntryForm, ReturnForm, evidence_file_errors, evidence_rules_text
+from workbench.forms import EntryForm, ReturnForm, evidence_file_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,8 @@ def test_the_evidence_check_is_the_models_own():
 def test_what_may_be_uploaded_is_said_from_the_settings(settings):
     settings.EVIDENCE_EXTENSIONS = ["pdf", "JPG"]
     settings.EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-    assert evidence_rules_text() == "可上传 pdf、jpg 文件，可多选；单个文件不超过 20 MB"
+    rules = evidence_rules_text(multiple=True)
+    assert rules == "可上传 pdf、jpg 文件，可多选；单个文件不超过 20 MB"
     f = form(TargetFactory(), None)
     assert f.fields["evidence"].widget.attrs["accept"] == ".pdf,.jpg"
 
