@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -82,22 +82,18 @@ def reference_data_load(
     indicators = json.loads(indicators_path.read_text(encoding="utf-8"))["indicators"]
     jurisdictions = json.loads(jurisdictions_path.read_text(encoding="utf-8"))["jurisdictions"]
     with transaction.atomic(using=using):
+        department_rows = _ReferenceRows(Department.objects.using(using), "name")
+        alias_rows = _ReferenceRows(DepartmentAlias.objects.using(using), "alias")
         for entry in departments:
-            department = _reference_row_sync(
-                Department.objects.using(using),
-                {"name": entry["name"]},
-                {"kind": entry["kind"], "needs_review": False},
+            department = department_rows.sync(
+                {"name": entry["name"]}, {"kind": entry["kind"], "needs_review": False}
             )
             for alias in entry.get("aliases", []):
-                _reference_row_sync(
-                    DepartmentAlias.objects.using(using),
-                    {"alias": alias},
-                    {"department_id": department.pk},
-                )
+                alias_rows.sync({"alias": alias}, {"department_id": department.pk})
+        indicator_rows = _ReferenceRows(Indicator.objects.using(using), "code")
         for entry in indicators:
             max_value = entry.get("max")
-            _reference_row_sync(
-                Indicator.objects.using(using),
+            indicator_rows.sync(
                 {"code": entry["code"]},
                 {
                     "name": entry["name"],
@@ -137,10 +133,10 @@ def reference_data_load(
                 )
         # Parents come before children in the file; a name is unique within its parent.
         by_name: dict[str, Jurisdiction] = {}
+        jurisdiction_rows = _ReferenceRows(Jurisdiction.objects.using(using), "name", "parent_id")
         for entry in jurisdictions:
             parent = by_name.get(entry["parent"]) if entry.get("parent") else None
-            jurisdiction = _reference_row_sync(
-                Jurisdiction.objects.using(using),
+            jurisdiction = jurisdiction_rows.sync(
                 {"name": entry["name"], "parent_id": parent.pk if parent else None},
                 {
                     "kind": entry["kind"],
@@ -162,22 +158,34 @@ def reference_data_load(
 _Row = TypeVar("_Row", bound=Model)
 
 
-def _reference_row_sync(
-    rows: QuerySet[_Row], lookup: dict[str, object], values: dict[str, object]
-) -> _Row:
-    """The row ``lookup`` finds, created with ``values`` or brought up to them; saved only when a
-    value differs, so repeating the load (every ``migrate`` does) writes no history, no audit
-    event and moves no ``updated_at`` that API clients sync by."""
-    row = rows.filter(**lookup).first()
-    if row is None:
-        return rows.create(**lookup, **values)
+class _ReferenceRows(Generic[_Row]):
+    """One reference table, read once (a query per table, not one per row of the file) and
+    keyed by the fields that identify a row."""
+
+    def __init__(self, rows: QuerySet[_Row], *keys: str) -> None:
+        self.rows, self.keys = rows, keys
+        self.by_key = {tuple(getattr(row, k) for k in keys): row for row in rows}
+
+    def sync(self, lookup: dict[str, object], values: dict[str, object]) -> _Row:
+        """The row ``lookup`` names, created with ``values`` or brought up to them."""
+        key = tuple(lookup[k] for k in self.keys)
+        row = self.by_key.get(key)
+        if row is None:
+            row = self.by_key[key] = self.rows.create(**lookup, **values)
+            return row
+        _reference_row_update(row, values, using=self.rows.db)
+        return row
+
+
+def _reference_row_update(row: _Row, values: dict[str, object], *, using: str) -> None:
+    """Saved only when a value differs, so repeating the load (every ``migrate`` does) writes no
+    history, no audit event and moves no ``updated_at`` that API clients sync by."""
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     if changed:
         for name in changed:
             setattr(row, name, values[name])
         stamps = [f.name for f in row._meta.concrete_fields if getattr(f, "auto_now", False)]
-        row.save(using=rows.db, update_fields=[*changed, *stamps])
-    return row
+        row.save(using=using, update_fields=[*changed, *stamps])
 
 
 # ---------------------------------------------------------------------------------------------
