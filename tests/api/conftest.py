@@ -7,7 +7,6 @@ progress entry in every state for the first department, and one deleted draft.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -70,15 +69,6 @@ def token_client(user: User | None) -> APIClient:
         _, token = api_token_issue(user=user, name="测试", by=None)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The schema fuzz (test_schema_fuzz.py) is three tests and a third of the suite's time. Under
-    # pytest-xdist (./dev test, --dist worksteal) it goes first: one worker starts on it while the
-    # other runs the rest and then takes over what the first has not begun. Collected in its
-    # place, it could start late and leave one worker fuzzing alone at the end.
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=lambda item: item.path.name != "test_schema_fuzz.py")  # stable: else as is
 
 
 @pytest.fixture(autouse=True)
