@@ -31,6 +31,7 @@ from tasks_registry.models import (
     Recurrence,
     Target,
 )
+from tasks_registry.selectors import target_places
 
 from . import rules
 from .models import Attainment, Reminder, ReminderKind, Status
@@ -178,37 +179,6 @@ def _period_label(period: rules.Period) -> str:
         if (period.due.month, period.due.day) != (12, 31)
         else f"截至{period.year}年底"
     )
-
-
-def target_places(
-    target: Target, plan: Plan, places: dict[int, Jurisdiction], children: dict[int, list[int]]
-) -> Sequence[int | None]:
-    """Where a target is measured: its own place (or the plan's); for a per-county target each
-    county under it, for a per-school target each school under it."""
-    base = target.jurisdiction_id or plan.jurisdiction_id
-    if base is None:
-        return [None]
-    if target.per_unit:
-        wanted = {"县区": (JurisdictionKind.COUNTY,), "学校": (JurisdictionKind.SCHOOL,)}.get(
-            target.per_unit
-        )
-        if wanted:
-            below = _descendants(base, children)
-            units = [j for j in below if places[j].kind in wanted]
-            if units:
-                return sorted(units, key=lambda j: (places[j].code, places[j].name))
-    return [base]
-
-
-def _descendants(root: int, children: dict[int, list[int]]) -> list[int]:
-    out, stack = [], list(children.get(root, ()))
-    while stack:
-        j = stack.pop()
-        if j in out:
-            continue
-        out.append(j)
-        stack.extend(children.get(j, ()))
-    return out
 
 
 @dataclass

@@ -36,7 +36,6 @@ from .models import (
     Indicator,
     IndicatorAlias,
     Jurisdiction,
-    JurisdictionKind,
     LinkStatus,
     Plan,
     ProgressEntry,
@@ -739,24 +738,25 @@ class ProgressEntryForm(forms.ModelForm):
         select: Any = getattr(self.fields["task"].widget, "widget", self.fields["task"].widget)
         with suppress(NoReverseMatch):  # NoReverseMatch: the form used outside the admin
             select.attrs["data-targets-url"] = reverse("admin:tasks_registry_progressentry_choices")
-        # The targets and places offered follow the chosen task (entry_form.js reloads them
-        # when the task changes; here for the page as first shown and as sent back).
+        # The targets offered follow the chosen task, the places the chosen target
+        # (entry_form.js reloads them when either changes; here for the page as first shown
+        # and as sent back).
         task = self._chosen("task")
-        if task is None:
-            return
-        if "target" in self.fields:
+        if task is not None and "target" in self.fields:
             field = cast(forms.ModelChoiceField, self.fields["target"])
             field.queryset = self._offered("target").filter(task=task)
             field.error_messages["invalid_choice"] = (
                 f"所选目标不属于任务 {task.number}，请从列表中重新选择"
             )
         if "jurisdiction" in self.fields:
-            target = self._chosen("target")
-            cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = entry_places(
-                plans=[task.plan_id], per_unit=target.per_unit if target else ""
-            )
-            self.fields["jurisdiction"].error_messages["invalid_choice"] = (
-                "所选县区不在该任务政策文件的区划内，请从列表中重新选择"
+            target = self._chosen("target") if "target" in self.fields else self.instance.target
+            place = cast(forms.ModelChoiceField, self.fields["jurisdiction"])
+            place.queryset = entry_places(target=target)
+            place.error_messages["invalid_choice"] = (
+                f"所选{target.per_unit}不在目标“{target.label}”考核的{target.per_unit}之列，"
+                "请从列表中重新选择"
+                if target is not None and target.per_unit
+                else "只有“每个县区”类目标需要选择县区；其他目标请留空（表示全市）"
             )
 
     def _offered(self, name: str) -> QuerySet:
@@ -792,18 +792,12 @@ class ProgressEntryForm(forms.ModelForm):
         return cleaned  # which place a value is for is checked by the model (ProgressEntry.clean)
 
 
-def entry_places(*, plans, per_unit: str = "") -> QuerySet[Jurisdiction]:
-    """The places a progress entry may be for: the plans' own places and the counties under
-    them (and the schools, for a target counted per school)."""
-    bases = Plan.objects.filter(pk__in=plans, jurisdiction__isnull=False).values("jurisdiction_id")
-    kinds = [JurisdictionKind.COUNTY]
-    if per_unit == "学校":
-        kinds.append(JurisdictionKind.SCHOOL)
+def entry_places(*, target: Target | None) -> QuerySet[Jurisdiction]:
+    """The places the form offers for an entry on ``target``: selectors.entry_places_for, the
+    rule attainment measures by and the services enforce, as a queryset for the select."""
     return Jurisdiction.objects.filter(
-        Q(pk__in=bases)
-        | Q(kind__in=kinds, parent_id__in=bases)
-        | Q(kind__in=kinds, parent__parent_id__in=bases)
-    )
+        pk__in=[j.pk for j in selectors.entry_places_for(target=target)]
+    ).order_by("code", "name")
 
 
 @contextmanager
@@ -970,16 +964,8 @@ class ProgressEntryAdmin(NotVisibleMessage, SimpleHistoryAdmin):
                 is_active=True
             )
         elif db_field.name == "jurisdiction":
-            kwargs["queryset"] = entry_places(plans=self._visible_plans(request))
+            kwargs["queryset"] = entry_places(target=None)  # the form offers the target's own
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @staticmethod
-    def _visible_plans(request: HttpRequest) -> QuerySet:
-        return (
-            selectors.task_list_visible_to(user=request.user)
-            .filter(is_active=True)
-            .values("plan_id")
-        )
 
     def get_urls(self):
         return [
@@ -992,31 +978,35 @@ class ProgressEntryAdmin(NotVisibleMessage, SimpleHistoryAdmin):
         ]
 
     def choices_view(self, request: HttpRequest) -> JsonResponse:
-        """The targets and places the entry form offers for a task (entry_form.js asks when
-        the task select changes): only what the user may see, as the form itself offers."""
+        """What the entry form offers (entry_form.js asks when a select changes): for ?task=,
+        its targets; for ?target=, the places a value for it may be for. Only what the user may
+        see, as the form itself offers."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        raw = request.GET.get("task", "")
         targets = selectors.target_list_visible_to(user=request.user).filter(is_active=True)
-        plans: Any = self._visible_plans(request)
-        if raw:
-            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-                return JsonResponse({"error": f"任务编号“{raw[:40]}”不是数字"}, status=400)
+        answer: dict[str, list[dict[str, object]]] = {}
+        for name, what in (("task", "任务"), ("target", "目标")):
+            raw = request.GET.get(name, "")
+            if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                return JsonResponse({"error": f"{what}编号“{raw[:40]}”不是数字"}, status=400)
+        if raw_task := request.GET.get("task", ""):
             task = (
                 selectors.task_list_visible_to(user=request.user)
-                .filter(is_active=True, pk=int(raw))
+                .filter(is_active=True, pk=int(raw_task))
                 .first()
             )
             if task is None:
                 return JsonResponse({"error": "找不到该任务，或您无权填报"}, status=404)
-            targets, plans = targets.filter(task=task), [task.plan_id]
-        return JsonResponse(
-            {
-                "targets": [{"id": t.pk, "text": str(t)} for t in targets],
-                "places": [{"id": j.pk, "text": str(j)} for j in entry_places(plans=plans)],
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
+            targets = targets.filter(task=task)
+        if raw_target := request.GET.get("target", ""):
+            target = targets.select_related("task__plan").filter(pk=int(raw_target)).first()
+            if target is None:
+                return JsonResponse({"error": "找不到该目标，或您无权填报"}, status=404)
+            answer["places"] = [{"id": j.pk, "text": str(j)} for j in entry_places(target=target)]
+        else:
+            answer["targets"] = [{"id": t.pk, "text": str(t)} for t in targets]
+            answer["places"] = []  # no target chosen yet: a place belongs to a target
+        return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
 
     # -- writes: through tasks_registry.services, as the API's are ----------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
@@ -15,6 +16,8 @@ from .models import (
     DepartmentAlias,
     Evidence,
     Jurisdiction,
+    JurisdictionKind,
+    Plan,
     ProgressEntry,
     Target,
     Task,
@@ -221,11 +224,58 @@ def department_may_merge(*, user: User | AnonymousUser) -> bool:
 
 
 def jurisdiction_tree_load() -> tuple[dict[int, Jurisdiction], dict[int, list[int]]]:
-    """Every place by id, and the ids of each place's children: what the rules of where a target
-    is measured walk (attainment.services.target_places)."""
+    """Every place by id, and the ids of each place's children: what the rule of where a target
+    is measured walks (target_places)."""
     places = {j.pk: j for j in Jurisdiction.objects.all()}
     children: dict[int, list[int]] = defaultdict(list)
     for j in places.values():
         if j.parent_id is not None:
             children[j.parent_id].append(j.pk)
     return places, children
+
+
+def target_places(
+    target: Target, plan: Plan, places: dict[int, Jurisdiction], children: dict[int, list[int]]
+) -> Sequence[int | None]:
+    """Where a target is measured: its own place (or the plan's); for a per-county target each
+    county under it, for a per-school target each school under it. The one rule: attainment
+    computes a value for each of these places, and a progress entry may be for these alone
+    (entry_places_for), so no value is recorded for a place nobody counts."""
+    base = target.jurisdiction_id or plan.jurisdiction_id
+    if base is None:
+        return [None]
+    if target.per_unit:
+        wanted = {"县区": (JurisdictionKind.COUNTY,), "学校": (JurisdictionKind.SCHOOL,)}.get(
+            target.per_unit
+        )
+        if wanted:
+            below = _descendants(base, children)
+            units = [j for j in below if places[j].kind in wanted]
+            if units:
+                return sorted(units, key=lambda j: (places[j].code, places[j].name))
+    return [base]
+
+
+def _descendants(root: int, children: dict[int, list[int]]) -> list[int]:
+    out: list[int] = []
+    seen: set[int] = set()
+    stack = list(children.get(root, ()))
+    while stack:
+        j = stack.pop()
+        if j in seen:
+            continue
+        seen.add(j)
+        out.append(j)
+        stack.extend(children.get(j, ()))
+    return out
+
+
+def entry_places_for(*, target: Target | None) -> list[Jurisdiction]:
+    """The places a progress entry on ``target`` may be for: for a target counted per county
+    (per school), the places target_places measures it in; none for any other target, whose
+    value is its whole place's and whose entry names no place."""
+    if target is None or not target.per_unit:
+        return []
+    places, children = jurisdiction_tree_load()
+    plan = target.task.plan
+    return [places[j] for j in target_places(target, plan, places, children) if j is not None]

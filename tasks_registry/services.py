@@ -1037,6 +1037,7 @@ def progress_entry_create(
         created_by=by,
     )
     entry.full_clean()
+    _ensure_place(entry)
     entry.save()
     return entry
 
@@ -1057,8 +1058,28 @@ def progress_entry_update(*, entry: ProgressEntry, by: User, **changes: object) 
         entry.task = entry.target.task
     _ensure_may_record(by, entry.task, entry.department_id)
     entry.full_clean()
+    _ensure_place(entry)
     entry.save()
     return entry
+
+
+def _ensure_place(entry: ProgressEntry) -> None:
+    """A value for a target counted per county (per school) is for one of the places it is
+    measured in (selectors.entry_places_for, attainment's rule): one for any other place would be
+    kept but counted nowhere. Whether a place is wanted at all is the model's rule (clean)."""
+    target = entry.target
+    if target is None or not target.per_unit or entry.jurisdiction is None:
+        return
+    allowed = selectors.entry_places_for(target=target)
+    if entry.jurisdiction.pk in {j.pk for j in allowed}:
+        return
+    names = "、".join(j.name for j in allowed[:10]) + ("等" if len(allowed) > 10 else "")
+    raise ValidationError(
+        {
+            "jurisdiction": f"“{entry.jurisdiction.name}”不在目标“{target.label}”考核的"
+            f"{target.per_unit}之列，请选择：{names}"
+        }
+    )
 
 
 @transaction.atomic

@@ -19,13 +19,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
-from attainment.services import target_places
 from config.requests import next_url as _next
 from config.requests import query_int as _int
 from tasks_registry import display, selectors, services
 from tasks_registry.models import (
     Evidence,
-    Jurisdiction,
     ProgressEntry,
     ProgressStatus,
     Target,
@@ -117,16 +115,6 @@ def _visible_entry(request: HttpRequest, pk: int) -> ProgressEntry:
     if entry is None:
         raise Http404(NOT_VISIBLE)
     return entry
-
-
-def _places(target: Target | None) -> list[Jurisdiction]:
-    """The places a per-county (per-school) target's value may be for: those under the target's
-    own place or its plan's (attainment.services.target_places, the rule attainment uses)."""
-    if target is None or not target.per_unit:
-        return []
-    rows, children = selectors.jurisdiction_tree_load()
-    ids = target_places(target, target.task.plan, rows, children)
-    return [rows[i] for i in ids if i is not None]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +239,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     task, target = _subject(request)
     user = _user(request)
     next_url = _next(request, "")
-    places = _places(target)
+    places = selectors.entry_places_for(target=target)
     if request.method == "POST":
         form = EntryForm(request.POST, request.FILES, target=target, places=places)
         if form.is_valid():
@@ -288,7 +276,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("workbench:entry", pk=entry.pk)
     next_url = _next(request, "")
     target = entry.target
-    places = _places(target)
+    places = selectors.entry_places_for(target=target)
     existing = entry.evidence.all()
     if request.method == "POST":
         form = EntryForm(

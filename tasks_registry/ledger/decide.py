@@ -152,11 +152,9 @@ def _place_names(place: Jurisdiction) -> set[str]:
 
 
 def _place(row: LedgerRow, task: Task, target: Target | None, scope: _Scope) -> Jurisdiction | None:
-    """The county a per-county target's value is for (attainment.services.target_places, the
-    rule attainment measures by); for any other target the 县区 cell stays empty or names the
+    """The county a per-county target's value is for (selectors.target_places, the rule
+    attainment measures by); for any other target the 县区 cell stays empty or names the
     target's (the plan's) own place."""
-    from attainment.services import target_places
-
     written = _plain(row.place)
     if target is None or not target.per_unit:
         if not written or written in ("全市", "市级", "合计"):
@@ -168,7 +166,7 @@ def _place(row: LedgerRow, task: Task, target: Target | None, scope: _Scope) -> 
         raise _Refused(f"{what}按全市考核，“县区”一栏应留空（填的是“{row.place}”）")
     allowed = [
         scope.places[j]
-        for j in target_places(target, task.plan, scope.places, scope.children)
+        for j in selectors.target_places(target, task.plan, scope.places, scope.children)
         if j is not None
     ]
     names = "、".join(p.name for p in allowed)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from accounts.models import User
 
-from .. import display
+from .. import display, selectors
 from ..models import Jurisdiction
 from .decide import _ensure_may_import, _scope
 
@@ -38,8 +38,6 @@ def ledger_template_rows(*, user: User) -> list[list[str]]:
     """The rows of the template: each target the user's department may record on (a row per
     county for a per-county target), and each of its tasks without a numeric target."""
     _ensure_may_import(user)
-    from attainment.services import target_places
-
     scope = _scope(user)
     rows: list[list[str]] = []
     tasks = sorted(
@@ -56,7 +54,7 @@ def ledger_template_rows(*, user: User) -> list[list[str]]:
             unit = display.unit_input(target.unit)[0]
             places: Iterable[Jurisdiction | None] = [None]
             if target.per_unit:
-                ids = target_places(target, task.plan, scope.places, scope.children)
+                ids = selectors.target_places(target, task.plan, scope.places, scope.children)
                 places = [scope.places[j] for j in ids if j is not None] or [None]
             for place in places:
                 rows.append(

@@ -192,6 +192,10 @@ def _per_county_target(world):
     )
 
 
+def _county_elsewhere():
+    return JurisdictionFactory(name="别县", parent=JurisdictionFactory(name="别市", kind="city"))
+
+
 INVALID = [
     pytest.param(
         lambda w: {"target": w.target.pk, "year": 1999, "value": "40"}, "year", id="year-too-early"
@@ -223,6 +227,16 @@ INVALID = [
         lambda w: {"target": _per_county_target(w).pk, "year": 2024, "value": "3"},
         "jurisdiction",
         id="per-county-target-without-county",
+    ),
+    pytest.param(
+        lambda w: {
+            "target": _per_county_target(w).pk,
+            "jurisdiction": _county_elsewhere().pk,
+            "year": 2024,
+            "value": "3",
+        },
+        "jurisdiction",
+        id="per-county-target-with-a-county-it-is-not-measured-in",
     ),
     pytest.param(
         lambda w: {"target": w.target.pk, "year": 2024, "narative": "拼错了字段名"},
@@ -307,6 +321,39 @@ def test_a_value_for_a_per_county_target_is_accepted_with_its_county(world, clie
 
     assert response.status_code == 201, response.content.decode()
     assert response.json()["jurisdiction"] == county.pk
+
+
+@pytest.mark.django_db
+def test_a_county_the_target_is_not_measured_in_is_refused_naming_the_ones_it_is(world, clients):
+    # Attainment counts a per-county target in the counties under its plan's place; a value for
+    # another would be stored and counted nowhere.
+    JurisdictionFactory(name="甲县", parent=world.city)
+    target = _per_county_target(world)
+    draft = clients["staff"].post(
+        ENTRIES,
+        {
+            "target": target.pk,
+            "jurisdiction": world.city.children.get().pk,
+            "year": 2024,
+            "narrative": "推进中",
+        },
+        format="json",
+    )
+    elsewhere = _county_elsewhere()
+
+    created = clients["staff"].post(
+        ENTRIES,
+        {"target": target.pk, "jurisdiction": elsewhere.pk, "year": 2024, "value": "3"},
+        format="json",
+    )
+    moved = clients["staff"].patch(
+        f"{ENTRIES}{draft.json()['id']}/", {"jurisdiction": elsewhere.pk}, format="json"
+    )
+
+    reason = "“别县”不在目标“标准化建设达标学校”考核的县区之列，请选择：甲县"
+    assert error_of(created, 400)["fields"] == {"jurisdiction": [reason]}
+    assert error_of(moved, 400)["fields"] == {"jurisdiction": [reason]}
+    assert not ProgressEntry.objects.filter(jurisdiction=elsewhere).exists()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
-"""The admin's progress-entry form guides: targets follow the chosen task, places are the plan's
-own and the counties under it, a new entry shows no empty review fields, and what evidence may
-be uploaded is said before the upload."""
+"""The admin's progress-entry form guides: targets follow the chosen task, places the chosen
+target (the counties or schools a per-county or per-school target is measured in, by the rule
+attainment uses; none for any other target), a new entry shows no empty review fields, and what
+evidence may be uploaded is said before the upload."""
 
 from __future__ import annotations
 
@@ -165,15 +166,28 @@ def test_the_form_asks_for_targets_when_the_task_changes(two_tasks):
     assert "tasks_registry/entry_form.js" in page
 
 
-def test_the_choices_for_a_task_are_its_targets_and_the_plans_places(two_tasks):
+def test_the_choices_for_a_task_are_its_targets_and_no_place_until_a_target_is_chosen(two_tasks):
     first = two_tasks["first"]
 
     response = client_for(two_tasks["staff"]).get(reverse(CHOICES), {"task": first.task.pk})
 
     assert response.status_code == 200
-    body = response.json()
-    assert body["targets"] == [{"id": first.pk, "text": str(first)}]
-    assert {p["text"] for p in body["places"]} == {"测试市", "甲县"}
+    assert response.json() == {"targets": [{"id": first.pk, "text": str(first)}], "places": []}
+
+
+def test_the_choices_for_a_per_county_target_are_the_counties_it_is_measured_in(two_tasks):
+    per_county = TargetFactory.create(
+        task=two_tasks["first"].task, label="标准化建设达标学校", per_unit="县区", unit="所"
+    )
+    client = client_for(two_tasks["staff"])
+
+    places = client.get(reverse(CHOICES), {"target": per_county.pk})
+    city_wide = client.get(reverse(CHOICES), {"target": two_tasks["first"].pk})
+    hidden = client.get(reverse(CHOICES), {"target": two_tasks["hidden"].pk})
+
+    assert places.json() == {"places": [{"id": two_tasks["county"].pk, "text": "甲县"}]}
+    assert city_wide.json() == {"places": []}
+    assert hidden.status_code == 404 and hidden.json() == {"error": "找不到该目标，或您无权填报"}
 
 
 def test_the_choices_of_a_task_the_user_may_not_see_are_refused(two_tasks):
@@ -195,20 +209,57 @@ def test_a_supervisor_who_does_not_record_gets_no_choices(two_tasks):
 # -- places -----------------------------------------------------------------------------------
 
 
-def test_places_are_the_plans_own_and_the_counties_under_it(two_tasks):
-    page = _add_page(two_tasks["staff"], task=two_tasks["first"].task.pk)
+def test_a_per_county_target_offers_the_counties_under_its_plans_place_alone(two_tasks):
+    per_county = TargetFactory.create(
+        task=two_tasks["first"].task, label="标准化建设达标学校", per_unit="县区", unit="所"
+    )
 
-    assert set(options(page, "jurisdiction").values()) == {"测试市", "甲县"}
+    page = _add_page(two_tasks["staff"], task=per_county.task.pk, target=per_county.pk)
+
+    assert set(options(page, "jurisdiction").values()) == {"甲县"}  # not 别市's 乙县
 
 
-def test_a_target_counted_per_school_offers_the_schools_too(two_tasks):
+def test_a_target_counted_per_school_offers_its_schools(two_tasks):
     per_school = TargetFactory.create(
         task=two_tasks["first"].task, label="每所学校的实训基地", per_unit="学校", unit="个"
     )
 
     page = _add_page(two_tasks["staff"], task=per_school.task.pk, target=per_school.pk)
 
-    assert set(options(page, "jurisdiction").values()) == {"测试市", "甲县", "甲县职专"}
+    assert set(options(page, "jurisdiction").values()) == {"甲县职专"}
+
+
+def test_a_city_wide_target_offers_no_place(two_tasks):
+    page = _add_page(two_tasks["staff"], task=two_tasks["first"].task.pk)
+
+    assert options(page, "jurisdiction") == {}
+
+
+def test_a_county_the_target_is_not_measured_in_is_refused_on_the_form(two_tasks):
+    per_county = TargetFactory.create(
+        task=two_tasks["first"].task, label="标准化建设达标学校", per_unit="县区", unit="所"
+    )
+    data = {
+        "task": str(per_county.task.pk),
+        "target": str(per_county.pk),
+        "jurisdiction": str(two_tasks["far_county"].pk),
+        "year": "2023",
+        "quarter": "",
+        "value": "3",
+        "narrative": "",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        "_save": "保存",
+    }
+
+    response = client_for(two_tasks["staff"]).post(reverse(ADD), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "所选县区不在目标“标准化建设达标学校”考核的县区之列，请从列表中重新选择" in page
+    assert not ProgressEntry.objects.exists()
 
 
 # -- evidence ---------------------------------------------------------------------------------
