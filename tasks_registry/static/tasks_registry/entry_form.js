@@ -42,25 +42,37 @@
       return;
     }
     var url = task.dataset.targetsUrl;
-    task.addEventListener("change", function () {
-      ask(url + "?task=" + encodeURIComponent(task.value), function (data) {
-        refill(target, data.targets);
-        refill(document.getElementById("id_jurisdiction"), data.places);
-        if (target && target.value) {
-          target.dispatchEvent(new Event("change")); // the kept target's places
+    // Answers can come back out of order (a slow one for a choice already changed again):
+    // each list takes only the answer to its latest question.
+    var asked = { targets: 0, places: 0 };
+
+    function placesFor(value) {
+      var places = document.getElementById("id_jurisdiction");
+      var mine = ++asked.places;
+      if (!value) {
+        refill(places, []); // no target: the entry names no place
+        return;
+      }
+      ask(url + "?target=" + encodeURIComponent(value), function (data) {
+        if (mine === asked.places) {
+          refill(places, data.places);
         }
+      });
+    }
+
+    task.addEventListener("change", function () {
+      var mine = ++asked.targets;
+      ask(url + "?task=" + encodeURIComponent(task.value), function (data) {
+        if (mine !== asked.targets) {
+          return;
+        }
+        refill(target, data.targets);
+        placesFor(target ? target.value : ""); // the kept target's places, or none
       });
     });
     if (target) {
       target.addEventListener("change", function () {
-        var places = document.getElementById("id_jurisdiction");
-        if (!target.value) {
-          refill(places, []); // no target: the entry names no place
-          return;
-        }
-        ask(url + "?target=" + encodeURIComponent(target.value), function (data) {
-          refill(places, data.places);
-        });
+        placesFor(target.value);
       });
     }
   }
