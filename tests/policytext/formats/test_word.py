@@ -4,6 +4,7 @@ and .wps through LibreOffice, and the files that are refused."""
 import io
 import os
 import re
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -353,8 +354,9 @@ def test_a_damaged_doc_is_refused_saying_why():
         read_word_binary(damaged, suffix="doc")
 
 
-def _converters_running() -> list[str]:
-    """Processes still running from a conversion's temporary folder (Linux /proc)."""
+def _converters_running(folder: str) -> list[str]:
+    """Processes still running from the conversion's temporary ``folder`` (Linux /proc); another
+    test's conversion, on another pytest-xdist worker, is not this one's."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -362,18 +364,30 @@ def _converters_running() -> list[str]:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if "policytext-word-" in cmdline and state != "Z":
+        if folder in cmdline and state != "Z":
             found.append(cmdline)
     return found
 
 
 @pytest.mark.soffice
-def test_a_conversion_that_takes_too_long_is_stopped_with_everything_it_started(as_doc):
+def test_a_conversion_that_takes_too_long_is_stopped_with_everything_it_started(
+    as_doc, monkeypatch
+):
+    folders: list[str] = []
+    made = tempfile.TemporaryDirectory
+
+    def recorded(*args, **kwargs):
+        folder = made(*args, **kwargs)
+        folders.append(folder.name)
+        return folder
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", recorded)
     with pytest.raises(DocumentError, match=r"转换超过 0\.2 秒仍未完成"):
         read_word_binary(as_doc["清单.doc"], suffix="doc", timeout=0.2)
+    [folder] = folders
     if Path("/proc/self").exists():
         time.sleep(0.2)
-        assert _converters_running() == []
+        assert _converters_running(folder) == []
 
 
 def test_without_libreoffice_a_doc_is_refused_saying_what_to_install(monkeypatch):
