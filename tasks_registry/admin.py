@@ -789,7 +789,9 @@ class ProgressEntryForm(forms.ModelForm):
             raise ValidationError(
                 {"target": f"目标“{target.label}”不属于任务 {cleaned['task'].number}"}
             )
-        return cleaned  # which place a value is for is checked by the model (ProgressEntry.clean)
+        # Whether a place is wanted is the model's rule (ProgressEntry.clean); which place, the
+        # target's (the choices above, and the services again: services._ensure_place).
+        return cleaned
 
 
 def entry_places(*, target: Target | None) -> QuerySet[Jurisdiction]:

@@ -9,8 +9,11 @@ fails its CRC check instead).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
+from collections.abc import Callable, Iterator
+from xml.parsers import expat
 
 from . import DocumentError
 
@@ -57,3 +60,40 @@ def _size(n: int) -> str:
     if n >= 1024**2:
         return f"{n / 1024**2:.1f} MB"
     return f"{max(n // 1024, 1)} KB"
+
+
+# libxml2's XML_ERR_NO_MEMORY: lxml raises XMLSyntaxError with this code (and the text "unknown
+# error") when an allocation fails mid-parse, as it does under a memory cap.
+_LIBXML_NO_MEMORY = 2
+_EXPAT_NO_MEMORY = expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]
+
+
+@contextlib.contextmanager
+def failures_are_the_files(refusal: Callable[[Exception], DocumentError]) -> Iterator[None]:
+    """Around a reader opening an untrusted file: whatever it raises is the file's fault, said as
+    ``refusal(exc)``; except a refused allocation (a memory cap, config.memory), which is the
+    caller's to report and is raised as MemoryError, however the parser it happened in said it.
+    Without this a big file under the cap was, now and then, called damaged."""
+    try:
+        yield
+    except MemoryError:
+        raise
+    except Exception as exc:
+        if _allocation_failed(exc):
+            raise MemoryError(f"读取文件时内存分配失败（{type(exc).__name__}）") from exc
+        raise refusal(exc) from exc
+
+
+def _allocation_failed(exc: BaseException) -> bool:
+    from lxml import etree  # python-docx and openpyxl's parser
+
+    seen: BaseException | None = exc
+    for _ in range(5):  # the failure itself, or what a library wrapped it in
+        if seen is None:
+            return False
+        if isinstance(seen, etree.XMLSyntaxError) and seen.code == _LIBXML_NO_MEMORY:
+            return True
+        if isinstance(seen, expat.ExpatError) and seen.code == _EXPAT_NO_MEMORY:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policytext.formats import Document, DocumentError, Line, Origin, fold
+from policytext.formats.limits import failures_are_the_files
 
 SCAN_MESSAGE = "扫描件无文字层，无法识别，请上传带文字的 PDF 或 Word 文件"
 _DAMAGED = "无法打开 PDF 文件（文件损坏或不是 PDF 格式），请重新导出后上传，或上传 Word 文件"
@@ -92,19 +93,11 @@ def read_pdf(data: bytes, *, max_pages: int = 300, timeout: float | None = None)
     import pdfplumber  # imported here: only PDF uploads need it
 
     started = time.monotonic()
-    try:
+    with failures_are_the_files(_open_error):  # every failure of an untrusted file is the file's
         pdf = pdfplumber.open(io.BytesIO(data))
-    except MemoryError:  # a memory cap's refusal is the caller's to report
-        raise
-    except Exception as exc:  # every failure of an untrusted file is the file's
-        raise _open_error(exc) from exc
     with pdf:
-        try:
+        with failures_are_the_files(_open_error):  # a broken page tree
             count = len(pdf.pages)
-        except MemoryError:  # a memory cap's refusal is the caller's to report
-            raise
-        except Exception as exc:  # a broken page tree
-            raise _open_error(exc) from exc
         if count == 0:
             raise DocumentError("PDF 文件中没有页面")
         if count > max_pages:
@@ -188,15 +181,12 @@ class _Page:
 
 
 def _read_page(page: Any, number: int) -> _Page:
-    try:
+    damaged = DocumentError(f"第 {number} 页无法读取（文件损坏），请重新导出 PDF 后上传")
+    with failures_are_the_files(lambda exc: damaged):  # a damaged stream fails anywhere
         raw_chars: list[dict[str, Any]] = list(page.chars)
         tables = list(page.find_tables(_TABLE_SETTINGS))
         images = len(page.images)
         width, height = float(page.width), float(page.height)
-    except MemoryError:  # a memory cap's refusal is the caller's to report
-        raise
-    except Exception as exc:  # a damaged content stream fails anywhere in pdfminer
-        raise DocumentError(f"第 {number} 页无法读取（文件损坏），请重新导出 PDF 后上传") from exc
     chars = [
         _Char(
             _character(str(c["text"])),

@@ -42,7 +42,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import NO_ORIGIN, Document, DocumentError, Line, Origin, fold
-from .limits import MAX_RATIO, MAX_UNPACKED, check_not_empty, check_zip
+from .limits import MAX_RATIO, MAX_UNPACKED, check_not_empty, check_zip, failures_are_the_files
 
 DAMAGED_XLSX = "无法打开 Excel 文件（文件损坏或不是 .xlsx 格式）"
 DAMAGED_XLS = "无法打开 Excel 文件（文件损坏或不是 .xls 格式）"
@@ -84,17 +84,13 @@ def read_xlsx(
     # Not read_only: the merged ranges are only known to a fully loaded worksheet. A damaged
     # package fails in many ways (BadZipFile, KeyError, XML errors, ValueError…); all are the
     # file's.
-    try:
+    with failures_are_the_files(lambda exc: DocumentError(DAMAGED_XLSX)):
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         for worksheet in workbook.worksheets:  # chart sheets are not in .worksheets
             if worksheet.sheet_state != "visible":
                 hidden.append(worksheet.title)
                 continue
             sheets.append(_openpyxl_sheet(worksheet))
-    except MemoryError:  # a memory cap's refusal is the caller's to report
-        raise
-    except Exception as exc:
-        raise DocumentError(DAMAGED_XLSX) from exc
     return _document(sheets, hidden, "xlsx")
 
 
@@ -106,19 +102,21 @@ def read_xls(data: bytes) -> Document:
 
     sheets: list[_Sheet] = []
     hidden: list[str] = []
-    try:
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            for meta in workbook.sheets_metadata:
-                if meta.visible != SheetVisibleEnum.Visible:
-                    hidden.append(meta.name)
-                    continue
-                sheets.append(_calamine_sheet(meta.name, workbook.get_sheet_by_name(meta.name)))
-    except PasswordError as exc:
-        raise DocumentError("Excel 文件设有打开密码，请去除密码后重新上传") from exc
-    except MemoryError:  # a memory cap's refusal is the caller's to report
-        raise
-    except Exception as exc:  # calamine's errors, and ValueError/OSError on garbage
-        raise DocumentError(DAMAGED_XLS) from exc
+
+    def refusal(exc: Exception) -> DocumentError:  # calamine's errors, ValueError/OSError…
+        if isinstance(exc, PasswordError):
+            return DocumentError("Excel 文件设有打开密码，请去除密码后重新上传")
+        return DocumentError(DAMAGED_XLS)
+
+    with (
+        failures_are_the_files(refusal),
+        CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook,
+    ):
+        for meta in workbook.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
+                hidden.append(meta.name)
+                continue
+            sheets.append(_calamine_sheet(meta.name, workbook.get_sheet_by_name(meta.name)))
     return _document(sheets, hidden, "xls")
 
 

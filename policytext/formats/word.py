@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import NO_ORIGIN, Document, DocumentError, Line, Origin, fold
-from .limits import MAX_RATIO, MAX_UNPACKED, check_not_empty, check_zip
+from .limits import MAX_RATIO, MAX_UNPACKED, check_not_empty, check_zip, failures_are_the_files
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -68,14 +68,10 @@ def read_docx(
     # it (BadZipFile, KeyError, lxml's XMLSyntaxError, ValueError for a package that is not a
     # Word document, AttributeError on a part without the expected element…), while opening or
     # while walking the body. Every such failure is the file's, not ours.
-    try:
+    with failures_are_the_files(lambda exc: DocumentError(DAMAGED)):
         body = open_docx(io.BytesIO(data)).element.body
         reader = _BodyReader()
         reader.read(body)
-    except MemoryError:  # a memory cap's refusal is the caller's to report
-        raise
-    except Exception as exc:
-        raise DocumentError(DAMAGED) from exc
     return Document(tuple(reader.lines), "docx", notes=tuple(reader.notes))
 
 

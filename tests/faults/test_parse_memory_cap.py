@@ -15,8 +15,11 @@ import sys
 import zipfile
 
 import pytest
+from lxml import etree
 
 from config.memory import ParseMemoryExceeded, parse_memory_capped
+from policytext.formats import DocumentError
+from policytext.formats.word import read_docx
 from reporting import services
 from reporting.models import Report
 from tests.conftest import ROOT
@@ -143,3 +146,37 @@ def test_the_cap_turns_a_failed_allocation_into_its_message_and_restores_the_lim
         bytearray(512 * 1024 * 1024)
 
     assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        # what lxml raises when libxml2 cannot allocate mid-parse (seen reading a .docx under a
+        # 80 MB cap): the text says nothing, the code is XML_ERR_NO_MEMORY
+        pytest.param(lambda: etree.XMLSyntaxError("unknown error", 2, 0, 0), id="libxml2"),
+        pytest.param(lambda: MemoryError("Unable to allocate output buffer."), id="python"),
+    ],
+)
+def test_an_allocation_refused_inside_a_reader_is_the_caps_message_not_a_damaged_file(
+    settings, monkeypatch, refused
+):
+    settings.JOB_PARSE_MEMORY_MB = 256
+    report = docx_from_text("洛宁县职业教育质量年度报告（2023 年度）")
+
+    def open_under_the_cap(stream):
+        raise refused()
+
+    monkeypatch.setattr("docx.Document", open_under_the_cap)
+    with pytest.raises(ParseMemoryExceeded, match="超过上限（256 MB）"), parse_memory_capped():
+        read_docx(report)
+
+
+def test_a_malformed_part_is_still_the_files_fault(monkeypatch):
+    report = docx_from_text("洛宁县职业教育质量年度报告（2023 年度）")
+
+    def malformed(stream):
+        raise etree.XMLSyntaxError("Opening and ending tag mismatch: b line 1 and a", 76, 1, 11)
+
+    monkeypatch.setattr("docx.Document", malformed)
+    with pytest.raises(DocumentError, match="无法打开 Word 文件"):
+        read_docx(report)
