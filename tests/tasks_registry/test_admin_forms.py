@@ -77,6 +77,24 @@ def two_tasks():
     }
 
 
+def _entry_post(*, task: int, target: int, value: str, jurisdiction: int | None = None) -> dict:
+    """What the add form sends for a 2023 value, with no evidence."""
+    return {
+        "task": str(task),
+        "target": str(target),
+        "jurisdiction": "" if jurisdiction is None else str(jurisdiction),
+        "year": "2023",
+        "quarter": "",
+        "value": value,
+        "narrative": "",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        "_save": "保存",
+    }
+
+
 def _add_page(user: User, **query) -> str:
     response = client_for(user).get(reverse(ADD), query)
     assert response.status_code == 200
@@ -137,20 +155,7 @@ def test_without_a_task_every_target_the_user_may_record_is_offered(two_tasks):
 
 def test_a_target_of_another_task_is_refused_with_the_reason_and_nothing_saved(two_tasks):
     first, second = two_tasks["first"], two_tasks["second"]
-    data = {
-        "task": str(first.task.pk),
-        "target": str(second.pk),
-        "jurisdiction": "",
-        "year": "2023",
-        "quarter": "",
-        "value": "41.2",
-        "narrative": "",
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        "evidence-MIN_NUM_FORMS": "0",
-        "evidence-MAX_NUM_FORMS": "1000",
-        "_save": "保存",
-    }
+    data = _entry_post(task=first.task.pk, target=second.pk, value="41.2")
 
     response = client_for(two_tasks["staff"]).post(reverse(ADD), data)
 
@@ -239,20 +244,12 @@ def test_a_county_the_target_is_not_measured_in_is_refused_on_the_form(two_tasks
     per_county = TargetFactory.create(
         task=two_tasks["first"].task, label="标准化建设达标学校", per_unit="县区", unit="所"
     )
-    data = {
-        "task": str(per_county.task.pk),
-        "target": str(per_county.pk),
-        "jurisdiction": str(two_tasks["far_county"].pk),
-        "year": "2023",
-        "quarter": "",
-        "value": "3",
-        "narrative": "",
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        "evidence-MIN_NUM_FORMS": "0",
-        "evidence-MAX_NUM_FORMS": "1000",
-        "_save": "保存",
-    }
+    data = _entry_post(
+        task=per_county.task.pk,
+        target=per_county.pk,
+        jurisdiction=two_tasks["far_county"].pk,
+        value="3",
+    )
 
     response = client_for(two_tasks["staff"]).post(reverse(ADD), data)
 
