@@ -1,4 +1,5 @@
-"""Reads: what a user may see, and the department catalogue for the parser."""
+"""Reads: what a user may see, where a target is measured (and so where its entries may be for),
+and the department catalogue for the parser."""
 
 from __future__ import annotations
 
