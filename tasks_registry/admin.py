@@ -987,21 +987,23 @@ class ProgressEntryAdmin(NotVisibleMessage, SimpleHistoryAdmin):
             raise PermissionDenied
         targets = selectors.target_list_visible_to(user=request.user).filter(is_active=True)
         answer: dict[str, list[dict[str, object]]] = {}
+        ids: dict[str, int | None] = {}
         for name, what in (("task", "任务"), ("target", "目标")):
             raw = request.GET.get(name, "")
             if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
                 return JsonResponse({"error": f"{what}编号“{raw[:40]}”不是数字"}, status=400)
-        if raw_task := request.GET.get("task", ""):
+            ids[name] = int(raw) if raw else None
+        if ids["task"] is not None:
             task = (
                 selectors.task_list_visible_to(user=request.user)
-                .filter(is_active=True, pk=int(raw_task))
+                .filter(is_active=True, pk=ids["task"])
                 .first()
             )
             if task is None:
                 return JsonResponse({"error": "找不到该任务，或您无权填报"}, status=404)
             targets = targets.filter(task=task)
-        if raw_target := request.GET.get("target", ""):
-            target = targets.select_related("task__plan").filter(pk=int(raw_target)).first()
+        if ids["target"] is not None:
+            target = targets.select_related("task__plan").filter(pk=ids["target"]).first()
             if target is None:
                 return JsonResponse({"error": "找不到该目标，或您无权填报"}, status=404)
             answer["places"] = [{"id": j.pk, "text": str(j)} for j in entry_places(target=target)]

@@ -167,25 +167,21 @@ class _ReferenceRows(Generic[_Row]):
         self.by_key = {tuple(getattr(row, k) for k in keys): row for row in rows}
 
     def sync(self, lookup: dict[str, object], values: dict[str, object]) -> _Row:
-        """The row ``lookup`` names, created with ``values`` or brought up to them."""
+        """The row ``lookup`` names, created with ``values`` or brought up to them; saved only
+        when a value differs, so repeating the load (every ``migrate`` does) writes no history,
+        no audit event and moves no ``updated_at`` that API clients sync by."""
         key = tuple(lookup[k] for k in self.keys)
         row = self.by_key.get(key)
         if row is None:
             row = self.by_key[key] = self.rows.create(**lookup, **values)
             return row
-        _reference_row_update(row, values, using=self.rows.db)
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            stamps = [f.name for f in row._meta.concrete_fields if getattr(f, "auto_now", False)]
+            row.save(using=self.rows.db, update_fields=[*changed, *stamps])
         return row
-
-
-def _reference_row_update(row: _Row, values: dict[str, object], *, using: str) -> None:
-    """Saved only when a value differs, so repeating the load (every ``migrate`` does) writes no
-    history, no audit event and moves no ``updated_at`` that API clients sync by."""
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if changed:
-        for name in changed:
-            setattr(row, name, values[name])
-        stamps = [f.name for f in row._meta.concrete_fields if getattr(f, "auto_now", False)]
-        row.save(using=using, update_fields=[*changed, *stamps])
 
 
 # ---------------------------------------------------------------------------------------------
